@@ -1,0 +1,1 @@
+//! Runnable walkthroughs: see `examples/*.rs`.

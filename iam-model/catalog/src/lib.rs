@@ -1,0 +1,1 @@
+//! The AWS service catalog: services, actions, resource types and condition keys.

@@ -1,0 +1,2 @@
+//! Typed AWS IAM policy model.
+pub use iam_catalog as catalog;

@@ -1,0 +1,2 @@
+//! `cargo xtask`: the rolewright command line.
+fn main() {}
