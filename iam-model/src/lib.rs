@@ -1,2 +1,31 @@
-//! Typed AWS IAM policy model.
+#![doc = include_str!("../README.md")]
+
+pub mod action;
+pub mod arn;
+pub mod condition;
+pub mod equivalence;
+pub mod finding;
+pub mod json;
+pub mod parse;
+pub mod policy;
+pub mod principal;
+pub mod statement;
+pub mod suggest;
+pub mod text;
+pub mod validate;
+pub mod write;
+
 pub use iam_catalog as catalog;
+
+pub use action::Action;
+pub use arn::{Arn, ArnTemplate};
+pub use condition::{BaseOperator, Condition, ConditionOperator, ConditionValue};
+pub use equivalence::equivalent;
+pub use finding::{Code, Finding, Severity};
+pub use parse::{parse_policy, ParsePolicyError};
+pub use policy::{Attachment, PolicyDocument, PolicyKind, Version};
+pub use principal::{Principal, PrincipalKind};
+pub use statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};
+pub use text::{LateBound, Resolver, Text};
+pub use validate::{validate, validate_json, Report, ValidationContext};
+pub use write::JsonStyle;

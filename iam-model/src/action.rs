@@ -1,0 +1,154 @@
+//! Actions and action patterns (`s3:GetObject`, `iam:*AccessKey*`, `*`).
+
+use std::fmt;
+
+/// An action or action pattern as written in a policy.
+///
+/// Any string converts into an `Action`, so a policy read from JSON keeps exactly what was written;
+/// whether it is well formed is the validator's business ([`Action::parts`] answers it). Actions
+/// built with the `action!` macro are checked against the service catalog at compile time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Action(String);
+
+impl Action {
+    /// The action as written.
+    pub fn new(text: impl Into<String>) -> Self {
+        Action(text.into())
+    }
+
+    /// The action as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True for the bare `*`, which matches every action of every service.
+    pub fn is_any(&self) -> bool {
+        self.0 == "*"
+    }
+
+    /// True when the action contains `*` or `?`.
+    pub fn is_pattern(&self) -> bool {
+        self.0.contains(['*', '?'])
+    }
+
+    /// The service prefix and the action name, when the action is `prefix:name` with a non-empty
+    /// prefix, a non-empty name and no whitespace.
+    pub fn parts(&self) -> Option<(&str, &str)> {
+        let (service, name) = self.0.split_once(':')?;
+        let well_formed = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?' | '.'))
+        };
+        (well_formed(service) && well_formed(name)).then_some((service, name))
+    }
+
+    /// Whether this action (a pattern or a name) matches the concrete action `other`,
+    /// case-insensitively as IAM matches actions.
+    pub fn matches(&self, other: &str) -> bool {
+        glob_match_ci(&self.0, other)
+    }
+
+    /// The action lowercased: IAM compares actions case-insensitively.
+    pub fn normalized(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        Action(s.to_owned())
+    }
+}
+
+impl From<String> for Action {
+    fn from(s: String) -> Self {
+        Action(s)
+    }
+}
+
+impl From<&Action> for Action {
+    fn from(a: &Action) -> Self {
+        a.clone()
+    }
+}
+
+/// IAM's glob: `*` matches any run of characters (including none), `?` exactly one;
+/// ASCII case is ignored. Runs in O(pattern × text) without recursion.
+pub fn glob_match_ci(pattern: &str, text: &str) -> bool {
+    glob_match_impl(pattern, text, true)
+}
+
+/// Like [`glob_match_ci`] but case-sensitive, as IAM matches ARNs.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    glob_match_impl(pattern, text, false)
+}
+
+fn glob_match_impl(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let eq = |a: char, b: char| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || t.get(ti).is_some_and(|&tc| eq(c, tc)) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_and_format() {
+        assert_eq!(Action::from("s3:GetObject").parts(), Some(("s3", "GetObject")));
+        assert_eq!(Action::from("iam:*AccessKey*").parts(), Some(("iam", "*AccessKey*")));
+        assert_eq!(Action::from("s3GetObject").parts(), None);
+        assert_eq!(Action::from("s3:").parts(), None);
+        assert_eq!(Action::from(":Get").parts(), None);
+        assert_eq!(Action::from("s3:Get Object").parts(), None);
+        assert!(Action::from("*").is_any());
+    }
+
+    #[test]
+    fn glob() {
+        assert!(glob_match_ci("s3:Get*", "S3:getobject"));
+        assert!(glob_match_ci("iam:*AccessKey*", "iam:CreateAccessKey"));
+        assert!(glob_match_ci("s3:?etObject", "s3:GetObject"));
+        assert!(!glob_match_ci("s3:Get*", "s3:PutObject"));
+        assert!(glob_match_ci("*", ""));
+        assert!(!glob_match("arn:aws:s3:::A*", "arn:aws:s3:::abc"));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXbYY"));
+    }
+}

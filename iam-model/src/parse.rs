@@ -1,0 +1,521 @@
+//! Reading policy JSON into the model, reporting every structural problem on the way.
+//!
+//! The strict [`crate::json`] parser gives a spanned tree (or fatal syntax errors); this module
+//! walks it, builds the best [`PolicyDocument`] it can, and records a [`Finding`] for every
+//! element of the wrong type, unknown element, invalid `Effect`/`Version`, forbidden
+//! combination, unknown operator and malformed condition value. Statements are never dropped,
+//! so finding paths keep the statement indices of the source.
+
+use crate::action::Action;
+use crate::condition::{Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError};
+use crate::finding::{Code, Finding};
+use crate::json::{self, JsonError, JsonErrorKind, JsonPath, JsonValue, Limits, Spanned};
+use crate::policy::{PolicyDocument, Version};
+use crate::principal::{Principal, PrincipalKind};
+use crate::statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};
+use crate::text::Text;
+
+type Node = Spanned<JsonValue>;
+
+/// What parsing a policy gave: the document (absent when the text is not JSON or not an
+/// object) and every finding.
+#[derive(Debug, Clone)]
+pub struct ParseOutput {
+    /// The document, as complete as the input allowed.
+    pub document: Option<PolicyDocument>,
+    /// The parsed JSON tree, for locating findings in the source.
+    pub tree: Option<Node>,
+    /// Every problem found while reading, each with its path and span.
+    pub findings: Vec<Finding>,
+}
+
+/// The error of [`PolicyDocument::from_json`]: every error finding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("{}", summary(.findings))]
+#[diagnostic(code(rolewright::policy::parse))]
+pub struct ParsePolicyError {
+    findings: Vec<Finding>,
+}
+
+fn summary(findings: &[Finding]) -> String {
+    match findings {
+        [one] => format!("invalid policy: {}", one.message),
+        [first, rest @ ..] => format!("invalid policy: {} (and {} more)", first.message, rest.len()),
+        [] => "invalid policy".to_owned(),
+    }
+}
+
+impl ParsePolicyError {
+    /// The error findings, in document order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+}
+
+impl PolicyDocument {
+    /// Parses a policy, failing on any structural error (warnings are ignored). For every
+    /// finding, warnings included, use [`parse_policy`] or `validate_json`.
+    pub fn from_json(text: &str) -> Result<PolicyDocument, ParsePolicyError> {
+        let out = parse_policy(text.as_bytes());
+        let errors: Vec<Finding> = out.findings.into_iter().filter(Finding::is_error).collect();
+        match out.document {
+            Some(doc) if errors.is_empty() => Ok(doc),
+            _ => Err(ParsePolicyError { findings: errors }),
+        }
+    }
+}
+
+impl std::str::FromStr for PolicyDocument {
+    type Err = ParsePolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PolicyDocument::from_json(s)
+    }
+}
+
+/// Converts a JSON error into a finding.
+pub fn json_error_finding(e: &JsonError) -> Finding {
+    let code = match &e.kind {
+        JsonErrorKind::DuplicateKey { .. } => Code::DUPLICATE_KEY,
+        JsonErrorKind::TooDeep { .. } => Code::NESTING_TOO_DEEP,
+        JsonErrorKind::TooLarge { .. } => Code::INPUT_TOO_LARGE,
+        JsonErrorKind::InvalidEncoding { .. } => Code::INVALID_ENCODING,
+        _ => Code::JSON_SYNTAX,
+    };
+    let mut f = Finding::new(code, JsonPath::root(), e.to_string());
+    f.help = match &e.kind {
+        JsonErrorKind::DuplicateKey { first, .. } => Some(format!(
+            "the first occurrence is at line {}, column {}; IAM would keep only one of them, remove the other",
+            first.line, first.column
+        )),
+        JsonErrorKind::TooLarge { .. } => {
+            Some("IAM accepts policy documents of at most 131,072 characters".to_owned())
+        }
+        _ => None,
+    };
+    f.span = Some(e.span);
+    f
+}
+
+/// Parses policy JSON with the default limits.
+pub fn parse_policy(input: &[u8]) -> ParseOutput {
+    parse_policy_with(input, &Limits::default())
+}
+
+/// Parses policy JSON with explicit limits.
+pub fn parse_policy_with(input: &[u8], limits: &Limits) -> ParseOutput {
+    let tree = match json::parse(input, limits) {
+        Ok(t) => t,
+        Err(errors) => {
+            return ParseOutput {
+                document: None,
+                tree: None,
+                findings: errors.iter().map(json_error_finding).collect(),
+            }
+        }
+    };
+    let mut reader = Reader::default();
+    let document = reader.document(&tree, &JsonPath::root());
+    let mut findings = reader.findings;
+    for f in &mut findings {
+        if f.span.is_none() {
+            f.span = Some(tree.locate(&f.path));
+        }
+    }
+    ParseOutput {
+        document,
+        tree: Some(tree),
+        findings,
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    findings: Vec<Finding>,
+}
+
+const DOCUMENT_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+impl Reader {
+    fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    fn type_mismatch(&mut self, path: &JsonPath, what: &str, node: &Node) {
+        self.push(Finding::new(
+            Code::DATA_TYPE_MISMATCH,
+            path.clone(),
+            format!("`{}` must be {what}, found {}", last_key(path), node.value.type_name()),
+        ));
+    }
+
+    fn unknown_element(&mut self, path: &JsonPath, key: &Spanned<String>, known: &[&str]) {
+        let child = path.key(key.value.as_str());
+        let mut f = Finding::new(
+            Code::UNKNOWN_ELEMENT,
+            child,
+            format!("unknown element `{}`", key.value),
+        );
+        if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
+            f = f.with_help(format!("element names are case-sensitive: did you mean `{exact}`?"));
+        } else {
+            f = f.with_suggestions(&crate::suggest::nearest(&key.value, known.iter().copied(), 2));
+        }
+        f.span = Some(key.span);
+        self.push(f);
+    }
+
+    fn document(&mut self, node: &Node, path: &JsonPath) -> Option<PolicyDocument> {
+        let Some(members) = node.value.as_object() else {
+            self.push(Finding::new(
+                Code::DATA_TYPE_MISMATCH,
+                path.clone(),
+                format!("a policy must be a JSON object, found {}", node.value.type_name()),
+            ));
+            return None;
+        };
+        let mut doc = PolicyDocument {
+            version: None,
+            id: None,
+            statements: Vec::new(),
+        };
+        for (key, value) in members {
+            let p = path.key(key.value.as_str());
+            match key.value.as_str() {
+                "Version" => match &value.value {
+                    JsonValue::String(s) => match Version::parse(s) {
+                        Some(v) => doc.version = Some(v),
+                        None => self.push(
+                            Finding::new(Code::INVALID_VERSION, p, format!("unknown policy version `{s}`"))
+                                .with_help("use `2012-10-17`"),
+                        ),
+                    },
+                    _ => self.type_mismatch(&p, "a string", value),
+                },
+                "Id" => match &value.value {
+                    JsonValue::String(s) => doc.id = Some(s.clone()),
+                    _ => self.type_mismatch(&p, "a string", value),
+                },
+                "Statement" => {
+                    match &value.value {
+                        JsonValue::Array(items) => {
+                            for (i, item) in items.iter().enumerate() {
+                                doc.statements.push(self.statement(item, &p.index(i)));
+                            }
+                        }
+                        JsonValue::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
+                        _ => self.type_mismatch(&p, "an object or an array of objects", value),
+                    }
+                }
+                _ => self.unknown_element(path, key, DOCUMENT_ELEMENTS),
+            }
+        }
+        match node.value.get("Statement").map(|v| &v.value) {
+            None => self.push(Finding::new(
+                Code::MISSING_STATEMENT,
+                path.clone(),
+                "the policy has no `Statement`",
+            )),
+            Some(JsonValue::Array(items)) if items.is_empty() => self.push(Finding::new(
+                Code::MISSING_STATEMENT,
+                path.key("Statement"),
+                "`Statement` is an empty list",
+            )),
+            Some(_) => {}
+        }
+        Some(doc)
+    }
+
+    fn statement(&mut self, node: &Node, path: &JsonPath) -> Statement {
+        let mut st = Statement::with_effect(Effect::Deny);
+        let Some(members) = node.value.as_object() else {
+            self.type_mismatch(path, "an object", node);
+            return st;
+        };
+        let mut effect_seen = false;
+        let mut action: Option<(bool, Vec<Action>)> = None;
+        let mut resource: Option<ResourceClause> = None;
+        let mut principal: Option<PrincipalClause> = None;
+        for (key, value) in members {
+            let p = path.key(key.value.as_str());
+            match key.value.as_str() {
+                "Sid" => match &value.value {
+                    JsonValue::String(s) => st.sid = Some(s.clone()),
+                    _ => self.type_mismatch(&p, "a string", value),
+                },
+                "Effect" => {
+                    effect_seen = true;
+                    match &value.value {
+                        JsonValue::String(s) if s == "Allow" => st.effect = Effect::Allow,
+                        JsonValue::String(s) if s == "Deny" => st.effect = Effect::Deny,
+                        JsonValue::String(s) => {
+                            let mut f = Finding::new(
+                                Code::INVALID_EFFECT,
+                                p,
+                                format!("`{s}` is not an effect"),
+                            );
+                            f = match s.trim().to_ascii_lowercase().as_str() {
+                                "allow" => f.with_help("effects are case-sensitive: write `Allow`"),
+                                "deny" => f.with_help("effects are case-sensitive: write `Deny`"),
+                                _ => f.with_help("use `Allow` or `Deny`"),
+                            };
+                            self.push(f);
+                        }
+                        _ => self.type_mismatch(&p, "a string", value),
+                    }
+                }
+                "Action" | "NotAction" => {
+                    let not = key.value == "NotAction";
+                    let list = self.string_list(value, &p)
+                        .into_iter()
+                        .map(Action::from)
+                        .collect();
+                    if action.is_some() {
+                        self.push(Finding::new(
+                            Code::ELEMENT_COMBINATION,
+                            p,
+                            "a statement cannot have both `Action` and `NotAction`",
+                        ).with_help("keep one of them"));
+                    } else {
+                        action = Some((not, list));
+                    }
+                }
+                "Resource" | "NotResource" => {
+                    let list: Vec<Text> = self.string_list(value, &p).into_iter().map(Text::from).collect();
+                    if resource.is_some() {
+                        self.push(Finding::new(
+                            Code::ELEMENT_COMBINATION,
+                            p,
+                            "a statement cannot have both `Resource` and `NotResource`",
+                        ).with_help("keep one of them"));
+                    } else {
+                        resource = Some(if key.value == "NotResource" {
+                            ResourceClause::NotResource(list)
+                        } else {
+                            ResourceClause::Resource(list)
+                        });
+                    }
+                }
+                "Principal" | "NotPrincipal" => {
+                    let parsed = self.principal(value, &p);
+                    if principal.is_some() {
+                        self.push(Finding::new(
+                            Code::ELEMENT_COMBINATION,
+                            p,
+                            "a statement cannot have both `Principal` and `NotPrincipal`",
+                        ).with_help("keep one of them"));
+                    } else if let Some(pr) = parsed {
+                        principal = Some(if key.value == "NotPrincipal" {
+                            PrincipalClause::NotPrincipal(pr)
+                        } else {
+                            PrincipalClause::Principal(pr)
+                        });
+                    }
+                }
+                "Condition" => st.condition = self.condition(value, &p),
+                _ => self.unknown_element(path, key, STATEMENT_ELEMENTS),
+            }
+        }
+        if !effect_seen {
+            self.push(Finding::new(Code::MISSING_EFFECT, path.clone(), "the statement has no `Effect`")
+                .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"));
+        }
+        match action {
+            Some((true, list)) => st.action = ActionClause::NotAction(list),
+            Some((false, list)) => st.action = ActionClause::Action(list),
+            None => self.push(Finding::new(
+                Code::MISSING_ACTION,
+                path.clone(),
+                "the statement has neither `Action` nor `NotAction`",
+            )),
+        }
+        st.resource = resource;
+        st.principal = principal;
+        st
+    }
+
+    /// A string or a list of strings; anything else is reported and skipped.
+    fn string_list(&mut self, node: &Node, path: &JsonPath) -> Vec<String> {
+        match &node.value {
+            JsonValue::String(s) => vec![s.clone()],
+            JsonValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match &item.value {
+                        JsonValue::String(s) => out.push(s.clone()),
+                        _ => self.type_mismatch(&path.index(i), "a string", item),
+                    }
+                }
+                out
+            }
+            _ => {
+                self.type_mismatch(path, "a string or an array of strings", node);
+                Vec::new()
+            }
+        }
+    }
+
+    fn principal(&mut self, node: &Node, path: &JsonPath) -> Option<Principal> {
+        match &node.value {
+            JsonValue::String(s) if s == "*" => Some(Principal::Any),
+            JsonValue::Object(members) => {
+                let mut map = std::collections::BTreeMap::new();
+                for (key, value) in members {
+                    let p = path.key(key.value.as_str());
+                    match PrincipalKind::from_key(&key.value) {
+                        Some(kind) => {
+                            let values: Vec<Text> =
+                                self.string_list(value, &p).into_iter().map(Text::from).collect();
+                            map.insert(kind, values);
+                        }
+                        None => {
+                            let known: Vec<&str> = PrincipalKind::ALL.iter().map(|k| k.key()).collect();
+                            let mut f = Finding::new(
+                                Code::INVALID_PRINCIPAL_KEY,
+                                p,
+                                format!("unknown principal type `{}`", key.value),
+                            );
+                            if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
+                                f = f.with_help(format!("principal types are case-sensitive: did you mean `{exact}`?"));
+                            } else {
+                                f = f.with_suggestions(&crate::suggest::nearest(&key.value, known.iter().copied(), 1))
+                                    .or_help("use `AWS`, `Service`, `Federated` or `CanonicalUser`");
+                            }
+                            f.span = Some(key.span);
+                            self.push(f);
+                        }
+                    }
+                }
+                Some(Principal::Map(map))
+            }
+            other => {
+                let found = match other {
+                    JsonValue::String(s) => format!("the string `{s}`"),
+                    v => v.type_name().to_owned(),
+                };
+                self.push(
+                    Finding::new(
+                        Code::INVALID_PRINCIPAL_FORMAT,
+                        path.clone(),
+                        format!("`{}` must be `\"*\"` or an object such as `{{\"AWS\": ...}}`, found {found}", last_key(path)),
+                    )
+                    .with_help("write principals as `{\"AWS\": [\"arn:aws:iam::123456789012:root\"]}`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn condition(&mut self, node: &Node, path: &JsonPath) -> Condition {
+        let mut cond = Condition::new();
+        let Some(members) = node.value.as_object() else {
+            self.type_mismatch(path, "an object", node);
+            return cond;
+        };
+        for (op_key, body) in members {
+            let op_path = path.key(op_key.value.as_str());
+            let operator = match ConditionOperator::parse(&op_key.value) {
+                Ok(op) => Some(op),
+                Err(OperatorError::NullWithIfExists(name)) => {
+                    let mut f = Finding::new(
+                        Code::NULL_WITH_IFEXISTS,
+                        op_path.clone(),
+                        format!("`{name}` combines `Null` with `IfExists`, which IAM rejects"),
+                    )
+                    .with_help("use `Null` alone");
+                    f.span = Some(op_key.span);
+                    self.push(f);
+                    None
+                }
+                Err(OperatorError::Unknown { name, suggestions }) => {
+                    let mut f = Finding::new(
+                        Code::UNKNOWN_CONDITION_OPERATOR,
+                        op_path.clone(),
+                        format!("unknown condition operator `{name}`"),
+                    )
+                    .with_suggestions(&suggestions);
+                    f.span = Some(op_key.span);
+                    self.push(f);
+                    None
+                }
+            };
+            let Some(keys) = body.value.as_object() else {
+                self.type_mismatch(&op_path, "an object of condition keys", body);
+                continue;
+            };
+            let mut block_keys: Vec<KeyCondition> = Vec::new();
+            for (key, value) in keys {
+                let key_path = op_path.key(key.value.as_str());
+                if let Some(prev) = block_keys.iter().find(|k| k.key.eq_ignore_ascii_case(&key.value)) {
+                    let mut f = Finding::new(
+                        Code::DUPLICATE_CONDITION_KEY,
+                        key_path.clone(),
+                        format!(
+                            "condition key `{}` repeats `{}` under `{}`: keys are case-insensitive",
+                            key.value, prev.key, op_key.value
+                        ),
+                    )
+                    .with_help("merge the values into one key");
+                    f.span = Some(key.span);
+                    self.push(f);
+                }
+                let values = self.condition_values(value, &key_path);
+                block_keys.push(KeyCondition {
+                    key: key.value.clone(),
+                    values,
+                });
+            }
+            if let Some(operator) = operator {
+                cond.push_block(OperatorBlock {
+                    operator,
+                    keys: block_keys,
+                });
+            }
+        }
+        cond
+    }
+
+    fn condition_values(&mut self, node: &Node, path: &JsonPath) -> Vec<ConditionValue> {
+        let mut out = Vec::new();
+        let mut one = |reader: &mut Reader, item: &Node, p: JsonPath| match &item.value {
+            JsonValue::String(s) => out.push(ConditionValue::String(Text::from(s.as_str()))),
+            JsonValue::Bool(b) => out.push(ConditionValue::Bool(*b)),
+            JsonValue::Number(n) => out.push(ConditionValue::Number(n.clone())),
+            other => reader.push(Finding::new(
+                Code::CONDITION_VALUE_TYPE,
+                p,
+                format!("a condition value must be a string, number or boolean, found {}", other.type_name()),
+            )),
+        };
+        match &node.value {
+            JsonValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    one(self, item, path.index(i));
+                }
+            }
+            _ => one(self, node, path.clone()),
+        }
+        out
+    }
+}
+
+fn last_key(path: &JsonPath) -> String {
+    path.segments()
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            json::PathSegment::Key(k) => Some(k.clone()),
+            json::PathSegment::Index(_) => None,
+        })
+        .unwrap_or_else(|| "policy".to_owned())
+}

@@ -1,0 +1,222 @@
+//! Validation: every finding about a policy, in one pass.
+//!
+//! [`validate`] checks a [`PolicyDocument`] built in code or parsed; [`validate_json`] parses
+//! text first and adds what only the text shows (syntax, duplicate keys, element types), with
+//! source spans. Both return *all* findings, each with a stable [`Code`], a severity, a JSON path
+//! and, where it helps, a suggestion. Checks that need AWS's service catalog live in
+//! [`catalog_checks`]; the rest work on the policy alone.
+
+mod catalog_checks;
+mod conditions;
+mod principals;
+mod resources;
+mod security;
+mod structure;
+mod variables;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+
+use crate::finding::{Code, Finding, Severity};
+use crate::json::{JsonPath, JsonValue, Spanned};
+use crate::parse::{parse_policy_with, ParseOutput};
+use crate::policy::{PolicyDocument, PolicyKind};
+
+pub use variables::{scan_variables, VariableError};
+
+/// IAM's default quota for a role's trust policy, in characters without whitespace.
+pub const DEFAULT_TRUST_POLICY_QUOTA: usize = 2_048;
+
+/// What the validator needs to know besides the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationContext {
+    /// What the policy is used as.
+    pub kind: PolicyKind,
+    /// The account's trust policy quota (adjustable in Service Quotas; 2,048 by default).
+    pub trust_policy_quota: usize,
+    /// The account the policy lives in, when known: enables the cross-account trust check.
+    pub account_id: Option<String>,
+    /// Whether to run the checks that need the AWS service catalog.
+    pub use_catalog: bool,
+}
+
+impl Default for ValidationContext {
+    fn default() -> Self {
+        ValidationContext {
+            kind: PolicyKind::default(),
+            trust_policy_quota: DEFAULT_TRUST_POLICY_QUOTA,
+            account_id: None,
+            use_catalog: true,
+        }
+    }
+}
+
+impl ValidationContext {
+    /// A context for policies of `kind`, with default quotas.
+    pub fn new(kind: PolicyKind) -> Self {
+        ValidationContext {
+            kind,
+            ..ValidationContext::default()
+        }
+    }
+
+    /// Sets the trust policy quota.
+    pub fn with_trust_quota(mut self, quota: usize) -> Self {
+        self.trust_policy_quota = quota;
+        self
+    }
+
+    /// Sets the account the policy lives in.
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+}
+
+/// The result of validating a policy.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The document, when the input could be read as one.
+    pub document: Option<PolicyDocument>,
+    /// The parsed JSON, when the input was JSON (for showing findings in the source).
+    pub tree: Option<Spanned<JsonValue>>,
+    /// Every finding, in document order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// True when no finding is an error.
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The findings of one severity.
+    pub fn with_severity(&self, severity: Severity) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.severity == severity)
+    }
+
+    /// The codes found, for tests and summaries.
+    pub fn codes(&self) -> Vec<Code> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+}
+
+/// Every finding about a document.
+pub fn validate(doc: &PolicyDocument, ctx: &ValidationContext) -> Vec<Finding> {
+    let mut out = Vec::new();
+    structure::check(doc, ctx, &mut out);
+    principals::check(doc, ctx, &mut out);
+    resources::check(doc, ctx, &mut out);
+    conditions::check(doc, ctx, &mut out);
+    variables::check(doc, &mut out);
+    security::check(doc, ctx, &mut out);
+    if ctx.use_catalog {
+        catalog_checks::check(doc, ctx, &mut out);
+    }
+    out
+}
+
+/// Parses and validates policy text. The size quotas are measured on the text as written
+/// (whitespace outside strings excluded), which is what IAM measures.
+pub fn validate_json(input: &[u8], ctx: &ValidationContext) -> Report {
+    validate_json_with(input, ctx, &crate::json::Limits::default())
+}
+
+/// [`validate_json`] with explicit parser limits.
+pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate::json::Limits) -> Report {
+    let ParseOutput {
+        document,
+        tree,
+        mut findings,
+    } = parse_policy_with(input, limits);
+    if let (Some(doc), Some(tree)) = (&document, &tree) {
+        let mut more = validate(doc, ctx);
+        // The document as written, not its canonical form, is what IAM measures.
+        let written = compact_size(tree);
+        more.retain(|f| !matches!(f.code, Code::POLICY_SIZE_EXCEEDED | Code::TRUST_POLICY_SIZE_EXCEEDED));
+        structure::check_size(written, ctx, &mut more);
+        for f in &mut more {
+            if f.span.is_none() {
+                f.span = Some(tree.locate(&f.path));
+            }
+        }
+        findings.extend(more);
+    }
+    Report {
+        document,
+        tree,
+        findings: tidy(findings),
+    }
+}
+
+/// Removes repeats (same code and path) and findings made redundant by a more basic one, then
+/// orders findings by position.
+fn tidy(findings: Vec<Finding>) -> Vec<Finding> {
+    let missing_action: HashSet<JsonPath> = findings
+        .iter()
+        .filter(|f| f.code == Code::MISSING_ACTION)
+        .map(|f| f.path.clone())
+        .collect();
+    let mut seen = HashSet::new();
+    let mut missing_statement_seen = false;
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            !(f.code == Code::EMPTY_ACTION && missing_action.iter().any(|p| f.path.segments().starts_with(p.segments())))
+        })
+        .filter(|f| {
+            if f.code != Code::MISSING_STATEMENT {
+                return true;
+            }
+            !std::mem::replace(&mut missing_statement_seen, true)
+        })
+        .filter(|f| seen.insert((f.code, f.path.clone())))
+        .collect();
+    out.sort_by_key(|f| f.span.map(|s| s.start).unwrap_or(usize::MAX));
+    out
+}
+
+/// Sorts and deduplicates findings made on a model (no spans): used by [`validate`] callers
+/// that want a stable order.
+pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| a.path.cmp(&b.path).then(a.code.cmp(&b.code)));
+    findings.dedup_by(|a, b| a.code == b.code && a.path == b.path);
+    findings
+}
+
+/// The length IAM counts for a parsed document: its compact form, in characters.
+pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
+    fn walk(v: &JsonValue, n: &mut usize) {
+        match v {
+            JsonValue::Null => *n += 4,
+            JsonValue::Bool(true) => *n += 4,
+            JsonValue::Bool(false) => *n += 5,
+            JsonValue::Number(s) => *n += s.chars().count(),
+            JsonValue::String(s) => *n += escaped_len(s),
+            JsonValue::Array(items) => {
+                *n += 2 + items.len().saturating_sub(1);
+                for i in items {
+                    walk(&i.value, n);
+                }
+            }
+            JsonValue::Object(members) => {
+                *n += 2 + members.len().saturating_sub(1);
+                for (k, v) in members {
+                    *n += escaped_len(&k.value) + 1;
+                    walk(&v.value, n);
+                }
+            }
+        }
+    }
+    let mut n = 0;
+    walk(&tree.value, &mut n);
+    n
+}
+
+fn escaped_len(s: &str) -> usize {
+    let mut buf = String::new();
+    crate::write::escape_into(s, &mut buf);
+    buf.chars().count() + 2
+}
