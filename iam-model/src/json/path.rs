@@ -1,0 +1,114 @@
+//! Paths into a JSON document, and finding the span a path points at.
+
+use std::fmt;
+
+use super::{JsonValue, Span, Spanned};
+
+/// A JSON-pointer-like path used in findings: `/Statement/2/Condition/StringEquals/aws:SourceIp`.
+///
+/// Displays as an [RFC 6901](https://www.rfc-editor.org/rfc/rfc6901) JSON pointer: the root
+/// is the empty string, `~` in a key is written `~0` and `/` is written `~1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct JsonPath(Vec<PathSegment>);
+
+/// One step of a [`JsonPath`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathSegment {
+    /// An object member, by key.
+    Key(String),
+    /// An array element, by 0-based index.
+    Index(usize),
+}
+
+impl JsonPath {
+    /// The path to the whole document.
+    pub fn root() -> Self {
+        JsonPath(Vec::new())
+    }
+
+    /// A copy of this path extended with the object key `k`.
+    #[must_use]
+    pub fn key(&self, k: impl Into<String>) -> Self {
+        self.with(PathSegment::Key(k.into()))
+    }
+
+    /// A copy of this path extended with the array index `i`.
+    #[must_use]
+    pub fn index(&self, i: usize) -> Self {
+        self.with(PathSegment::Index(i))
+    }
+
+    /// The segments, outermost first.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+
+    fn with(&self, segment: PathSegment) -> Self {
+        let mut segments = Vec::with_capacity(self.0.len() + 1);
+        segments.extend_from_slice(&self.0);
+        segments.push(segment);
+        JsonPath(segments)
+    }
+}
+
+impl FromIterator<PathSegment> for JsonPath {
+    fn from_iter<I: IntoIterator<Item = PathSegment>>(iter: I) -> Self {
+        JsonPath(iter.into_iter().collect())
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for segment in &self.0 {
+            match segment {
+                PathSegment::Index(i) => write!(f, "/{i}")?,
+                PathSegment::Key(key) => {
+                    f.write_str("/")?;
+                    let mut rest = key.as_str();
+                    while let Some(at) = rest.find(['~', '/']) {
+                        let (before, after) = rest.split_at(at);
+                        f.write_str(before)?;
+                        let mut chars = after.chars();
+                        f.write_str(if chars.next() == Some('~') {
+                            "~0"
+                        } else {
+                            "~1"
+                        })?;
+                        rest = chars.as_str();
+                    }
+                    f.write_str(rest)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Spanned<JsonValue> {
+    /// The span of the node at `path`, as close as possible: when a segment does not exist, return the deepest existing node's span.
+    /// An `Index(0)` applied to a non-array node stays on that node (IAM lets one statement/string stand for a one-element list). A final `Key` segment should point at the *key* span when the value exists.
+    pub fn locate(&self, path: &JsonPath) -> Span {
+        let mut node = self;
+        let mut segments = path.segments().iter().peekable();
+        while let Some(segment) = segments.next() {
+            match (segment, &node.value) {
+                (PathSegment::Key(key), JsonValue::Object(members)) => {
+                    let Some((k, v)) = members.iter().find(|(k, _)| k.value == *key) else {
+                        break;
+                    };
+                    if segments.peek().is_none() {
+                        return k.span;
+                    }
+                    node = v;
+                }
+                (PathSegment::Index(i), JsonValue::Array(items)) => match items.get(*i) {
+                    Some(item) => node = item,
+                    None => break,
+                },
+                (PathSegment::Index(0), _) => {}
+                _ => break,
+            }
+        }
+        node.span
+    }
+}
