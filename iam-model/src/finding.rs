@@ -141,6 +141,13 @@ codes! {
     WILDCARD_WITHOUT_LIKE = Warning, "A `*` or `?` in a value of a non-Like operator is literal.";
     POLICY_SIZE_EXCEEDED = Error, "The policy is over its size quota.";
     TRUST_POLICY_SIZE_EXCEEDED = Error, "The trust policy is over the account's trust policy quota.";
+    INVALID_NAME = Error, "A role, policy or inline policy name, or a path, breaks IAM's rules.";
+    DUPLICATE_NAME = Error, "Two objects of one kind share a name in one account.";
+    UNRESOLVED_REFERENCE = Error, "A reference to an object, account or value the deployment does not have.";
+    INVALID_ROLE_SETTING = Error, "A role setting out of range: session duration, description, boundary.";
+    INVALID_TAG = Error, "A tag key or value breaks IAM's rules, or there are more than 50 tags.";
+    ATTACHMENT_QUOTA_EXCEEDED = Error, "More managed policies attached to a role than the account allows.";
+    INVALID_OIDC_PROVIDER = Error, "An OIDC provider URL, client id or thumbprint IAM rejects.";
     FULL_ADMIN = Security, "Allow of every action on every resource.";
     PASSROLE_WILDCARD_RESOURCE = Security, "iam:PassRole on any role without iam:PassedToService.";
     PERMISSIONS_MANAGEMENT_STAR = Security, "Permissions-management actions on every resource without a condition.";
@@ -209,6 +216,12 @@ impl Finding {
                 self.with_help(format!("did you mean one of {}?", list.join(", ")))
             }
         }
+    }
+
+    /// Overrides the severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     /// Adds a help line unless there is one already.

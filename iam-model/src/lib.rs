@@ -3,6 +3,7 @@
 pub mod action;
 pub mod arn;
 pub mod condition;
+pub mod deployment;
 pub mod equivalence;
 pub mod finding;
 pub mod json;

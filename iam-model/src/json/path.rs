@@ -86,7 +86,7 @@ impl fmt::Display for JsonPath {
 
 impl Spanned<JsonValue> {
     /// The span of the node at `path`, as close as possible: when a segment does not exist, return the deepest existing node's span.
-    /// An `Index(0)` applied to a non-array node stays on that node (IAM lets one statement/string stand for a one-element list). A final `Key` segment should point at the *key* span when the value exists.
+    /// An `Index(0)` applied to a non-array node stays on that node (IAM lets one statement/string stand for a one-element list). A final `Key` segment points at the value when it is a scalar, and at the key when the value is an object or array.
     pub fn locate(&self, path: &JsonPath) -> Span {
         let mut node = self;
         let mut segments = path.segments().iter().peekable();
@@ -97,7 +97,12 @@ impl Spanned<JsonValue> {
                         break;
                     };
                     if segments.peek().is_none() {
-                        return k.span;
+                        // A scalar is best shown by its value (`"Resource": "bucket"`); an
+                        // object or array by its key, which reads better than a whole block.
+                        return match v.value {
+                            JsonValue::Object(_) | JsonValue::Array(_) => k.span,
+                            _ => v.span,
+                        };
                     }
                     node = v;
                 }

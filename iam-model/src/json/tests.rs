@@ -1414,9 +1414,10 @@ fn locate_in_a_policy() {
     let root = JsonPath::root();
     let statements = root.key("Statement");
     assert_eq!(locate(&root), (1, 1, POLICY));
-    // A final key points at the key.
-    assert_eq!(locate(&root.key("Version")), (2, 3, "\"Version\""));
-    assert_eq!(locate(&statements.index(0).key("Sid")), (5, 7, "\"Sid\""));
+    // A final key points at a scalar value, and at the key of an object or array.
+    assert_eq!(locate(&root.key("Version")), (2, 14, "\"2012-10-17\""));
+    assert_eq!(locate(&statements.index(0).key("Sid")), (5, 14, "\"ReadBucket\""));
+    assert_eq!(locate(&statements), (3, 3, "\"Statement\""));
     // Array elements, nested arrays and objects.
     assert_eq!(
         locate(&statements.index(0).key("Resource").index(1)),
@@ -1432,6 +1433,7 @@ fn locate_in_a_policy() {
         .key("NotIpAddress")
         .key("aws:SourceIp");
     assert_eq!(locate(&source_ip), (15, 26, "\"aws:SourceIp\""));
+    assert_eq!(locate(&statements.index(1).key("Condition")), (14, 7, "\"Condition\""));
     assert_eq!(locate(&source_ip.index(1)), (15, 59, "\"203.0.113.0/24\""));
     let via = statements
         .index(1)
@@ -1471,10 +1473,11 @@ fn locate_falls_back_to_the_deepest_existing_node() {
         (7, 17, "\"s3:GetObject\"")
     );
     assert_eq!(locate(&root.key("Missing")), (1, 1, POLICY));
-    // A final key whose value exists points at the key, also after an Index(0) on an object.
+    // A final key whose scalar value exists points at the value, also after an Index(0) on an
+    // object.
     let doc = ok(r#"{"Statement": {"Effect": "Allow"}}"#);
     let span = doc.locate(&statements.index(0).key("Effect"));
-    assert_eq!((span.start, span.end), (15, 23));
+    assert_eq!((span.start, span.end), (25, 32));
     // A scalar document.
     let doc = ok("\"x\"");
     assert_eq!(doc.locate(&root.index(0).index(0).key("a")), doc.span);

@@ -114,7 +114,9 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
     }
     let (_, oidc_hosts) = federated_kinds(st);
     for host in oidc_hosts {
-        let host_name = host.split('/').next().unwrap_or(&host).to_owned();
+        // The claim keys are prefixed by the provider's whole URL path, e.g.
+        // `oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub`.
+        let host_name = host.clone();
         if host_name == GITHUB_HOST {
             let sub_key = format!("{GITHUB_HOST}:sub");
             if !st.condition.has_key(&sub_key) {
