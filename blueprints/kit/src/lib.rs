@@ -1,0 +1,151 @@
+//! What every rolewright blueprint is made of.
+//!
+//! A blueprint is a crate under `blueprints/` with a typed inputs struct (deriving
+//! [`Inputs`](trait@Inputs)) and a function from inputs to a [`Deployment`]. This crate holds
+//! the traits that connect them to `cargo xtask render`, the config loader that reads inputs
+//! from YAML or JSON with errors that name the file, line and input, and the generators for
+//! the inputs table and the role diagram in each blueprint's README.
+
+pub mod config;
+
+use iam_model::deployment::Deployment;
+
+pub use config::{ConfigError, ConfigErrors, ConfigNode, ConfigSource, InputPath};
+
+/// Describes one input for docs and for Terraform `variable` blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputSpec {
+    /// The input's name as users write it (`teams_config`, `sym_account_ids`).
+    pub name: String,
+    /// Its description (from the field's doc comment).
+    pub description: String,
+    /// Its type.
+    pub input_type: iam_model::deployment::InputType,
+    /// The default as JSON text, or `None` when the input is required.
+    pub default: Option<String>,
+    /// An example value as JSON text.
+    pub example: Option<String>,
+}
+
+impl InputSpec {
+    /// True when the input has no default.
+    pub fn is_required(&self) -> bool {
+        self.default.is_none()
+    }
+}
+
+/// Why a blueprint could not build a deployment from its inputs.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum BlueprintError {
+    /// The config file could not be read as inputs.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigErrors),
+    /// The inputs are well-formed but the blueprint rejects them (the original module's
+    /// validation rules, such as an unknown addon).
+    #[error("invalid input `{input}`: {message}")]
+    #[diagnostic(code(rolewright::blueprint::input))]
+    Input {
+        /// The input's path, e.g. `addon_params.aws/kinesis-data-stream.stream_arns`.
+        input: String,
+        /// What is wrong, lowercase.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl BlueprintError {
+    /// An input error.
+    pub fn input(input: impl Into<String>, message: impl Into<String>) -> Self {
+        BlueprintError::Input {
+            input: input.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line to an input error.
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        match self {
+            BlueprintError::Input { input, message, .. } => BlueprintError::Input {
+                input,
+                message,
+                help: Some(help.into()),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A blueprint with typed inputs. Implement this; the registry wraps it as a
+/// [`Blueprint`] trait object.
+pub trait TypedBlueprint {
+    /// The inputs struct.
+    type Inputs: Inputs;
+    /// The blueprint's name (`runtime-connector`).
+    const NAME: &'static str;
+    /// One line about what it creates.
+    const DESCRIPTION: &'static str;
+    /// Builds the deployment.
+    fn deployment(inputs: &Self::Inputs) -> Result<Deployment, BlueprintError>;
+}
+
+/// A blueprint as `cargo xtask render` sees it: name, inputs, and config → deployment.
+pub trait Blueprint: Send + Sync {
+    /// The blueprint's name.
+    fn name(&self) -> &'static str;
+    /// One line about what it creates.
+    fn description(&self) -> &'static str;
+    /// The inputs, for docs and variable blocks.
+    fn input_specs(&self) -> Vec<InputSpec>;
+    /// Loads inputs from a config file's text and builds the deployment.
+    fn build(&self, source: &ConfigSource) -> Result<Deployment, BlueprintError>;
+}
+
+/// Wraps a [`TypedBlueprint`] as a [`Blueprint`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Registered<B>(std::marker::PhantomData<fn() -> B>);
+
+impl<B> Registered<B> {
+    /// The wrapper.
+    pub const fn new() -> Self {
+        Registered(std::marker::PhantomData)
+    }
+}
+
+impl<B: TypedBlueprint> Blueprint for Registered<B> {
+    fn name(&self) -> &'static str {
+        B::NAME
+    }
+    fn description(&self) -> &'static str {
+        B::DESCRIPTION
+    }
+    fn input_specs(&self) -> Vec<InputSpec> {
+        B::Inputs::input_specs()
+    }
+    fn build(&self, source: &ConfigSource) -> Result<Deployment, BlueprintError> {
+        let inputs = B::Inputs::load(source)?;
+        B::deployment(&inputs)
+    }
+}
+
+/// Typed blueprint inputs: derive it with `#[derive(iam_macros::Inputs)]`.
+pub trait Inputs: Sized {
+    /// Reads the inputs from a parsed config, reporting every problem.
+    fn from_config(node: &ConfigNode, path: &InputPath, errors: &mut Vec<ConfigError>) -> Option<Self>;
+    /// The inputs' descriptions.
+    fn input_specs() -> Vec<InputSpec>;
+    /// Parses a config file (YAML or JSON) and reads the inputs from it.
+    fn load(source: &ConfigSource) -> Result<Self, ConfigErrors> {
+        let node = source.parse()?;
+        let mut errors = Vec::new();
+        let value = Self::from_config(&node, &InputPath::root(), &mut errors);
+        match value {
+            Some(v) if errors.is_empty() => Ok(v),
+            _ => Err(ConfigErrors::new(source, errors)),
+        }
+    }
+}

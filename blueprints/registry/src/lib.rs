@@ -1,0 +1,14 @@
+//! The registry: every blueprint, once. `cargo xtask render` and the workspace tests iterate
+//! [`all`], so adding a blueprint is a new crate under `blueprints/` plus one line here.
+
+use blueprint_kit::Blueprint;
+
+/// Every registered blueprint, in a stable order.
+pub fn all() -> Vec<&'static dyn Blueprint> {
+    vec![]
+}
+
+/// The blueprint named `name`.
+pub fn find(name: &str) -> Option<&'static dyn Blueprint> {
+    all().into_iter().find(|b| b.name() == name)
+}
