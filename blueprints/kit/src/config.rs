@@ -136,3 +136,73 @@ impl ConfigErrors {
         }
     }
 }
+
+impl ConfigSource {
+    /// A source from a name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        ConfigSource {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Parses the text as JSON (YAML support is added by the YAML loader).
+    pub fn parse(&self) -> Result<ConfigNode, ConfigErrors> {
+        let limits = iam_model::json::Limits {
+            max_bytes: 16 * 1024 * 1024,
+            max_depth: 128,
+        };
+        match iam_model::json::parse_str(&self.text, &limits) {
+            Ok(tree) => Ok(from_json(&tree)),
+            Err(errors) => Err(ConfigErrors::new(
+                self,
+                errors
+                    .iter()
+                    .map(|e| ConfigError {
+                        path: String::new(),
+                        location: Location {
+                            line: e.span.line,
+                            column: e.span.column,
+                            offset: e.span.start,
+                        },
+                        message: e.to_string(),
+                        help: None,
+                    })
+                    .collect(),
+            )),
+        }
+    }
+}
+
+fn from_json(node: &iam_model::json::Spanned<iam_model::json::JsonValue>) -> ConfigNode {
+    use iam_model::json::JsonValue;
+    let location = Location {
+        line: node.span.line,
+        column: node.span.column,
+        offset: node.span.start,
+    };
+    let value = match &node.value {
+        JsonValue::Null => ConfigValue::Null,
+        JsonValue::Bool(b) => ConfigValue::Bool(*b),
+        JsonValue::Number(n) => ConfigValue::Number(n.clone()),
+        JsonValue::String(s) => ConfigValue::String(s.clone()),
+        JsonValue::Array(items) => ConfigValue::List(items.iter().map(from_json).collect()),
+        JsonValue::Object(members) => ConfigValue::Map(
+            members
+                .iter()
+                .map(|(k, v)| {
+                    let key = ConfigNode {
+                        value: ConfigValue::String(k.value.clone()),
+                        location: Location {
+                            line: k.span.line,
+                            column: k.span.column,
+                            offset: k.span.start,
+                        },
+                    };
+                    (key, from_json(v))
+                })
+                .collect(),
+        ),
+    };
+    ConfigNode { value, location }
+}

@@ -274,14 +274,14 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
             }
         }
     }
-    let mut check_text = |c: &mut Collector<'_>, id: &ObjectId, t: &Text| {
+    let check_text = |c: &mut Collector<'_>, id: &ObjectId, t: &Text| {
         for l in t.late_bound() {
             if let Some(msg) = unresolved(d, l) {
                 c.push(id.clone(), object_finding(Code::UNRESOLVED_REFERENCE, msg, "declare the object or value in the deployment, or fix the key"));
             }
         }
     };
-    let mut check_account_key = |c: &mut Collector<'_>, id: &ObjectId, key: &str| {
+    let check_account_key = |c: &mut Collector<'_>, id: &ObjectId, key: &str| {
         if d.account(key).is_none() {
             c.push(id.clone(), object_finding(Code::UNRESOLVED_REFERENCE, format!("account `{key}` is not declared"), "add it to the deployment's accounts"));
         }
