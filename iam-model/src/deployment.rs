@@ -23,6 +23,13 @@ pub use check::{DeploymentFinding, DeploymentOptions, ObjectId};
 /// The key of the account objects live in when a deployment names no other.
 pub const DEFAULT_ACCOUNT: &str = "default";
 
+/// The tag key naming the blueprint that owns an object. Renderers and the apply engine tag
+/// every object with it, so that apply and destroy touch only what a deployment created.
+pub const TAG_BLUEPRINT: &str = "rolewright:blueprint";
+
+/// The tag key naming the deployment instance that owns an object (see [`TAG_BLUEPRINT`]).
+pub const TAG_INSTANCE: &str = "rolewright:instance";
+
 /// A set of IAM objects across one or more AWS accounts.
 #[derive(Debug, Clone, PartialEq, TypedBuilder)]
 pub struct Deployment {
@@ -401,6 +408,22 @@ impl Deployment {
     /// The OIDC provider with `key`.
     pub fn oidc_provider(&self, key: &str) -> Option<&OidcProvider> {
         self.oidc_providers.iter().find(|p| p.key == key)
+    }
+
+    /// The account that owns what belongs to no object (outputs) and whose Terraform provider
+    /// is the unaliased one: the account keyed [`DEFAULT_ACCOUNT`] when declared, else the
+    /// first declared account.
+    pub fn primary_account(&self) -> Option<&Account> {
+        self.account(DEFAULT_ACCOUNT).or_else(|| self.accounts.first())
+    }
+
+    /// The ownership tags every object of this deployment carries: [`TAG_BLUEPRINT`] and
+    /// [`TAG_INSTANCE`].
+    pub fn ownership_tags(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            (TAG_BLUEPRINT.to_owned(), self.blueprint.clone()),
+            (TAG_INSTANCE.to_owned(), self.instance.clone()),
+        ])
     }
 
     /// Every finding about the deployment, with the object each is about.
