@@ -110,7 +110,11 @@ impl<W: TextWriter + ?Sized> Writer<'_, W> {
         *first = false;
         self.newline();
         self.out.push('"');
-        escape_into(key, &mut self.out);
+        // Keys are literal text too (condition keys, operators): a target that escapes
+        // literals (Terraform's `${`) must see them.
+        let mut buf = String::new();
+        escape_into(key, &mut buf);
+        self.text.literal(&buf, &mut self.out);
         self.out.push_str(if self.style == JsonStyle::Pretty { "\": " } else { "\":" });
     }
 
