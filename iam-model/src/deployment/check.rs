@@ -6,7 +6,9 @@ use std::fmt;
 
 use crate::finding::{Code, Finding, Severity};
 use crate::policy::{Attachment, PolicyDocument, PolicyKind};
-use crate::text::{LateBound, ObjectKind, Text};
+use crate::principal::Principal;
+use crate::statement::PrincipalClause;
+use crate::text::{LateBound, ObjectKind, RefAttribute, Text};
 use crate::validate::{validate, ValidationContext, DEFAULT_TRUST_POLICY_QUOTA};
 
 use super::{object_finding, Acknowledgement, Deployment};
@@ -140,7 +142,7 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
             account_id: account_id.clone(),
             use_catalog: opts.use_catalog,
         };
-        for f in validate(&role.trust, &trust_ctx) {
+        for f in validate(&with_oidc_provider_arns(d, &role.trust), &trust_ctx) {
             c.push(ObjectId::Trust(role.key.clone()), f);
         }
         let mut inline_total = 0;
@@ -210,6 +212,33 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
         check_tags(&mut c, &id, &o.tags);
     }
     c.out
+}
+
+/// The trust policy with each reference to an OIDC provider of the deployment written out as
+/// that provider's ARN (`arn:{partition}:iam::{account}:oidc-provider/HOST/PATH`): the claim
+/// checks read the issuer from the ARN, and a reference's placeholder only knows the key.
+fn with_oidc_provider_arns(d: &Deployment, trust: &PolicyDocument) -> PolicyDocument {
+    let mut doc = trust.clone();
+    for st in &mut doc.statements {
+        let Some(PrincipalClause::Principal(Principal::Map(map)) | PrincipalClause::NotPrincipal(Principal::Map(map))) = &mut st.principal else {
+            continue;
+        };
+        for v in map.values_mut().flatten() {
+            *v = v.map_late(|l| match l {
+                LateBound::Ref(r) if r.kind == ObjectKind::OidcProvider && r.attribute == RefAttribute::Arn => match d.oidc_provider(&r.key) {
+                    Some(p) => Text::from("arn:")
+                        .then(LateBound::Partition)
+                        .then(":iam::")
+                        .then(LateBound::account(p.account.as_str()))
+                        .then(":oidc-provider/")
+                        .then(p.host_path()),
+                    None => l.clone().into(),
+                },
+                other => other.clone().into(),
+            });
+        }
+    }
+    doc
 }
 
 fn check_name(c: &mut Collector<'_>, id: &ObjectId, what: &str, name: &str, max: usize) {
@@ -344,5 +373,44 @@ fn unresolved(d: &Deployment, l: &LateBound) -> Option<String> {
             Some(format!("external value `{n}` is not declared"))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::condition::Condition;
+    use crate::deployment::{OidcProvider, Role};
+    use crate::statement::Statement;
+
+    fn deployment(condition: Condition) -> Deployment {
+        let provider = OidcProvider::builder()
+            .key("github")
+            .url("https://token.actions.githubusercontent.com")
+            .client_ids(vec!["sts.amazonaws.com".to_owned()])
+            .build();
+        let trust = PolicyDocument::new([Statement::allow()
+            .principal(Principal::federated([provider.arn()]))
+            .action("sts:AssumeRoleWithWebIdentity")
+            .condition(condition)]);
+        Deployment::builder()
+            .blueprint("t")
+            .instance("t")
+            .roles(vec![Role::builder().key("ci").name("ci").trust(trust).build()])
+            .oidc_providers(vec![provider])
+            .build()
+    }
+
+    #[test]
+    fn oidc_claim_checks_see_the_referenced_providers_issuer() {
+        let codes = |d: &Deployment| d.validate(&DeploymentOptions::default()).into_iter().map(|f| f.finding.code).collect::<Vec<_>>();
+        let pinned = deployment(Condition::string_equals(
+            "token.actions.githubusercontent.com:sub",
+            ["repo:acme/infra:ref:refs/heads/main"],
+        ));
+        assert_eq!(codes(&pinned), []);
+        let open = deployment(Condition::string_equals("token.actions.githubusercontent.com:aud", ["sts.amazonaws.com"]));
+        assert_eq!(codes(&open), [Code::GITHUB_OIDC_NO_SUB]);
     }
 }
