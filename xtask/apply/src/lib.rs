@@ -1,0 +1,1 @@
+//! The apply engine: plan, apply and destroy rolewright deployments against live IAM.

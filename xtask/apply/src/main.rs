@@ -1,0 +1,3 @@
+//! `rolewright-apply`: the binary `cargo xtask plan | apply | destroy` runs.
+
+fn main() {}
