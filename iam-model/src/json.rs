@@ -29,7 +29,7 @@
 //! let doc = parse_str("{\n  \"Statement\": [\n    {\"Effect\": \"Deny\"}\n  ]\n}", &Limits::default())
 //!     .unwrap();
 //! let span = doc.locate(&JsonPath::root().key("Statement").index(0).key("Effect"));
-//! assert_eq!((span.line, span.column), (3, 6));
+//! assert_eq!((span.line, span.column), (3, 16)); // the value `"Deny"`
 //! ```
 //!
 //! Lines are separated by `\n` only (a `\r\n` pair ends one line; a lone `\r` is an ordinary

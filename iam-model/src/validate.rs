@@ -105,8 +105,14 @@ impl Report {
 
 /// Every finding about a document.
 pub fn validate(doc: &PolicyDocument, ctx: &ValidationContext) -> Vec<Finding> {
+    validate_measured(doc, ctx, None)
+}
+
+/// [`validate`], with the size already measured on the source text when there is one.
+fn validate_measured(doc: &PolicyDocument, ctx: &ValidationContext, size: Option<usize>) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(doc, ctx, &mut out);
+    structure::check_size(size.unwrap_or_else(|| doc.size()), ctx, &mut out);
     principals::check(doc, ctx, &mut out);
     resources::check(doc, ctx, &mut out);
     conditions::check(doc, ctx, &mut out);
@@ -132,11 +138,8 @@ pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate:
         mut findings,
     } = parse_policy_with(input, limits);
     if let (Some(doc), Some(tree)) = (&document, &tree) {
-        let mut more = validate(doc, ctx);
         // The document as written, not its canonical form, is what IAM measures.
-        let written = compact_size(tree);
-        more.retain(|f| !matches!(f.code, Code::POLICY_SIZE_EXCEEDED | Code::TRUST_POLICY_SIZE_EXCEEDED));
-        structure::check_size(written, ctx, &mut more);
+        let mut more = validate_measured(doc, ctx, Some(compact_size(tree)));
         for f in &mut more {
             if f.span.is_none() {
                 f.span = Some(tree.locate(&f.path));
@@ -216,7 +219,12 @@ pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
 }
 
 fn escaped_len(s: &str) -> usize {
-    let mut buf = String::new();
-    crate::write::escape_into(s, &mut buf);
-    buf.chars().count() + 2
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{08}' | '\u{0c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
 }

@@ -12,26 +12,25 @@ use super::ValidationContext;
 
 pub(super) fn check(doc: &PolicyDocument, _ctx: &ValidationContext, out: &mut Vec<Finding>) {
     for (i, st) in doc.statements.iter().enumerate() {
-        let cp = JsonPath::root().key("Statement").index(i).key("Condition");
         for (op, k) in st.condition.tests() {
-            let kp = cp.key(op.to_string()).key(k.key.as_str());
+            let kp = || JsonPath::root().key("Statement").index(i).key("Condition").key(op.to_string()).key(k.key.as_str());
             check_key(op, k, &kp, out);
             check_values(op, k, &kp, out);
         }
     }
 }
 
-fn check_key(_op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_key(_op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
     let Some((prefix, name)) = k.key.split_once(':') else {
         out.push(
-            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp.clone(), format!("`{}` is not a condition key", k.key))
+            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp(), format!("`{}` is not a condition key", k.key))
                 .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
         );
         return;
     };
     if prefix.is_empty() || name.is_empty() {
         out.push(
-            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp.clone(), format!("`{}` is not a condition key", k.key))
+            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp(), format!("`{}` is not a condition key", k.key))
                 .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
         );
         return;
@@ -39,28 +38,28 @@ fn check_key(_op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mut 
     for tag in ["ResourceTag", "RequestTag", "PrincipalTag"] {
         if name.eq_ignore_ascii_case(tag) || name.eq_ignore_ascii_case(&format!("{tag}/")) {
             out.push(
-                Finding::new(Code::TAG_KEY_MISSING, kp.clone(), format!("`{}` needs a tag key", k.key))
+                Finding::new(Code::TAG_KEY_MISSING, kp(), format!("`{}` needs a tag key", k.key))
                     .with_help(format!("write `{prefix}:{tag}/tag-key`, e.g. `{prefix}:{tag}/team`")),
             );
         }
     }
 }
 
-fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
     let family = op.base.family();
     let many = k.values.len() > 1;
     if matches!(family, OperatorFamily::Bool | OperatorFamily::Null) && many {
         out.push(
             Finding::new(
                 Code::MULTIPLE_BOOLEAN_VALUES,
-                kp.clone(),
+                kp(),
                 format!("`{op}` on `{}` has {} values; a Boolean test takes one", k.key, k.values.len()),
             )
             .with_help("keep one value: `true` or `false`"),
         );
     }
     for (j, v) in k.values.iter().enumerate() {
-        let vp = if many { kp.index(j) } else { kp.clone() };
+        let vp = || if many { kp().index(j) } else { kp() };
         let text = v.as_text();
         if !text.is_literal() {
             continue;
@@ -70,7 +69,7 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mu
             out.push(
                 Finding::new(
                     Code::CONDITION_VALUE_INVALID,
-                    vp.clone(),
+                    vp(),
                     format!("`{s}` can never match under `{op}`"),
                 )
                 .with_help(help),
@@ -80,7 +79,7 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mu
             out.push(
                 Finding::new(
                     Code::WILDCARD_WITHOUT_LIKE,
-                    vp,
+                    vp(),
                     format!("`{s}` contains a wildcard, which `{op}` compares literally"),
                 )
                 .with_help(format!("use `{}` to match a pattern", like_of(op))),
@@ -95,7 +94,7 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &JsonPath, out: &mu
         out.push(
             Finding::new(
                 Code::PRIVATE_SOURCE_IP,
-                kp.clone(),
+                kp(),
                 "every `aws:SourceIp` value is private address space, which `aws:SourceIp` never sees",
             )
             .with_help("for traffic through a VPC endpoint use `aws:VpcSourceIp` or `aws:SourceVpce`"),

@@ -11,18 +11,20 @@ use super::ValidationContext;
 pub(super) fn check(doc: &PolicyDocument, _ctx: &ValidationContext, out: &mut Vec<Finding>) {
     for (i, st) in doc.statements.iter().enumerate() {
         let Some(r) = &st.resource else { continue };
-        let rp = JsonPath::root().key("Statement").index(i).key(r.element());
         let many = r.resources().len() > 1;
         for (j, t) in r.resources().iter().enumerate() {
-            let path = if many { rp.index(j) } else { rp.clone() };
+            let path = || {
+                let rp = JsonPath::root().key("Statement").index(i).key(r.element());
+                if many { rp.index(j) } else { rp }
+            };
             let s = t.with_placeholders();
-            check_arn(&s, path, out);
+            check_arn(&s, &path, out);
         }
     }
 }
 
 /// Reports what is wrong with the shape of a resource entry.
-pub(crate) fn check_arn(s: &str, path: JsonPath, out: &mut Vec<Finding>) {
+pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
     if s == "*" {
         return;
     }
@@ -36,25 +38,25 @@ pub(crate) fn check_arn(s: &str, path: JsonPath, out: &mut Vec<Finding>) {
                 ArnError::EmptyResource(_) => "name the resource after the fifth colon, or end with `*`".to_owned(),
                 _ => "write `*` or an ARN: `arn:partition:service:region:account-id:resource`".to_owned(),
             };
-            out.push(Finding::new(Code::INVALID_ARN, path, format!("`{s}` is not an ARN")).with_help(help));
+            out.push(Finding::new(Code::INVALID_ARN, path(), format!("`{s}` is not an ARN")).with_help(help));
             return;
         }
     };
     if arn.service().contains(['*', '?']) {
         out.push(
-            Finding::new(Code::ARN_SERVICE_WILDCARD, path.clone(), format!("`{s}` has a wildcard in the service segment"))
+            Finding::new(Code::ARN_SERVICE_WILDCARD, path(), format!("`{s}` has a wildcard in the service segment"))
                 .with_help("IAM does not allow wildcards in an ARN's service; name the service"),
         );
     } else if arn.service().is_empty() || arn.service().chars().any(|c| c.is_ascii_uppercase()) {
         out.push(
-            Finding::new(Code::INVALID_ARN, path.clone(), format!("`{}` is not a service segment", arn.service()))
+            Finding::new(Code::INVALID_ARN, path(), format!("`{}` is not a service segment", arn.service()))
                 .with_help(format!("service segments are lowercase: `{}`", arn.service().to_ascii_lowercase())),
         );
     }
     let partition = arn.partition();
     if !partition.contains(['*', '?', '$']) && !PARTITIONS.contains(&partition) {
         out.push(
-            Finding::new(Code::INVALID_ARN_PARTITION, path.clone(), format!("`{partition}` is not a partition"))
+            Finding::new(Code::INVALID_ARN_PARTITION, path(), format!("`{partition}` is not a partition"))
                 .with_suggestions(&crate::suggest::nearest(partition, PARTITIONS.iter().copied(), 1))
                 .or_help("partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f and aws-eusc"),
         );
@@ -66,7 +68,7 @@ pub(crate) fn check_arn(s: &str, path: JsonPath, out: &mut Vec<Finding>) {
         || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
     if !account_ok {
         out.push(
-            Finding::new(Code::INVALID_ARN_ACCOUNT, path, format!("`{account}` is not a 12-digit account id"))
+            Finding::new(Code::INVALID_ARN_ACCOUNT, path(), format!("`{account}` is not a 12-digit account id"))
                 .with_help("account ids are exactly 12 digits; use `*` for any account"),
         );
     }

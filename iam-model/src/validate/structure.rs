@@ -102,7 +102,6 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         }
         check_characters_statement(st, &sp, out);
     }
-    check_size(doc.size(), ctx, out);
 }
 
 /// Reports a size over the quota that applies to `ctx.kind`.
@@ -144,12 +143,12 @@ fn bad_char(s: &str) -> Option<char> {
     s.chars().find(|c| !is_policy_char(*c))
 }
 
-fn push_bad_char(s: &str, path: JsonPath, out: &mut Vec<Finding>) {
+fn push_bad_char(s: &str, path: impl Fn() -> JsonPath, out: &mut Vec<Finding>) {
     if let Some(c) = bad_char(s) {
         out.push(
             Finding::new(
                 Code::INVALID_CHARACTER,
-                path,
+                path(),
                 format!("`{}` contains the character U+{:04X}, which IAM does not accept", s, c as u32),
             )
             .with_help("policies may contain only tab, line feed, carriage return and U+0020 to U+00FF"),
@@ -159,35 +158,35 @@ fn push_bad_char(s: &str, path: JsonPath, out: &mut Vec<Finding>) {
 
 fn check_characters_statement(st: &crate::statement::Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
     if let Some(sid) = &st.sid {
-        push_bad_char(sid, sp.key("Sid"), out);
+        push_bad_char(sid, || sp.key("Sid"), out);
     }
     for (i, a) in st.action.actions().iter().enumerate() {
-        push_bad_char(a.as_str(), sp.key(st.action.element()).index(i), out);
+        push_bad_char(a.as_str(), || sp.key(st.action.element()).index(i), out);
     }
-    let literal = |t: &crate::text::Text| -> String {
-        t.segments()
-            .iter()
-            .filter_map(|s| match s {
-                Segment::Literal(l) => Some(l.as_str()),
-                Segment::Late(_) => None,
-            })
-            .collect()
+    let check_text = |t: &crate::text::Text, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>| {
+        for seg in t.segments() {
+            if let Segment::Literal(l) = seg {
+                push_bad_char(l, path, out);
+            }
+        }
     };
     if let Some(r) = &st.resource {
         for (i, t) in r.resources().iter().enumerate() {
-            push_bad_char(&literal(t), sp.key(r.element()).index(i), out);
+            check_text(t, &|| sp.key(r.element()).index(i), out);
         }
     }
     if let Some(p) = &st.principal {
         for (kind, v) in p.principal().entries() {
-            push_bad_char(&literal(v), sp.key(p.element()).key(kind.key()), out);
+            check_text(v, &|| sp.key(p.element()).key(kind.key()), out);
         }
     }
     for (op, k) in st.condition.tests() {
-        let kp = sp.key("Condition").key(op.to_string()).key(k.key.as_str());
-        push_bad_char(&k.key, kp.clone(), out);
+        let kp = || sp.key("Condition").key(op.to_string()).key(k.key.as_str());
+        push_bad_char(&k.key, kp, out);
         for v in &k.values {
-            push_bad_char(&literal(&v.as_text()), kp.clone(), out);
+            if let crate::condition::ConditionValue::String(t) = v {
+                check_text(t, &kp, out);
+            }
         }
     }
 }

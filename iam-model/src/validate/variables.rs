@@ -80,73 +80,86 @@ fn check_body(body: &str) -> Result<String, VariableError> {
     Ok(name.to_owned())
 }
 
-fn literal_parts(t: &Text) -> String {
-    t.segments()
-        .iter()
-        .map(|s| match s {
-            Segment::Literal(l) => l.as_str(),
-            Segment::Late(_) => "x",
-        })
-        .collect()
+fn literal_parts(t: &Text) -> std::borrow::Cow<'_, str> {
+    if let [Segment::Literal(l)] = t.segments() {
+        return std::borrow::Cow::Borrowed(l.as_str());
+    }
+    std::borrow::Cow::Owned(
+        t.segments()
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => l.as_str(),
+                Segment::Late(_) => "x",
+            })
+            .collect(),
+    )
+}
+
+/// Checks one string: its variables' syntax and whether IAM evaluates variables where it
+/// stands. The path is built only when there is something to report.
+fn see(s: &str, path: &dyn Fn() -> JsonPath, allowed: Result<(), &str>, any: &mut bool, out: &mut Vec<Finding>) {
+    if !s.contains("${") {
+        return;
+    }
+    let vars = scan_variables(s);
+    *any = true;
+    for v in &vars {
+        if let Err(e) = v {
+            out.push(
+                Finding::new(Code::VARIABLE_SYNTAX, path(), format!("the policy variable in `{s}` {}", e.describe()))
+                    .with_help("variables read `${aws:username}`, with an optional default: `${aws:PrincipalTag/team, 'none'}`"),
+            );
+            return;
+        }
+    }
+    if let Err(why) = allowed {
+        out.push(
+            Finding::new(Code::VARIABLE_NOT_ALLOWED, path(), format!("`{s}` uses a policy variable {why}"))
+                .with_help("IAM evaluates variables only in the resource part of an ARN and in String and ARN condition values; elsewhere `${...}` is an error"),
+        );
+    }
 }
 
 pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
     let mut any = false;
-    let mut see = |s: &str, path: JsonPath, allowed: Result<(), &str>, out: &mut Vec<Finding>| {
-        let vars = scan_variables(s);
-        if vars.is_empty() {
-            return;
-        }
-        any = true;
-        for v in &vars {
-            if let Err(e) = v {
-                out.push(
-                    Finding::new(Code::VARIABLE_SYNTAX, path.clone(), format!("the policy variable in `{s}` {}", e.describe()))
-                        .with_help("variables read `${aws:username}`, with an optional default: `${aws:PrincipalTag/team, 'none'}`"),
-                );
-                return;
-            }
-        }
-        if let Err(why) = allowed {
-            out.push(
-                Finding::new(Code::VARIABLE_NOT_ALLOWED, path, format!("`{s}` uses a policy variable {why}"))
-                    .with_help("IAM evaluates variables only in the resource part of an ARN and in String and ARN condition values; elsewhere `${...}` is an error"),
-            );
-        }
-    };
     for (i, st) in doc.statements.iter().enumerate() {
-        let sp = JsonPath::root().key("Statement").index(i);
+        let sp = || JsonPath::root().key("Statement").index(i);
         if let Some(sid) = &st.sid {
-            see(sid, sp.key("Sid"), Err("in a `Sid`"), out);
+            see(sid, &|| sp().key("Sid"), Err("in a `Sid`"), &mut any, out);
         }
         for (j, a) in st.action.actions().iter().enumerate() {
-            see(a.as_str(), sp.key(st.action.element()).index(j), Err("in an action"), out);
+            see(a.as_str(), &|| sp().key(st.action.element()).index(j), Err("in an action"), &mut any, out);
         }
         if let Some(r) = &st.resource {
             for (j, t) in r.resources().iter().enumerate() {
                 let s = literal_parts(t);
+                if !s.contains("${") {
+                    continue;
+                }
                 let allowed = match s.match_indices(':').nth(4) {
                     Some((idx, _)) if !s.get(..idx).unwrap_or("").contains("${") => Ok(()),
                     Some(_) => Err("before the resource part of the ARN"),
                     None => Err("outside an ARN's resource part"),
                 };
-                see(&s, sp.key(r.element()).index(j), allowed, out);
+                see(&s, &|| sp().key(r.element()).index(j), allowed, &mut any, out);
             }
         }
         if let Some(p) = &st.principal {
             for (kind, v) in p.principal().entries() {
-                see(&literal_parts(v), sp.key(p.element()).key(kind.key()), Err("in a principal"), out);
+                see(&literal_parts(v), &|| sp().key(p.element()).key(kind.key()), Err("in a principal"), &mut any, out);
             }
         }
         for (op, k) in st.condition.tests() {
-            let kp = sp.key("Condition").key(op.to_string()).key(k.key.as_str());
-            see(&k.key, kp.clone(), Err("in a condition key"), out);
+            let kp = || sp().key("Condition").key(op.to_string()).key(k.key.as_str());
+            see(&k.key, &kp, Err("in a condition key"), &mut any, out);
             let allowed = match op.base.family() {
                 OperatorFamily::String | OperatorFamily::Arn => Ok(()),
                 _ => Err("with an operator that is not a String or ARN operator"),
             };
             for v in &k.values {
-                see(&literal_parts(&v.as_text()), kp.clone(), allowed, out);
+                if let crate::condition::ConditionValue::String(t) = v {
+                    see(&literal_parts(t), &kp, allowed, &mut any, out);
+                }
             }
         }
     }
