@@ -175,8 +175,8 @@ fn configure(
                 )
                 .with_help("a tag key is 1 to 128 letters, digits, spaces and `_.:/=+-@`; it becomes the condition key `secretsmanager:ResourceTag/<tag_name>`"));
             }
-            let tag_value = string_param(addon, values, "tag_value")?
-                .unwrap_or_else(|| environment.to_owned());
+            let tag_value =
+                string_param(addon, values, "tag_value")?.unwrap_or_else(|| environment.to_owned());
             Ok(AddonConfig::SecretsManager {
                 tag_name,
                 tag_value,
@@ -236,7 +236,9 @@ fn is_stream_arn(s: &str) -> bool {
         a.service() == "kinesis"
             && !a.region().is_empty()
             && !a.account().is_empty()
-            && a.resource().strip_prefix("stream/").is_some_and(|n| !n.is_empty())
+            && a.resource()
+                .strip_prefix("stream/")
+                .is_some_and(|n| !n.is_empty())
     })
 }
 
