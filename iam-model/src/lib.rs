@@ -10,6 +10,7 @@ pub mod json;
 pub mod parse;
 pub mod policy;
 pub mod principal;
+pub mod render;
 pub mod statement;
 pub mod suggest;
 pub mod text;
