@@ -76,41 +76,12 @@ pub(crate) enum AddonConfig {
     KinesisDataStream { stream_arns: Vec<String> },
 }
 
-fn supported_help(value: &str) -> String {
-    let names: Vec<&str> = Addon::ALL.iter().map(|a| a.name()).collect();
-    let nearest = iam_model::suggest::nearest(value, names.iter().copied(), 1);
-    let mut help = format!(
-        "the addons are `{}` (the original module rejects any other with \"Unsupported addon value.\")",
-        names.join("`, `")
-    );
-    if let Some(n) = nearest.first() {
-        help = format!("did you mean `{n}`? {help}");
-    }
-    help
-}
-
-fn unsupported(path: String, value: &str) -> BlueprintError {
-    BlueprintError::input(path, format!("unsupported addon value `{value}`"))
-        .with_help(supported_help(value))
-}
-
-/// Reads `addons` and `addon_params`: the enabled addons in the original's order, each once.
+/// Reads `addons` and `addon_params`: the enabled addons in the original's order, each once,
+/// with their parameters checked.
 pub(crate) fn resolve(inputs: &RuntimeConnectorInputs) -> Result<Vec<AddonConfig>, BlueprintError> {
-    let mut enabled = Vec::new();
-    for (i, name) in inputs.addons.iter().enumerate() {
-        match Addon::from_name(name) {
-            Some(a) => enabled.push(a),
-            None => return Err(unsupported(format!("addons[{i}]"), name)),
-        }
-    }
     // Parameters of addons that are not enabled are checked too: the original ignores a
-    // misspelt addon or parameter name silently, which leaves the default in force.
-    let mut params: BTreeMap<Addon, &BTreeMap<String, AddonParam>> = BTreeMap::new();
-    for (name, values) in &inputs.addon_params {
-        let path = format!("addon_params.{name}");
-        let Some(addon) = Addon::from_name(name) else {
-            return Err(unsupported(path, name));
-        };
+    // misspelt parameter name silently, which leaves the default in force.
+    for (addon, values) in &inputs.addon_params {
         for key in values.keys() {
             if !addon.params().contains(&key.as_str()) {
                 let help = if addon.params().is_empty() {
@@ -122,21 +93,21 @@ pub(crate) fn resolve(inputs: &RuntimeConnectorInputs) -> Result<Vec<AddonConfig
                     format!("`{}` takes `{}`", addon.name(), addon.params().join("`, `"))
                 };
                 return Err(BlueprintError::input(
-                    format!("{path}.{key}"),
+                    format!("addon_params.{}.{key}", addon.name()),
                     format!("unknown parameter `{key}` for addon `{}`", addon.name()),
                 )
                 .with_help(help));
             }
         }
-        params.insert(addon, values);
     }
+    let mut enabled = inputs.addons.clone();
     enabled.sort();
     enabled.dedup();
+    let empty = BTreeMap::new();
     enabled
         .into_iter()
         .map(|addon| {
-            let empty = BTreeMap::new();
-            let values = params.get(&addon).copied().unwrap_or(&empty);
+            let values = inputs.addon_params.get(&addon).unwrap_or(&empty);
             configure(addon, values, &inputs.environment)
         })
         .collect()

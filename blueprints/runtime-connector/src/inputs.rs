@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use iam_model::deployment::{InputType, OutputValue, Variable};
 
+use crate::addons::Addon;
+
 /// The Sym production account the original module trusts by default.
 pub const SYM_PRODUCTION_ACCOUNT: &str = "803477428605";
 
@@ -18,10 +20,10 @@ pub struct RuntimeConnectorInputs {
     /// can assume roles in.
     pub account_id_safelist: Vec<String>,
     /// Additional parameters for selected addons.
-    pub addon_params: BTreeMap<String, BTreeMap<String, AddonParam>>,
+    pub addon_params: BTreeMap<Addon, BTreeMap<String, AddonParam>>,
     /// List of Sym addon permissions for the runtime connector role. Addons give the runtime
     /// permissions to work with other resources without assuming another AWS role.
-    pub addons: Vec<String>,
+    pub addons: Vec<Addon>,
     /// The external ID to use for AWS assume role validation. If unspecified, the connector
     /// generates an external ID and the Sym platform ensures it is unique.
     pub custom_external_id: String,
@@ -82,7 +84,7 @@ impl RuntimeConnectorInputs {
                                 .iter()
                                 .map(|(k, v)| (k.clone(), v.to_output()))
                                 .collect();
-                            (addon.clone(), OutputValue::Map(params))
+                            (addon.name().to_owned(), OutputValue::Map(params))
                         })
                         .collect(),
                 ),
@@ -91,7 +93,7 @@ impl RuntimeConnectorInputs {
                 "addons",
                 "List of Sym addon permissions for the runtime connector role. Addons give the runtime permissions to work with other resources without assuming another AWS role.",
                 string_list(),
-                list(&self.addons),
+                OutputValue::List(self.addons.iter().map(|a| a.name().into()).collect()),
             ),
             var(
                 "custom_external_id",
