@@ -217,6 +217,8 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
 /// The trust policy with each reference to an OIDC provider of the deployment written out as
 /// that provider's ARN (`arn:{partition}:iam::{account}:oidc-provider/HOST/PATH`): the claim
 /// checks read the issuer from the ARN, and a reference's placeholder only knows the key.
+/// Likewise an external value the deployment already holds (Confluent's role ARN) is checked
+/// as that value, since its placeholder has no principal's shape.
 fn with_oidc_provider_arns(d: &Deployment, trust: &PolicyDocument) -> PolicyDocument {
     let mut doc = trust.clone();
     for st in &mut doc.statements {
@@ -232,6 +234,10 @@ fn with_oidc_provider_arns(d: &Deployment, trust: &PolicyDocument) -> PolicyDocu
                         .then(LateBound::account(p.account.as_str()))
                         .then(":oidc-provider/")
                         .then(p.host_path()),
+                    None => l.clone().into(),
+                },
+                LateBound::External(n) => match d.externals.iter().find(|e| &e.name == n).and_then(|e| e.value.as_deref()) {
+                    Some(v) => Text::literal(v),
                     None => l.clone().into(),
                 },
                 other => other.clone().into(),
@@ -412,5 +418,27 @@ mod tests {
         assert_eq!(codes(&pinned), []);
         let open = deployment(Condition::string_equals("token.actions.githubusercontent.com:aud", ["sts.amazonaws.com"]));
         assert_eq!(codes(&open), [Code::GITHUB_OIDC_NO_SUB]);
+    }
+
+    #[test]
+    fn a_known_external_principal_is_checked_as_its_value() {
+        let trust = PolicyDocument::new([Statement::allow()
+            .principal(Principal::aws([LateBound::External("partner_role".into())]))
+            .action("sts:AssumeRole")
+            .condition(Condition::string_equals("sts:ExternalId", ["abc-123"]))]);
+        let with = |value: &str| {
+            Deployment::builder()
+                .blueprint("t")
+                .instance("t")
+                .roles(vec![Role::builder().key("r").name("r").trust(trust.clone()).build()])
+                .externals(vec![crate::deployment::ExternalValue::builder().name("partner_role").description("d").value(value).build()])
+                .build()
+                .validate(&DeploymentOptions::default())
+                .into_iter()
+                .map(|f| f.finding.code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(with("arn:aws:iam::999999999999:role/partner"), []);
+        assert_eq!(with("not-an-arn"), [Code::INVALID_PRINCIPAL]);
     }
 }
