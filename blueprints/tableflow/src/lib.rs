@@ -34,7 +34,9 @@ use std::collections::BTreeMap;
 
 use blueprint_kit::BlueprintError;
 use iam_model::deployment::{Deployment, ExternalValue, ManagedPolicy, Output, OutputValue, Role};
-use iam_model::{ArnTemplate, Condition, LateBound, PolicyDocument, Principal, Statement, Text};
+use iam_model::{
+    ArnTemplate, Code, Condition, LateBound, PolicyDocument, Principal, Statement, Text,
+};
 
 pub use inputs::{TableflowInputs, TrustPhase, CONFLUENT_EXTERNAL_ID, CONFLUENT_IAM_ROLE_ARN};
 
@@ -177,7 +179,7 @@ pub fn build(inputs: &TableflowInputs) -> Result<Deployment, BlueprintError> {
         .tags(tagged(&names.glue_policy))
         .document(glue)
         .build();
-    let role = Role::builder()
+    let mut role = Role::builder()
         .key(ROLE_KEY)
         .name(names.role.as_str())
         // The original's resource is `confluent_mock_role` and its Name tag says so.
@@ -186,6 +188,13 @@ pub fn build(inputs: &TableflowInputs) -> Result<Deployment, BlueprintError> {
         .build()
         .attach(s3_policy.arn())
         .attach(glue_policy.arn());
+    if phase == TrustPhase::TrustingConfluent {
+        role = role.acknowledge(
+            Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID,
+            "Confluent's trust grants `sts:TagSession` without the external id, as Confluent documents it; \
+             tagging a session only happens while assuming the role, and `sts:AssumeRole` requires the external id",
+        );
+    }
     let role_arn: Text = role.arn();
 
     // Phase 1 refers to neither value, so it declares neither: a Terraform variable nobody can

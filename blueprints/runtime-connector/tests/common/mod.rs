@@ -70,7 +70,7 @@ pub fn pretty(doc: &PolicyDocument) -> String {
 
 fn output_value(v: &OutputValue) -> String {
     match v {
-        OutputValue::Text(t) => format!("{t:?}").replace("\\\"", "\""),
+        OutputValue::Text(t) => format!("\"{t}\""),
         OutputValue::Number(n) => n.clone(),
         OutputValue::Bool(b) => b.to_string(),
         OutputValue::Null => "null".into(),
@@ -101,6 +101,9 @@ pub fn dump(d: &Deployment) -> String {
         for arn in &r.managed_policy_arns {
             writeln!(s, "  attach: {arn}").unwrap();
         }
+        for a in &r.acknowledged {
+            writeln!(s, "  acknowledged {}: {}", a.code.as_str(), a.reason).unwrap();
+        }
         writeln!(s, "  trust:\n{}", indent(&pretty(&r.trust))).unwrap();
         for (name, doc) in &r.inline_policies {
             writeln!(s, "  inline {name}:\n{}", indent(&pretty(doc))).unwrap();
@@ -113,7 +116,9 @@ pub fn dump(d: &Deployment) -> String {
             p.key, p.path, p.name, p.account
         )
         .unwrap();
-        writeln!(s, "  description: {}", p.description).unwrap();
+        if !p.description.is_empty() {
+            writeln!(s, "  description: {}", p.description).unwrap();
+        }
         writeln!(s, "  tags: {:?}", p.tags).unwrap();
         writeln!(s, "{}", indent(&pretty(&p.document))).unwrap();
     }
