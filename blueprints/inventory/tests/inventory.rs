@@ -464,7 +464,8 @@ fn rejected(change: impl FnOnce(&mut InventoryInputs)) -> String {
 
 #[test]
 fn bad_inputs_are_rejected_with_the_input_and_value() {
-    let cases: Vec<(Box<dyn FnOnce(&mut InventoryInputs)>, &str)> = vec![
+    type Change = Box<dyn FnOnce(&mut InventoryInputs)>;
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|i| i.billing_account_id = "11111111111".into()), "invalid input `billing_account_id`: `11111111111` is not a 12-digit AWS account id"),
         (Box::new(|i| i.security_account_id = "security".into()), "invalid input `security_account_id`: `security` is not a 12-digit"),
         (Box::new(|i| i.member_account_ids = vec!["333333333333".into(), "33333333333x".into()]), "invalid input `member_account_ids[1]`: `33333333333x`"),

@@ -1,0 +1,921 @@
+//! The landing zone against its seed (`004`): the seed's invariants as assertions (above all,
+//! the OIDC role can do nothing but assume `foundation-tf-*`), equivalence with the seed's JSON,
+//! rejected inputs, and snapshots of every policy per config variant.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use blueprint_landing_zone::{
+    build, BitbucketTrust, EnvironmentRole, GithubTrust, GitlabTrust, LandingZoneInputs,
+};
+use iam_model::deployment::{Deployment, OutputValue, Role};
+use iam_model::statement::{PrincipalClause, ResourceClause};
+use iam_model::text::Segment;
+use iam_model::{
+    equivalent, Arn, Code, Effect, LateBound, PolicyDocument, PrincipalKind, Severity, Statement,
+};
+use support::{assert_clean, dump, Live};
+
+const MGMT: &str = "123456789012";
+const PRD: &str = "210987654321";
+const TST: &str = "333333333333";
+const DEV: &str = "444444444444";
+const WORKSPACE_UUID: &str = "{0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5}";
+const REPO_UUID: &str = "{7d3e8a1b-2c4d-4e5f-9a0b-1c2d3e4f5a6b}";
+
+fn github() -> GithubTrust {
+    GithubTrust {
+        repositories: vec!["trustypangolin/bedrock-foundation-template".into()],
+        branches: vec!["main".into()],
+        ..GithubTrust::default()
+    }
+}
+
+fn seed() -> LandingZoneInputs {
+    let mut i = LandingZoneInputs::new(MGMT, "uniqueprefix-trustypangolin");
+    i.github = Some(github());
+    i
+}
+
+fn env(external_id: Option<&str>, accounts: &[&str]) -> EnvironmentRole {
+    EnvironmentRole {
+        external_id: external_id.map(String::from),
+        account_ids: accounts.iter().map(|a| a.to_string()).collect(),
+        state_prefixes: Vec::new(),
+    }
+}
+
+fn environments() -> LandingZoneInputs {
+    let mut i = seed();
+    i.member_account_ids = vec![PRD.into(), TST.into(), DEV.into()];
+    i.environments = BTreeMap::from([
+        ("prd".to_owned(), env(Some("123Prod456"), &[PRD])),
+        ("tst".to_owned(), env(Some("123Test456"), &[TST])),
+        (
+            "dev".to_owned(),
+            EnvironmentRole {
+                state_prefixes: vec!["development".into(), "sandbox".into()],
+                ..env(None, &[DEV])
+            },
+        ),
+    ]);
+    i
+}
+
+fn all_providers() -> LandingZoneInputs {
+    let mut i = seed();
+    i.github.as_mut().unwrap().environments = vec!["production".into()];
+    i.gitlab = Some(GitlabTrust {
+        projects: vec!["trustypangolin/platform/landing-zone".into()],
+        branches: vec!["main".into(), "release/*".into()],
+        ..GitlabTrust::default()
+    });
+    i.bitbucket = Some(BitbucketTrust {
+        workspace: "trustypangolin".into(),
+        workspace_uuid: WORKSPACE_UUID.into(),
+        repository_uuids: vec![REPO_UUID.into()],
+        ..BitbucketTrust::default()
+    });
+    i.state_external_id = Some("123Org456".into());
+    i
+}
+
+fn existing_providers() -> LandingZoneInputs {
+    let mut i = LandingZoneInputs::new(MGMT, "acme");
+    i.bootstrap_prefix = "bedrock".into();
+    i.base_region = "eu-west-1".into();
+    i.github = Some(GithubTrust {
+        provider_arn: Some(format!(
+            "arn:aws:iam::{MGMT}:oidc-provider/token.actions.githubusercontent.com"
+        )),
+        ..github()
+    });
+    i.gitlab = Some(GitlabTrust {
+        url: "https://gitlab.acme.example/".into(),
+        audience: Some("https://aws.acme.example".into()),
+        projects: vec!["infra/landing-zone".into()],
+        branches: vec!["main".into()],
+        thumbprints: vec!["6938fd4d98bab03faadb97b34396831e3780aea1".into()],
+        ..GitlabTrust::default()
+    });
+    i
+}
+
+fn bitbucket_only() -> LandingZoneInputs {
+    let mut i = LandingZoneInputs::new(MGMT, "acme");
+    i.create_deploy_role = false;
+    i.bitbucket = Some(BitbucketTrust {
+        workspace: "acme".into(),
+        workspace_uuid: WORKSPACE_UUID.trim_matches(['{', '}']).into(),
+        repository_uuids: vec![REPO_UUID.into()],
+        ..BitbucketTrust::default()
+    });
+    i
+}
+
+fn variants() -> Vec<(&'static str, LandingZoneInputs)> {
+    vec![
+        ("seed", seed()),
+        ("environments", environments()),
+        ("all_providers", all_providers()),
+        ("existing_providers", existing_providers()),
+        ("bitbucket_only", bitbucket_only()),
+    ]
+}
+
+fn deployment(inputs: &LandingZoneInputs) -> Deployment {
+    build(inputs).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn actions(st: &Statement) -> Vec<&str> {
+    st.action.actions().iter().map(|a| a.as_str()).collect()
+}
+
+fn resources(st: &Statement) -> Vec<String> {
+    match &st.resource {
+        Some(ResourceClause::Resource(r)) => r
+            .iter()
+            .map(|t| t.as_literal().unwrap().into_owned())
+            .collect(),
+        other => panic!("not a Resource list: {other:?}"),
+    }
+}
+
+fn oidc_role(d: &Deployment) -> &Role {
+    d.roles.iter().find(|r| r.name.ends_with("-oidc")).unwrap()
+}
+
+#[test]
+fn every_variant_validates_without_errors_or_unexplained_security_findings() {
+    for (name, inputs) in variants() {
+        let d = deployment(&inputs);
+        assert_clean(&d);
+        for f in d.validate(&Default::default()) {
+            if f.acknowledged.is_some() {
+                assert!(
+                    matches!(f.object, iam_model::deployment::ObjectId::Inline(ref role, ref policy) if role == "state" && policy == "TerraformStateSSO"),
+                    "{name}: only the elevated document is acknowledged: {f}"
+                );
+            }
+            assert_ne!(f.finding.severity, Severity::Warning, "{name}: {f}");
+        }
+    }
+}
+
+#[test]
+fn snapshots_of_every_policy_per_variant() {
+    for (name, inputs) in variants() {
+        insta::assert_snapshot!(name, dump(&deployment(&inputs)));
+    }
+}
+
+/// The seed's "Danger" box: the OIDC role can do nothing but `sts:AssumeRole` on
+/// `foundation-tf-*`. Every statement of every policy the role has is walked.
+#[test]
+fn the_oidc_role_can_only_assume_the_terraform_roles() {
+    for (name, inputs) in variants() {
+        let d = deployment(&inputs);
+        let role = oidc_role(&d);
+        assert!(
+            role.managed_policy_arns.is_empty(),
+            "{name}: no managed policy"
+        );
+        assert!(role.permissions_boundary.is_none());
+        let live = Live::new(&d, "management");
+        let boundary = format!("arn:aws:iam::*:role/{}-tf-*", inputs.bootstrap_prefix);
+        let mut statements = 0;
+        for doc in role.inline_policies.values() {
+            for st in &live.resolve(doc).statements {
+                statements += 1;
+                assert_eq!(st.effect, Effect::Allow);
+                assert!(st.condition.is_empty());
+                assert!(!st.action.is_not(), "{name}: NotAction");
+                assert_eq!(actions(st), ["sts:AssumeRole"], "{name}");
+                for r in resources(st) {
+                    // Every ARN the resource matches, the boundary matches too: the resource is
+                    // the boundary or narrows its last wildcard.
+                    let stem = boundary.trim_end_matches('*');
+                    assert!(
+                        r.starts_with(stem),
+                        "{name}: `{r}` reaches beyond `{boundary}`"
+                    );
+                    assert!(Arn::pattern_matches(&boundary, &r.replace('*', "x")));
+                }
+            }
+        }
+        assert_eq!(statements, 1, "{name}");
+    }
+}
+
+/// Each trust statement of the OIDC role is a web identity through a provider in the management
+/// account, pinned by audience and by `sub` in the provider's own claim format.
+#[test]
+fn every_git_trust_pins_audience_and_subject() {
+    for (name, inputs) in variants() {
+        let d = deployment(&inputs);
+        let role = oidc_role(&d);
+        let configured = [
+            inputs.github.is_some(),
+            inputs.gitlab.is_some(),
+            inputs.bitbucket.is_some(),
+        ];
+        assert_eq!(
+            role.trust.statements.len(),
+            configured.iter().filter(|c| **c).count(),
+            "{name}"
+        );
+        for st in &role.trust.statements {
+            let Some(PrincipalClause::Principal(p)) = &st.principal else {
+                panic!()
+            };
+            let federated = p.values(PrincipalKind::Federated);
+            assert_eq!(p.entries().count(), 1, "{name}: only the provider");
+            let arn = Live::new(&d, "management")
+                .resolve(&PolicyDocument::new([st.clone()]))
+                .statements[0]
+                .principal
+                .clone()
+                .unwrap();
+            let arn = arn.principal().values(PrincipalKind::Federated)[0]
+                .as_literal()
+                .unwrap()
+                .into_owned();
+            let host = arn.split_once(":oidc-provider/").unwrap().1.to_owned();
+            assert!(
+                arn.starts_with(&format!("arn:aws:iam::{MGMT}:oidc-provider/")),
+                "{name}: provider `{arn}` not in the role's account"
+            );
+            if let [Segment::Late(LateBound::Ref(r))] = federated[0].segments() {
+                assert_eq!(d.oidc_provider(&r.key).unwrap().account, "management");
+            }
+            assert_eq!(actions(st), ["sts:AssumeRoleWithWebIdentity"]);
+            let keys: Vec<_> = st
+                .condition
+                .tests()
+                .map(|(op, k)| (op.to_string(), k.key.clone()))
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    ("StringEquals".to_owned(), format!("{host}:aud")),
+                    ("StringLike".to_owned(), format!("{host}:sub"))
+                ],
+                "{name}"
+            );
+            let subjects: Vec<String> = st
+                .condition
+                .tests()
+                .filter(|(_, k)| k.key.ends_with(":sub"))
+                .flat_map(|(_, k)| {
+                    k.values
+                        .iter()
+                        .map(|v| v.as_text().as_literal().unwrap().into_owned())
+                })
+                .collect();
+            assert!(!subjects.is_empty());
+            let format_ok = |s: &String| match st.sid.as_deref() {
+                Some("AllowGitHub") => s.starts_with("repo:") && s.split(':').count() >= 3,
+                Some("AllowGitLab") => s.starts_with("project_path:"),
+                Some("AllowBitbucket") => s.starts_with('{') && s.ends_with("}:*"),
+                other => panic!("unexpected Sid {other:?}"),
+            };
+            assert!(subjects.iter().all(format_ok), "{name}: {subjects:?}");
+        }
+    }
+}
+
+/// Every trust of an AWS principal is either inside the management account (the OIDC role
+/// assuming a Terraform role) or from the management account into a member account restricted
+/// to the Terraform roles; environment roles and, when configured, the state role require an
+/// external id.
+#[test]
+fn aws_trusts_stay_in_the_organization_and_carry_external_ids_where_the_seed_says() {
+    for (name, inputs) in variants() {
+        let d = deployment(&inputs);
+        for role in &d.roles {
+            let live = Live::new(&d, &role.account);
+            let resolved = live.resolve(&role.trust);
+            for st in &resolved.statements {
+                let Some(PrincipalClause::Principal(p)) = &st.principal else {
+                    panic!()
+                };
+                for arn in p.values(PrincipalKind::Aws) {
+                    let arn = arn.as_literal().unwrap().into_owned();
+                    let account = iam_model::principal::principal_account(&arn).unwrap();
+                    assert_eq!(
+                        account, MGMT,
+                        "{name}: {} trusts `{arn}` outside the management account",
+                        role.key
+                    );
+                    let cross = role.account != "management";
+                    if cross {
+                        let tf =
+                            format!("arn:aws:iam::{MGMT}:role/{}-tf-*", inputs.bootstrap_prefix);
+                        let principal_arn: Vec<String> = st
+                            .condition
+                            .tests()
+                            .filter(|(op, k)| {
+                                op.to_string() == "ArnLike" && k.key == "aws:PrincipalArn"
+                            })
+                            .flat_map(|(_, k)| {
+                                k.values
+                                    .iter()
+                                    .map(|v| v.as_text().as_literal().unwrap().into_owned())
+                            })
+                            .collect();
+                        assert_eq!(principal_arn, [tf], "{name}: {}", role.key);
+                    } else {
+                        assert_eq!(
+                            arn,
+                            format!("arn:aws:iam::{MGMT}:role/{}-oidc", inputs.bootstrap_prefix)
+                        );
+                    }
+                }
+            }
+            let needs_external_id = role.key.starts_with("env-")
+                || (role.key == "state" && inputs.state_external_id.is_some());
+            if needs_external_id {
+                for st in &role.trust.statements {
+                    let ids: Vec<_> = st
+                        .condition
+                        .tests()
+                        .filter(|(op, k)| {
+                            op.to_string() == "StringEquals" && k.key == "sts:ExternalId"
+                        })
+                        .collect();
+                    assert_eq!(ids.len(), 1, "{name}: {} without an external id", role.key);
+                }
+            }
+        }
+    }
+}
+
+/// An environment role reaches only its environment's accounts and writes only its state.
+#[test]
+fn environment_roles_are_scoped_to_their_environment() {
+    let inputs = environments();
+    let d = deployment(&inputs);
+    let live = Live::new(&d, "management");
+    for (env, r) in &inputs.environments {
+        let role = d.role(&format!("env-{env}")).unwrap();
+        assert_eq!(role.name, format!("foundation-tf-{env}state"));
+        assert_eq!(
+            role.inline_policies.keys().collect::<Vec<_>>(),
+            ["AssumeDeploy", "TerraformStateDynamoDB", "TerraformStateS3"]
+        );
+        let assume = live.resolve(&role.inline_policies["AssumeDeploy"]);
+        for arn in assume.statements.iter().flat_map(resources) {
+            let account = Arn::parse(&arn).unwrap().account().to_owned();
+            assert!(r.account_ids.contains(&account), "{env}: `{arn}`");
+        }
+        let own = if r.state_prefixes.is_empty() {
+            vec![env.clone()]
+        } else {
+            r.state_prefixes.clone()
+        };
+        let s3 = live.resolve(&role.inline_policies["TerraformStateS3"]);
+        for st in &s3.statements {
+            let writes = actions(st)
+                .iter()
+                .any(|a| a.starts_with("s3:Put") || a.starts_with("s3:Delete"));
+            if writes {
+                for arn in resources(st) {
+                    assert!(
+                        own.iter().any(|p| arn
+                            == format!("arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/{p}/*")),
+                        "{env}: writes `{arn}`"
+                    );
+                }
+            }
+        }
+        let dynamo = live.resolve(&role.inline_policies["TerraformStateDynamoDB"]);
+        for st in &dynamo.statements {
+            if actions(st)
+                .iter()
+                .any(|a| *a == "dynamodb:PutItem" || *a == "dynamodb:DeleteItem")
+            {
+                let keys: Vec<String> = st
+                    .condition
+                    .tests()
+                    .filter(|(op, k)| {
+                        op.to_string() == "ForAllValues:StringLike"
+                            && k.key == "dynamodb:LeadingKeys"
+                    })
+                    .flat_map(|(_, k)| {
+                        k.values
+                            .iter()
+                            .map(|v| v.as_text().as_literal().unwrap().into_owned())
+                    })
+                    .collect();
+                let expected: Vec<String> = own
+                    .iter()
+                    .map(|p| format!("uniqueprefix-trustypangolin-tfstate/{p}/*"))
+                    .collect();
+                assert_eq!(keys, expected, "{env}");
+            }
+        }
+        assert!(role.acknowledged.is_empty());
+        let all: Vec<&str> = role
+            .inline_policies
+            .values()
+            .flat_map(|p| p.statements.iter())
+            .flat_map(|s| s.action.actions())
+            .map(|a| a.as_str())
+            .collect();
+        assert!(
+            all.iter().all(|a| a.starts_with("s3:")
+                || a.starts_with("dynamodb:")
+                || *a == "sts:AssumeRole"),
+            "{env}: {all:?}"
+        );
+    }
+    // The OIDC permission widens to `foundation-tf-*` once environment roles exist.
+    let oidc = live.resolve(&oidc_role(&d).inline_policies["allowassume"]);
+    assert_eq!(
+        resources(&oidc.statements[0]),
+        ["arn:aws:iam::*:role/foundation-tf-*"]
+    );
+    let seed = deployment(&seed());
+    let oidc =
+        Live::new(&seed, "management").resolve(&oidc_role(&seed).inline_policies["allowassume"]);
+    assert_eq!(
+        resources(&oidc.statements[0]),
+        ["arn:aws:iam::*:role/foundation-tf-state"]
+    );
+}
+
+fn doc(json: &str) -> PolicyDocument {
+    PolicyDocument::from_json(json).unwrap()
+}
+
+/// The seed's JSON for the default roles and its example environment trust.
+#[test]
+fn equivalent_to_the_seeds_documents() {
+    let d = deployment(&seed());
+    let live = Live::new(&d, "management");
+    let state = d.role("state").unwrap();
+    assert_eq!(state.name, "foundation-tf-state");
+    let inline = |name: &str| live.resolve(&state.inline_policies[name]);
+
+    let cases = [
+        (
+            "AssumeDeploy",
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AssumeAll", "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Resource": ["arn:aws:iam::*:role/foundation-deploy", "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+                             "arn:aws:iam::*:role/AWSControlTowerExecution"]}]}"#,
+        ),
+        (
+            "TerraformStateDynamoDB",
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Sid": "AccessDynamoDB", "Effect": "Allow",
+                 "Action": ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DescribeTable", "dynamodb:DeleteItem"],
+                 "Resource": "arn:aws:dynamodb:ap-southeast-2:123456789012:table/foundation-tfstate"},
+                {"Sid": "AccessDynamoDBTableList", "Effect": "Allow", "Action": "dynamodb:ListTables",
+                 "Resource": "arn:aws:dynamodb:*:*:table/*"}]}"#,
+        ),
+        (
+            "TerraformStateOrg",
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AccessOrgValues", "Effect": "Allow",
+                "Action": ["organizations:UpdatePolicy", "organizations:UntagResource", "organizations:TagResource",
+                           "organizations:List*", "organizations:Enable*", "organizations:Describe*",
+                           "organizations:CreatePolicy", "backup:UpdateGlobalSettings", "backup:DescribeGlobalSettings"],
+                "Resource": "*"}]}"#,
+        ),
+        (
+            "TerraformStateSSO",
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "AccessOrgValues", "Effect": "Allow",
+                "Action": ["sso:*", "iam:*"], "Resource": "*"}]}"#,
+        ),
+    ];
+    for (name, expected) in cases {
+        let actual = inline(name);
+        assert!(
+            equivalent(&actual, &doc(expected)),
+            "{name}:\n{}",
+            actual.to_json_pretty().unwrap()
+        );
+    }
+
+    // The seed's S3 document, with `s3:GetEncryptionConfiguration` moved from the object
+    // statement (where it grants nothing: it is a bucket action) to the bucket statement.
+    let s3 = inline("TerraformStateS3");
+    let fixed = doc(r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccessListS3", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetEncryptionConfiguration"],
+             "Resource": "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate"},
+            {"Sid": "AccessS3All", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::*"},
+            {"Sid": "AccessS3", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+             "Resource": ["arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/production/*",
+                          "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/infrastructure/*",
+                          "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/foundation/*"]}]}"#);
+    assert!(equivalent(&s3, &fixed), "{}", s3.to_json_pretty().unwrap());
+    let seed_s3 = doc(r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccessListS3", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate"},
+            {"Sid": "AccessS3All", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::*"},
+            {"Sid": "AccessS3", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:GetEncryptionConfiguration", "s3:DeleteObject"],
+             "Resource": ["arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/production/*",
+                          "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/infrastructure/*",
+                          "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate/foundation/*"]}]}"#);
+    let mut moved_back = s3.clone();
+    moved_back.statements[0].action = iam_model::ActionClause::Action(vec!["s3:ListBucket".into()]);
+    moved_back.statements[2] = moved_back.statements[2]
+        .clone()
+        .action("s3:GetEncryptionConfiguration");
+    assert!(!equivalent(&s3, &seed_s3));
+    assert!(
+        equivalent(&moved_back, &seed_s3),
+        "{}",
+        moved_back.to_json_pretty().unwrap()
+    );
+
+    // The OIDC role's permission: the seed's basic form (no custom Terraform roles).
+    let oidc = live.resolve(&oidc_role(&d).inline_policies["allowassume"]);
+    let expected = doc(
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "GlobalOrgAccess", "Effect": "Allow",
+            "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/foundation-tf-state"}]}"#,
+    );
+    assert!(equivalent(&oidc, &expected));
+
+    // The state role's trust (bootstrap: Sid `AllowDeploymentAdmin` from the OIDC role).
+    let trust = live.resolve(&state.trust);
+    let expected = doc(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowDeploymentAdmin", "Effect": "Allow",
+            "Principal": {{"AWS": "arn:aws:iam::{MGMT}:role/foundation-oidc"}}, "Action": "sts:AssumeRole"}}]}}"#
+    ));
+    assert!(
+        equivalent(&trust, &expected),
+        "{}",
+        trust.to_json_pretty().unwrap()
+    );
+
+    // The OIDC role's GitHub trust: the bootstrap's `AllowGitHub` with `StringLike` on `sub`,
+    // plus the audience.
+    let trust = live.resolve(&oidc_role(&d).trust);
+    let expected = doc(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowGitHub", "Effect": "Allow",
+            "Principal": {{"Federated": "arn:aws:iam::{MGMT}:oidc-provider/token.actions.githubusercontent.com"}},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {{
+              "StringEquals": {{"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
+              "StringLike": {{"token.actions.githubusercontent.com:sub": "repo:trustypangolin/bedrock-foundation-template:ref:refs/heads/main"}}}}}}]}}"#
+    ));
+    assert!(
+        equivalent(&trust, &expected),
+        "{}",
+        trust.to_json_pretty().unwrap()
+    );
+}
+
+/// The seed's "Typical Role Trust" for a production environment role.
+#[test]
+fn environment_trust_is_the_seeds_typical_role_trust() {
+    let mut i = seed();
+    i.environments = BTreeMap::from([("prod".to_owned(), env(Some("123Prod456"), &[PRD]))]);
+    let d = deployment(&i);
+    let role = d.role("env-prod").unwrap();
+    assert_eq!(role.name, "foundation-tf-prodstate");
+    let trust = Live::new(&d, "management").resolve(&role.trust);
+    let expected = doc(
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ProdAccess", "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:role/foundation-oidc"},
+            "Condition": {"StringEquals": {"sts:ExternalId": "123Prod456"}}}]}"#,
+    );
+    assert!(
+        equivalent(&trust, &expected),
+        "{}",
+        trust.to_json_pretty().unwrap()
+    );
+    let OutputValue::Map(ids) = &d
+        .outputs
+        .iter()
+        .find(|o| o.name == "external_ids")
+        .unwrap()
+        .value
+    else {
+        panic!()
+    };
+    assert_eq!(ids.keys().collect::<Vec<_>>(), ["foundation-tf-prodstate"]);
+}
+
+/// The Org and Elevated documents share the Sid `AccessOrgValues`, so they must stay separate:
+/// merged, IAM would reject the policy.
+#[test]
+fn org_and_elevated_permissions_are_separate_documents() {
+    let d = deployment(&seed());
+    let state = d.role("state").unwrap();
+    let org = &state.inline_policies["TerraformStateOrg"];
+    let elevated = &state.inline_policies["TerraformStateSSO"];
+    assert_eq!(org.statements[0].sid.as_deref(), Some("AccessOrgValues"));
+    assert_eq!(
+        elevated.statements[0].sid.as_deref(),
+        Some("AccessOrgValues")
+    );
+    let merged = PolicyDocument::new(org.statements.iter().chain(&elevated.statements).cloned());
+    let codes: Vec<Code> = iam_model::validate(&merged, &Default::default())
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    assert!(codes.contains(&Code::DUPLICATE_SID), "{codes:?}");
+    let reasons: Vec<_> = state
+        .acknowledged
+        .iter()
+        .map(|a| (a.code, a.reason.contains("TerraformStateSSO")))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (Code::PERMISSIONS_MANAGEMENT_STAR, true),
+            (Code::PASSROLE_WILDCARD_RESOURCE, true)
+        ]
+    );
+}
+
+#[test]
+fn deploy_role_in_member_accounts() {
+    let d = deployment(&environments());
+    let deploys: Vec<_> = d
+        .roles
+        .iter()
+        .filter(|r| r.name == "foundation-deploy")
+        .collect();
+    assert_eq!(
+        deploys
+            .iter()
+            .map(|r| r.account.as_str())
+            .collect::<Vec<_>>(),
+        [
+            format!("member-{PRD}"),
+            format!("member-{TST}"),
+            format!("member-{DEV}")
+        ]
+    );
+    for r in &deploys {
+        assert_eq!(r.max_session_duration, 43200);
+        assert_eq!(r.managed_policy_arns.len(), 1);
+        assert_eq!(
+            r.managed_policy_arns[0].to_string(),
+            "arn:{{partition}}:iam::aws:policy/AdministratorAccess"
+        );
+        assert!(r.inline_policies.is_empty());
+        let trust = Live::new(&d, &r.account).resolve(&r.trust);
+        let expected = doc(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowManagementTerraform", "Effect": "Allow",
+                "Principal": {{"AWS": "{MGMT}"}}, "Action": "sts:AssumeRole",
+                "Condition": {{"ArnLike": {{"aws:PrincipalArn": "arn:aws:iam::{MGMT}:role/foundation-tf-*"}}}}}}]}}"#
+        ));
+        assert!(
+            equivalent(&trust, &expected),
+            "{}",
+            trust.to_json_pretty().unwrap()
+        );
+    }
+    assert!(deployment(&seed())
+        .roles
+        .iter()
+        .any(|r| r.account == "member"));
+    let none = deployment(&bitbucket_only());
+    assert!(none.roles.iter().all(|r| r.account == "management"));
+    assert_eq!(none.accounts.len(), 1);
+}
+
+#[test]
+fn providers_are_created_unless_given() {
+    let d = deployment(&all_providers());
+    let providers: Vec<_> = d
+        .oidc_providers
+        .iter()
+        .map(|p| (p.key.as_str(), p.url.as_str(), p.client_ids.clone()))
+        .collect();
+    assert_eq!(
+        providers,
+        [
+            ("github", "https://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".to_owned()]),
+            ("gitlab", "https://gitlab.com", vec!["https://gitlab.com".to_owned()]),
+            (
+                "bitbucket",
+                "https://api.bitbucket.org/2.0/workspaces/trustypangolin/pipelines-config/identity/oidc",
+                vec!["ari:cloud:bitbucket::workspace/0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5".to_owned()]
+            ),
+        ]
+    );
+    assert!(d.oidc_providers.iter().all(|p| p.account == "management"));
+
+    let d = deployment(&existing_providers());
+    assert_eq!(
+        d.oidc_providers
+            .iter()
+            .map(|p| p.key.as_str())
+            .collect::<Vec<_>>(),
+        ["gitlab"]
+    );
+    let gitlab = &d.oidc_providers[0];
+    assert_eq!(
+        (gitlab.url.as_str(), gitlab.client_ids.as_slice()),
+        (
+            "https://gitlab.acme.example",
+            ["https://aws.acme.example".to_owned()].as_slice()
+        )
+    );
+    let OutputValue::Map(arns) = &d
+        .outputs
+        .iter()
+        .find(|o| o.name == "oidc_provider_arns")
+        .unwrap()
+        .value
+    else {
+        panic!()
+    };
+    assert_eq!(
+        arns["github"],
+        OutputValue::from(format!(
+            "arn:aws:iam::{MGMT}:oidc-provider/token.actions.githubusercontent.com"
+        ))
+    );
+}
+
+#[test]
+fn a_repository_wide_github_trust_is_accepted_with_a_warning() {
+    let mut i = seed();
+    i.github.as_mut().unwrap().branches.clear();
+    let d = deployment(&i);
+    let warnings: Vec<Code> = d
+        .validate(&Default::default())
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Warning)
+        .map(|f| f.finding.code)
+        .collect();
+    assert_eq!(warnings, [Code::GITHUB_OIDC_WILDCARD_SUB]);
+    let sub = oidc_role(&d).trust.statements[0]
+        .condition
+        .tests()
+        .find(|(_, k)| k.key.ends_with(":sub"))
+        .unwrap()
+        .1
+        .values[0]
+        .as_text();
+    assert_eq!(
+        sub.to_string(),
+        "repo:trustypangolin/bedrock-foundation-template:*"
+    );
+}
+
+#[test]
+fn names_follow_the_prefix() {
+    let d = deployment(&existing_providers());
+    let names: Vec<_> = d.roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["bedrock-oidc", "bedrock-tf-state", "bedrock-deploy"]
+    );
+    let table = Live::new(&d, "management")
+        .resolve(&d.role("state").unwrap().inline_policies["TerraformStateDynamoDB"]);
+    assert_eq!(
+        resources(&table.statements[0]),
+        ["arn:aws:dynamodb:eu-west-1:123456789012:table/bedrock-tfstate"]
+    );
+    let outputs: BTreeMap<_, _> = d
+        .outputs
+        .iter()
+        .map(|o| (o.name.as_str(), o.value.clone()))
+        .collect();
+    assert_eq!(outputs["state_bucket"], OutputValue::from("acme-tfstate"));
+    assert_eq!(outputs["lock_table"], OutputValue::from("bedrock-tfstate"));
+    assert_eq!(
+        outputs["deploy_role_name"],
+        OutputValue::from("bedrock-deploy")
+    );
+}
+
+#[test]
+fn generated_external_ids_and_variables() {
+    let d = deployment(&environments());
+    let generated: Vec<_> = d
+        .generated
+        .iter()
+        .map(|g| (g.name.as_str(), g.fixed.as_deref()))
+        .collect();
+    assert_eq!(
+        generated,
+        [
+            ("external_id_dev", None),
+            ("external_id_prd", Some("123Prod456")),
+            ("external_id_tst", Some("123Test456"))
+        ]
+    );
+    let names: Vec<_> = d.variables.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "management_account_id",
+            "member_account_ids",
+            "create_deploy_role",
+            "bootstrap_prefix",
+            "unique_prefix",
+            "base_region",
+            "state_prefixes",
+            "org_state_prefixes",
+            "state_external_id",
+            "github",
+            "gitlab",
+            "bitbucket",
+            "environments",
+        ]
+    );
+    let env = d
+        .variables
+        .iter()
+        .find(|v| v.name == "environments")
+        .unwrap();
+    let OutputValue::Map(envs) = &env.value else {
+        panic!()
+    };
+    assert_eq!(envs.keys().collect::<Vec<_>>(), ["dev", "prd", "tst"]);
+    assert_eq!(
+        d.variables
+            .iter()
+            .find(|v| v.name == "gitlab")
+            .unwrap()
+            .value,
+        OutputValue::Null
+    );
+    assert_eq!(env.input_type.terraform(), "map(object({external_id = string, account_ids = list(string), state_prefixes = list(string)}))");
+}
+
+fn rejected(change: impl FnOnce(&mut LandingZoneInputs)) -> String {
+    let mut i = environments();
+    change(&mut i);
+    match build(&i) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => {
+            let blueprint_kit::BlueprintError::Input { help, .. } = &e else {
+                panic!("not an input error: {e}")
+            };
+            assert!(
+                help.as_deref().is_some_and(|h| !h.is_empty()),
+                "{e} has no help"
+            );
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_are_rejected_with_the_input_and_value() {
+    type Change = Box<dyn FnOnce(&mut LandingZoneInputs)>;
+    let cases: Vec<(Change, &str)> = vec![
+        (Box::new(|i| i.management_account_id = "12345".into()), "invalid input `management_account_id`: `12345` is not a 12-digit AWS account id"),
+        (Box::new(|i| i.member_account_ids.push(PRD.into())), "invalid input `member_account_ids[3]`: `210987654321` is listed twice (first at [0])"),
+        (Box::new(|i| i.create_deploy_role = false), "invalid input `member_account_ids`: member accounts are listed but `create_deploy_role` is false"),
+        (Box::new(|i| i.bootstrap_prefix = "found@tion".into()), "invalid input `bootstrap_prefix`: `found@tion` cannot start IAM role and DynamoDB table names"),
+        (Box::new(|i| i.unique_prefix = "Unique".into()), "invalid input `unique_prefix`: `Unique-tfstate` is not a valid S3 bucket name"),
+        (Box::new(|i| i.base_region = "sydney".into()), "invalid input `base_region`: `sydney` is not an AWS region"),
+        (Box::new(|i| i.state_prefixes = vec![]), "invalid input `state_prefixes`: no state prefix is listed"),
+        (Box::new(|i| i.org_state_prefixes = vec!["/foundation/".into()]), "invalid input `org_state_prefixes[0]`: `/foundation/` is not a state key prefix"),
+        (Box::new(|i| i.state_external_id = Some("x".into())), "invalid input `state_external_id`: `x` is not an external id STS accepts"),
+        (Box::new(|i| i.github = None), "invalid input `github`: no Git OIDC provider is configured"),
+        (Box::new(|i| i.github.as_mut().unwrap().repositories.clear()), "invalid input `github.repositories`: no repository is listed, so the trust would have no `sub` condition"),
+        (Box::new(|i| i.github.as_mut().unwrap().repositories = vec!["bedrock".into()]), "invalid input `github.repositories[0]`: `bedrock` is not `OWNER/REPO`"),
+        (Box::new(|i| i.github.as_mut().unwrap().repositories = vec!["acme/*".into()]), "invalid input `github.repositories[0]`: `acme/*` is not a valid GitHub repository"),
+        (Box::new(|i| i.github.as_mut().unwrap().branches = vec!["ma in".into()]), "invalid input `github.branches[0]`: `ma in` is not a valid branch"),
+        (
+            Box::new(|i| i.github.as_mut().unwrap().provider_arn = Some(format!("arn:aws:iam::{PRD}:oidc-provider/token.actions.githubusercontent.com"))),
+            "invalid input `github.provider_arn`: `arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com` is in account `210987654321`, not the management account",
+        ),
+        (
+            Box::new(|i| i.github.as_mut().unwrap().provider_arn = Some(format!("arn:aws:iam::{MGMT}:oidc-provider/gitlab.com"))),
+            "invalid input `github.provider_arn`: `arn:aws:iam::123456789012:oidc-provider/gitlab.com` is not the provider for `token.actions.githubusercontent.com`",
+        ),
+        (Box::new(|i| i.github.as_mut().unwrap().thumbprints = vec!["abc".into()]), "invalid input `github.thumbprints[0]`: `abc` is not a certificate thumbprint"),
+        (Box::new(|i| i.gitlab = Some(GitlabTrust { url: "http://gitlab.com".into(), projects: vec!["a/b".into()], ..GitlabTrust::default() })), "invalid input `gitlab.url`: `http://gitlab.com` is not an https issuer URL"),
+        (Box::new(|i| i.gitlab = Some(GitlabTrust { projects: vec!["landing-zone".into()], ..GitlabTrust::default() })), "invalid input `gitlab.projects[0]`: `landing-zone` is not `GROUP/PROJECT`"),
+        (
+            Box::new(|i| i.bitbucket = Some(BitbucketTrust { workspace: "Acme".into(), ..BitbucketTrust::default() })),
+            "invalid input `bitbucket.workspace`: `Acme` is not a Bitbucket workspace slug",
+        ),
+        (
+            Box::new(|i| i.bitbucket = Some(BitbucketTrust { workspace: "acme".into(), workspace_uuid: "nope".into(), ..BitbucketTrust::default() })),
+            "invalid input `bitbucket.workspace_uuid`: `nope` is not a Bitbucket UUID",
+        ),
+        (
+            Box::new(|i| i.bitbucket = Some(BitbucketTrust { workspace: "acme".into(), workspace_uuid: WORKSPACE_UUID.into(), ..BitbucketTrust::default() })),
+            "invalid input `bitbucket.repository_uuids`: no repository UUID is listed",
+        ),
+        (Box::new(|i| { i.environments.insert("Prod".into(), env(None, &[PRD])); }), "invalid input `environments.Prod`: `Prod` is not an environment name"),
+        (Box::new(|i| { i.environments.insert("qa".into(), env(None, &[])); }), "invalid input `environments.qa.account_ids`: environment `qa` names no account"),
+        (Box::new(|i| { i.environments.insert("qa".into(), env(Some("bad id"), &[PRD])); }), "invalid input `environments.qa.external_id`: `bad id` is not an external id STS accepts"),
+        (Box::new(|i| { i.environments.insert("qa".into(), env(None, &["1"])); }), "invalid input `environments.qa.account_ids[0]`: `1` is not a 12-digit AWS account id"),
+        (
+            Box::new(|i| { i.environments.insert("a".repeat(50), env(None, &[PRD])); }),
+            "invalid input `environments.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`: `foundation-tf-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaastate` is not a valid IAM role name",
+        ),
+    ];
+    for (change, expected) in cases {
+        let message = rejected(change);
+        assert!(
+            message.starts_with(expected),
+            "{message}\ndoes not start with\n{expected}"
+        );
+    }
+}
