@@ -14,6 +14,18 @@
 //! own account holds the provider; the seed lists the billing one only, which leaves the runner's
 //! trust pointing at a provider that does not exist (the final upstream README says "OIDC
 //! provider deployed in both Billing and Security account").
+//!
+//! ```
+//! use blueprint_inventory::{build, InventoryInputs};
+//! let inputs = InventoryInputs::new(
+//!     "111111111111",
+//!     "222222222222",
+//!     "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+//! );
+//! let deployment = build(&inputs).unwrap();
+//! assert_eq!(deployment.role("orchestrator").unwrap().name, "Inventory-Orchestrator");
+//! assert_eq!(deployment.oidc_providers.len(), 2);
+//! ```
 
 mod check;
 

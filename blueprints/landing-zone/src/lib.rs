@@ -24,6 +24,26 @@
 //! let deployment = build(&inputs).unwrap();
 //! assert_eq!(deployment.roles[0].name, "foundation-oidc");
 //! ```
+//!
+//! The seed's Org permissions have no account or OU creation; an Org project that creates
+//! accounts adds them to the deployment in code:
+//!
+//! ```
+//! # use blueprint_landing_zone::{build, GithubTrust, LandingZoneInputs};
+//! # let mut inputs = LandingZoneInputs::new("123456789012", "acme");
+//! # inputs.github = Some(GithubTrust { repositories: vec!["acme/lz".into()], branches: vec!["main".into()], ..GithubTrust::default() });
+//! use iam_model::Statement;
+//! let mut deployment = build(&inputs).unwrap();
+//! let state = deployment.role_mut("state").unwrap();
+//! let org = state.inline_policies.get_mut("TerraformStateOrg").unwrap();
+//! org.statements.push(
+//!     Statement::allow()
+//!         .sid("CreateAccounts")
+//!         .actions(["organizations:CreateAccount", "organizations:CreateOrganizationalUnit", "organizations:MoveAccount"])
+//!         .resource("*"),
+//! );
+//! assert!(deployment.validate(&Default::default()).iter().all(|f| !f.is_error()));
+//! ```
 
 mod check;
 mod git;
