@@ -162,9 +162,9 @@ fn missing_pair(missing: &str, given: &str) -> BlueprintError {
         missing,
         format!("`{given}` is given but `{missing}` is not; the trust needs both"),
     )
-    .with_help(format!(
-        "give both (from the Confluent provider integration) to trust Confluent, or neither for the first, deny-all phase"
-    ))
+    .with_help(
+        "give both (from the Confluent provider integration) to trust Confluent, or neither for the first, deny-all phase",
+    )
 }
 
 /// `env` becomes part of the S3 bucket name `{env}-confluent-topics-backup`, whose rules are
