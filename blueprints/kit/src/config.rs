@@ -1,4 +1,16 @@
 //! Config files: YAML or JSON parsed into a tree that remembers where every value came from.
+//!
+//! [`ConfigSource::parse`] reads JSON (the strict spanned parser of `iam_model::json`) or YAML
+//! ([`yaml`]: anchors, aliases and `<<` merge keys resolved, duplicate keys reported), chosen by
+//! the file's extension or, without one, by its first character. [`ConfigSource::inputs_node`]
+//! also understands atmos stack files ([`atmos`]): when the file has a `components` key, a
+//! blueprint's inputs are the component's `vars` merged over the stack's global ones.
+
+pub mod atmos;
+pub mod yaml;
+
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
@@ -137,6 +149,15 @@ impl ConfigErrors {
     }
 }
 
+/// The syntax of a config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Strict JSON.
+    Json,
+    /// YAML 1.2.
+    Yaml,
+}
+
 impl ConfigSource {
     /// A source from a name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
@@ -146,8 +167,44 @@ impl ConfigSource {
         }
     }
 
-    /// Parses the text as JSON (YAML support is added by the YAML loader).
+    /// Reads a config file.
+    pub fn read(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)?;
+        Ok(ConfigSource::new(path.display().to_string(), text))
+    }
+
+    /// The file's syntax: `.json` is JSON and `.yaml`/`.yml` YAML; any other name is JSON when
+    /// the text starts with `{` or `[`, YAML otherwise.
+    pub fn format(&self) -> Format {
+        let lower = self.name.to_ascii_lowercase();
+        if lower.ends_with(".json") {
+            Format::Json
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Format::Yaml
+        } else if self
+            .text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with(['{', '['])
+        {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    }
+
+    /// Parses the text as JSON or YAML (see [`ConfigSource::format`]).
     pub fn parse(&self) -> Result<ConfigNode, ConfigErrors> {
+        match self.format() {
+            Format::Json => self.parse_json(),
+            Format::Yaml => {
+                yaml::parse(&self.text).map_err(|errors| ConfigErrors::new(self, errors))
+            }
+        }
+    }
+
+    fn parse_json(&self) -> Result<ConfigNode, ConfigErrors> {
         let limits = iam_model::json::Limits {
             max_bytes: 16 * 1024 * 1024,
             max_depth: 128,
@@ -170,6 +227,102 @@ impl ConfigSource {
                     })
                     .collect(),
             )),
+        }
+    }
+
+    /// The node a blueprint reads its inputs from. For an atmos stack file (one with a
+    /// `components` key) that is the `vars` of the component named `component` merged over
+    /// the stack's global `vars` (see [`atmos`]); when `component` is `None` or not in the
+    /// file and the file has exactly one Terraform component, that one. For any other file it
+    /// is the whole document.
+    pub fn inputs_node(&self, component: Option<&str>) -> Result<ConfigNode, ConfigErrors> {
+        let root = self.parse()?;
+        if !atmos::is_stack(&root) {
+            return Ok(root);
+        }
+        atmos::component_vars(&root, component, true)
+            .map_err(|errors| ConfigErrors::new(self, errors))
+    }
+
+    /// The `vars` of the atmos component `component` merged over the stack's global `vars`;
+    /// an error when the file is not a stack file or has no such component.
+    pub fn component_vars(&self, component: &str) -> Result<ConfigNode, ConfigErrors> {
+        let root = self.parse()?;
+        atmos::component_vars(&root, Some(component), false)
+            .map_err(|errors| ConfigErrors::new(self, errors))
+    }
+}
+
+impl ConfigError {
+    /// An error about the value `node` at `path`.
+    pub fn at(node: &ConfigNode, path: &InputPath, message: impl Into<String>) -> Self {
+        ConfigError {
+            path: path.to_string(),
+            location: node.location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// An error at a location, about no input in particular (syntax errors).
+    pub fn syntax(location: Location, message: impl Into<String>) -> Self {
+        ConfigError {
+            path: String::new(),
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line (an empty one is ignored).
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        let help = help.into();
+        if !help.is_empty() {
+            self.help = Some(help);
+        }
+        self
+    }
+}
+
+impl ConfigValue {
+    /// What the value is, for messages: `a map`, `a list`, `a string`, `a number`, `a
+    /// boolean` or `null`.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ConfigValue::Null => "null",
+            ConfigValue::Bool(_) => "a boolean",
+            ConfigValue::Number(_) => "a number",
+            ConfigValue::String(_) => "a string",
+            ConfigValue::List(_) => "a list",
+            ConfigValue::Map(_) => "a map",
+        }
+    }
+
+    /// A scalar's text (`null` for null); `None` for lists and maps.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            ConfigValue::Null => Some("null".to_owned()),
+            ConfigValue::Bool(b) => Some(b.to_string()),
+            ConfigValue::Number(n) | ConfigValue::String(n) => Some(n.clone()),
+            ConfigValue::List(_) | ConfigValue::Map(_) => None,
+        }
+    }
+}
+
+impl ConfigNode {
+    /// A node at a location.
+    pub fn new(value: ConfigValue, location: Location) -> Self {
+        ConfigNode { value, location }
+    }
+
+    /// The value of the member `key`, when this is a map that has it.
+    pub fn get(&self, key: &str) -> Option<&ConfigNode> {
+        match &self.value {
+            ConfigValue::Map(members) => members
+                .iter()
+                .find(|(k, _)| matches!(&k.value, ConfigValue::String(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
         }
     }
 }

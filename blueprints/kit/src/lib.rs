@@ -6,11 +6,21 @@
 //! from YAML or JSON with errors that name the file, line and input, and the generators for
 //! the inputs table and the role diagram in each blueprint's README.
 
+// Lets the derives' absolute `::blueprint_kit::…` paths resolve inside this crate's own tests.
+extern crate self as blueprint_kit;
+
 pub mod config;
+pub mod docs;
+pub mod inputs;
 
-use iam_model::deployment::Deployment;
+use iam_model::deployment::{Deployment, Variable};
 
-pub use config::{ConfigError, ConfigErrors, ConfigNode, ConfigSource, InputPath};
+pub use config::{
+    ConfigError, ConfigErrors, ConfigNode, ConfigSource, ConfigValue, InputPath, Location,
+};
+pub use docs::{inputs_markdown, mermaid, outputs_markdown, readme_section_check};
+pub use iam_macros::{InputEnum, Inputs};
+pub use inputs::{Fields, InputEnum, InputKey, InputValue};
 
 /// Describes one input for docs and for Terraform `variable` blocks.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,22 +137,75 @@ impl<B: TypedBlueprint> Blueprint for Registered<B> {
         B::Inputs::input_specs()
     }
     fn build(&self, source: &ConfigSource) -> Result<Deployment, BlueprintError> {
-        let inputs = B::Inputs::load(source)?;
+        let inputs = B::Inputs::load_component(source, B::NAME)?;
         B::deployment(&inputs)
     }
 }
 
-/// Typed blueprint inputs: derive it with `#[derive(iam_macros::Inputs)]`.
+/// Typed blueprint inputs: derive it with `#[derive(Inputs)]` (re-exported from `iam-macros`).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use blueprint_kit::{ConfigSource, Inputs};
+///
+/// /// Inputs of the runtime connector.
+/// #[derive(Debug, Clone, PartialEq, Inputs)]
+/// pub struct RuntimeConnectorInputs {
+///     /// An environment name, used in every object's name.
+///     pub environment: String,
+///     /// Sym production account ids trusted to assume the runtime role.
+///     #[input(default = vec!["803477428605".to_string()])]
+///     pub sym_account_ids: Vec<String>,
+///     /// Extra managed policies to attach.
+///     #[input(default)]
+///     pub policy_arns: BTreeMap<String, String>,
+/// }
+///
+/// let inputs = RuntimeConnectorInputs::load(&ConfigSource::new("prod.yaml", "environment: prod\n")).unwrap();
+/// assert_eq!(inputs.sym_account_ids, ["803477428605"]);
+/// let err = RuntimeConnectorInputs::load(&ConfigSource::new("prod.yaml", "enviroment: prod\n")).unwrap_err();
+/// assert_eq!(err.to_string(), "prod.yaml:1:1: missing input `environment` (help: add `environment` to the config)\n\
+///     prod.yaml:1:1: enviroment: unknown input `enviroment` (help: did you mean `environment`?)");
+/// ```
 pub trait Inputs: Sized {
-    /// Reads the inputs from a parsed config, reporting every problem.
-    fn from_config(node: &ConfigNode, path: &InputPath, errors: &mut Vec<ConfigError>) -> Option<Self>;
+    /// Reads the inputs from a parsed config, reporting every problem: the node must be a map
+    /// (or null, when every input has a default); unknown keys are reported with the nearest
+    /// input name.
+    fn from_config(
+        node: &ConfigNode,
+        path: &InputPath,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Self> {
+        let mut fields = Fields::new(node, path, errors)?;
+        let value = Self::read_fields(&mut fields, errors);
+        fields.finish(errors, &Self::input_names());
+        value
+    }
+    /// Takes this struct's inputs from a map's members (the derive generates it; flattened
+    /// structs share their parent's map).
+    fn read_fields(fields: &mut Fields<'_>, errors: &mut Vec<ConfigError>) -> Option<Self>;
+    /// The names of the inputs, as written in config files (flattened inputs included).
+    fn input_names() -> Vec<&'static str>;
     /// The inputs' descriptions.
     fn input_specs() -> Vec<InputSpec>;
-    /// Parses a config file (YAML or JSON) and reads the inputs from it.
+    /// The inputs and their values as Terraform `variable` blocks (`Deployment.variables`).
+    fn to_variables(&self) -> Vec<Variable>;
+    /// Parses a config file (YAML or JSON) and reads the inputs from it. An atmos stack file
+    /// must hold exactly one Terraform component (use [`Inputs::load_component`] otherwise).
     fn load(source: &ConfigSource) -> Result<Self, ConfigErrors> {
-        let node = source.parse()?;
+        let node = source.inputs_node(None)?;
+        Self::load_node(source, &node)
+    }
+    /// Like [`Inputs::load`], reading the vars of the atmos component `component` when the
+    /// file is a stack file (the file's only component when it has no such one).
+    fn load_component(source: &ConfigSource, component: &str) -> Result<Self, ConfigErrors> {
+        let node = source.inputs_node(Some(component))?;
+        Self::load_node(source, &node)
+    }
+    /// Reads the inputs from a node parsed from `source`.
+    fn load_node(source: &ConfigSource, node: &ConfigNode) -> Result<Self, ConfigErrors> {
         let mut errors = Vec::new();
-        let value = Self::from_config(&node, &InputPath::root(), &mut errors);
+        let value = Self::from_config(node, &InputPath::root(), &mut errors);
         match value {
             Some(v) if errors.is_empty() => Ok(v),
             _ => Err(ConfigErrors::new(source, errors)),
