@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 
 /// The inputs of the `aws-teams` blueprint.
 ///
-/// The first group is the original component's own variables; `context` and the label
-/// variables are Cloud Posse's null-label 0.25.0 inputs (in atmos they usually come from the
-/// stack's global `vars`). The second group replaces the original's plan-time lookups:
+/// The first group is the original component's own variables, the null-label inputs among
+/// them ([`NullLabelInputs`]). The second group replaces the original's plan-time lookups:
 /// `account_map` (account-map's `full_account_map`), `identity_account_account_name`,
 /// `aws_partition` and `identity_role_arn_template` (account-map), `saml_provider_arns`
 /// (aws-saml) and `github_oidc_provider_arn` (github-oidc-provider).
@@ -38,6 +37,41 @@ pub struct AwsTeamsInputs {
     /// kept so stack files carry over).
     pub aws_saml_stage_name: String,
 
+    /// The null-label inputs (`namespace`, `tenant`, `environment`, `stage`, `name`,
+    /// `attributes`, `delimiter`, `label_order`, ..., `context`), at the top level of a config.
+    pub label: NullLabelInputs,
+
+    /// Account names to account ids: account-map's `full_account_map`. Must name the identity
+    /// account.
+    pub account_map: BTreeMap<String, String>,
+    /// The name of the identity account in `account_map` (account-map's
+    /// `identity_account_account_name`); the team roles are created there.
+    pub identity_account_account_name: String,
+    /// The partition of the accounts (account-map's `aws_partition`).
+    pub aws_partition: String,
+    /// account-map's `iam_role_arn_templates[identity]`: the ARN of a team role with `%s` for
+    /// the team name. When null it is built from this component's own label id, which is what
+    /// account-map produces when aws-teams runs in account-map's environment (normally `gbl`).
+    pub identity_role_arn_template: Option<String>,
+    /// The ARNs of the SAML providers teams with `aws_saml_login_enabled` trust (the aws-saml
+    /// component's providers).
+    pub saml_provider_arns: Vec<String>,
+    /// The ARN of the GitHub Actions OIDC provider in the identity account (the
+    /// github-oidc-provider component's `oidc_provider_arn`); needed when a team has
+    /// `trusted_github_repos`.
+    pub github_oidc_provider_arn: Option<String>,
+    /// The GitHub organization of `trusted_github_repos` entries written without one (the
+    /// original's `trusted_github_org`, which aws-teams could not override).
+    pub trusted_github_org: String,
+    /// More keys `role_policy_arns` may use, mapped to policy ARNs (the original's
+    /// `overridable_additional_custom_policy_map` override file).
+    pub additional_custom_policy_map: BTreeMap<String, String>,
+}
+
+/// Cloud Posse's null-label 0.25.0 inputs (its `context.tf`), shared by every Cloud Posse
+/// component; in atmos they usually come from the stack's global `vars`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NullLabelInputs {
     /// Single object for setting entire context at once. Individual variable settings
     /// (non-null) override settings in context object, except for attributes, tags, and
     /// additional_tag_map, which are merged.
@@ -93,32 +127,6 @@ pub struct AwsTeamsInputs {
     /// Describe additional descriptors to be output in the `descriptors` output map (no effect
     /// on the roles this blueprint creates).
     pub descriptor_formats: BTreeMap<String, DescriptorFormat>,
-
-    /// Account names to account ids: account-map's `full_account_map`. Must name the identity
-    /// account.
-    pub account_map: BTreeMap<String, String>,
-    /// The name of the identity account in `account_map` (account-map's
-    /// `identity_account_account_name`); the team roles are created there.
-    pub identity_account_account_name: String,
-    /// The partition of the accounts (account-map's `aws_partition`).
-    pub aws_partition: String,
-    /// account-map's `iam_role_arn_templates[identity]`: the ARN of a team role with `%s` for
-    /// the team name. When null it is built from this component's own label id, which is what
-    /// account-map produces when aws-teams runs in account-map's environment (normally `gbl`).
-    pub identity_role_arn_template: Option<String>,
-    /// The ARNs of the SAML providers teams with `aws_saml_login_enabled` trust (the aws-saml
-    /// component's providers).
-    pub saml_provider_arns: Vec<String>,
-    /// The ARN of the GitHub Actions OIDC provider in the identity account (the
-    /// github-oidc-provider component's `oidc_provider_arn`); needed when a team has
-    /// `trusted_github_repos`.
-    pub github_oidc_provider_arn: Option<String>,
-    /// The GitHub organization of `trusted_github_repos` entries written without one (the
-    /// original's `trusted_github_org`, which aws-teams could not override).
-    pub trusted_github_org: String,
-    /// More keys `role_policy_arns` may use, mapped to policy ARNs (the original's
-    /// `overridable_additional_custom_policy_map` override file).
-    pub additional_custom_policy_map: BTreeMap<String, String>,
 }
 
 /// One team: a role in the identity account and who may assume it. All ten keys are required,
@@ -241,6 +249,23 @@ impl AwsTeamsInputs {
             account_map_stage_name: "root".to_owned(),
             aws_saml_environment_name: "gbl".to_owned(),
             aws_saml_stage_name: "identity".to_owned(),
+            label: NullLabelInputs::default(),
+            account_map,
+            identity_account_account_name: "identity".to_owned(),
+            aws_partition: "aws".to_owned(),
+            identity_role_arn_template: None,
+            saml_provider_arns: Vec::new(),
+            github_oidc_provider_arn: None,
+            trusted_github_org: "cloudposse".to_owned(),
+            additional_custom_policy_map: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for NullLabelInputs {
+    /// null-label's defaults: everything unset, `labels_as_tags` `["default"]`.
+    fn default() -> Self {
+        NullLabelInputs {
             context: LabelContext::default(),
             enabled: None,
             namespace: None,
@@ -259,14 +284,6 @@ impl AwsTeamsInputs {
             tags: BTreeMap::new(),
             additional_tag_map: BTreeMap::new(),
             descriptor_formats: BTreeMap::new(),
-            account_map,
-            identity_account_account_name: "identity".to_owned(),
-            aws_partition: "aws".to_owned(),
-            identity_role_arn_template: None,
-            saml_provider_arns: Vec::new(),
-            github_oidc_provider_arn: None,
-            trusted_github_org: "cloudposse".to_owned(),
-            additional_custom_policy_map: BTreeMap::new(),
         }
     }
 }

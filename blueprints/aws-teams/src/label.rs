@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use blueprint_kit::BlueprintError;
 use regex::Regex;
 
-use crate::inputs::AwsTeamsInputs;
+use crate::inputs::NullLabelInputs;
 use crate::md5::md5_hex;
 
 /// The six labels, in null-label's order.
@@ -175,7 +175,7 @@ pub struct Label {
 
 impl Label {
     /// Resolves the label from the inputs and their `context`, as null-label 0.25.0 does.
-    pub fn from_inputs(i: &AwsTeamsInputs) -> Result<Label, BlueprintError> {
+    pub fn from_inputs(i: &NullLabelInputs) -> Result<Label, BlueprintError> {
         let ctx = &i.context;
         let enabled = i.enabled.unwrap_or(ctx.enabled);
         let pick = |own: &Option<String>, from_ctx: &Option<String>| {
@@ -327,7 +327,7 @@ impl Label {
     }
 }
 
-fn value_case_input(i: &AwsTeamsInputs) -> &'static str {
+fn value_case_input(i: &NullLabelInputs) -> &'static str {
     if i.label_value_case.is_some() {
         "label_value_case"
     } else {
@@ -335,7 +335,7 @@ fn value_case_input(i: &AwsTeamsInputs) -> &'static str {
     }
 }
 
-fn key_case_input(i: &AwsTeamsInputs) -> &'static str {
+fn key_case_input(i: &NullLabelInputs) -> &'static str {
     if i.label_key_case.is_some() {
         "label_key_case"
     } else {

@@ -1,29 +1,4 @@
-//! Cloud Posse's `aws-teams` component as a rolewright blueprint (seed `001`).
-//!
-//! One IAM role per entry of `teams_config` in the identity account, named with null-label
-//! (`<id><delimiter><team>`, e.g. `eg-core-gbl-identity-admin`), trusted as the team trust
-//! policy algorithm says ([`trust`]), with the team's `role_policy_arns` attached and the
-//! `TeamRoleAccess` policy created for teams that list `team_role_access` ([`policies`]).
-//! What the original read from other components' remote state (the account map, SAML
-//! provider ARNs, the GitHub OIDC provider ARN) are inputs ([`inputs`]).
-//!
-//! ```
-//! use std::collections::BTreeMap;
-//! use blueprint_aws_teams::{build, AwsTeamsInputs, TeamConfig};
-//!
-//! let mut admin = TeamConfig::new("Administrators");
-//! admin.role_policy_arns = vec!["team_role_access".into()];
-//! admin.trusted_teams = vec!["admin".into()];
-//! let mut inputs = AwsTeamsInputs::new(
-//!     "us-east-1",
-//!     BTreeMap::from([("identity".to_owned(), "111111111111".to_owned())]),
-//!     BTreeMap::from([("admin".to_owned(), admin)]),
-//! );
-//! inputs.namespace = Some("eg".into());
-//! inputs.stage = Some("identity".into());
-//! let deployment = build(&inputs).unwrap();
-//! assert_eq!(deployment.role("admin").unwrap().name, "eg-identity-admin");
-//! ```
+#![doc = include_str!("../README.md")]
 
 pub mod inputs;
 pub mod label;
@@ -39,7 +14,7 @@ use iam_model::deployment::{
 };
 use iam_model::{Code, Text};
 
-pub use inputs::{AwsTeamsInputs, DescriptorFormat, LabelContext, TeamConfig};
+pub use inputs::{AwsTeamsInputs, DescriptorFormat, LabelContext, NullLabelInputs, TeamConfig};
 pub use label::Label;
 pub use policies::{team_role_access_document, CustomPolicyMap, TEAM_ROLE_ACCESS};
 pub use trust::{team_permission_set_name, team_trust_policy, TrustSettings};
@@ -59,7 +34,7 @@ pub struct AwsTeams;
 /// variables and the outputs. Fails with the input's path when an input is unusable.
 pub fn build(inputs: &AwsTeamsInputs) -> Result<Deployment, BlueprintError> {
     check_inputs(inputs)?;
-    let label = Label::from_inputs(inputs)?;
+    let label = Label::from_inputs(&inputs.label)?;
     let identity_name = inputs.identity_account_account_name.as_str();
     let identity_id = identity_account_id(inputs)?;
     let partition = inputs.aws_partition.as_str();
@@ -464,29 +439,29 @@ pub fn variables(i: &AwsTeamsInputs) -> Vec<Variable> {
     vec![
         var("account_map_environment_name", "The name of the environment where `account_map` is provisioned", T::String, text(&i.account_map_environment_name)),
         var("account_map_stage_name", "The name of the stage where `account_map` is provisioned", T::String, text(&i.account_map_stage_name)),
-        var("additional_tag_map", "Additional key-value pairs to add to each map in `tags_as_list_of_maps`. Not added to `tags` or `id`.", string_map(), text_map(&i.additional_tag_map)),
-        var("attributes", "ID element. Additional attributes (e.g. `workers` or `cluster`) to add to `id`, in the order they appear in the list.", string_list(), texts(&i.attributes)),
+        var("additional_tag_map", "Additional key-value pairs to add to each map in `tags_as_list_of_maps`. Not added to `tags` or `id`.", string_map(), text_map(&i.label.additional_tag_map)),
+        var("attributes", "ID element. Additional attributes (e.g. `workers` or `cluster`) to add to `id`, in the order they appear in the list.", string_list(), texts(&i.label.attributes)),
         var("aws_saml_environment_name", "The name of the environment where SSO is provisioned", T::String, text(&i.aws_saml_environment_name)),
         var("aws_saml_stage_name", "The name of the stage where SSO is provisioned", T::String, text(&i.aws_saml_stage_name)),
-        var("context", "Single object for setting entire context at once.", T::Any, context_value(&i.context)),
-        var("delimiter", "Delimiter to be used between ID elements. Defaults to `-` (hyphen). Set to `\"\"` to use no delimiter at all.", T::String, opt_text(&i.delimiter)),
-        var("descriptor_formats", "Describe additional descriptors to be output in the `descriptors` output map.", T::Any, descriptor_map(&i.descriptor_formats)),
-        var("enabled", "Set to false to prevent the module from creating any resources", T::Bool, i.enabled.map(OutputValue::Bool).unwrap_or(OutputValue::Null)),
-        var("environment", "ID element. Usually used for region e.g. 'uw2', 'us-west-2', OR role 'prod', 'staging', 'dev', 'UAT'", T::String, opt_text(&i.environment)),
-        var("id_length_limit", "Limit `id` to this many characters (minimum 6). Set to `0` for unlimited length.", T::Number, i.id_length_limit.map(number).unwrap_or(OutputValue::Null)),
+        var("context", "Single object for setting entire context at once.", T::Any, context_value(&i.label.context)),
+        var("delimiter", "Delimiter to be used between ID elements. Defaults to `-` (hyphen). Set to `\"\"` to use no delimiter at all.", T::String, opt_text(&i.label.delimiter)),
+        var("descriptor_formats", "Describe additional descriptors to be output in the `descriptors` output map.", T::Any, descriptor_map(&i.label.descriptor_formats)),
+        var("enabled", "Set to false to prevent the module from creating any resources", T::Bool, i.label.enabled.map(OutputValue::Bool).unwrap_or(OutputValue::Null)),
+        var("environment", "ID element. Usually used for region e.g. 'uw2', 'us-west-2', OR role 'prod', 'staging', 'dev', 'UAT'", T::String, opt_text(&i.label.environment)),
+        var("id_length_limit", "Limit `id` to this many characters (minimum 6). Set to `0` for unlimited length.", T::Number, i.label.id_length_limit.map(number).unwrap_or(OutputValue::Null)),
         var("import_role_arn", "IAM Role ARN to use when importing a resource", T::String, opt_text(&i.import_role_arn)),
-        var("label_key_case", "Controls the letter case of the `tags` keys (label names) for tags generated by this module.", T::String, opt_text(&i.label_key_case)),
-        var("label_order", "The order in which the labels (ID elements) appear in the `id`.", string_list(), i.label_order.as_deref().map(texts).unwrap_or(OutputValue::Null)),
-        var("label_value_case", "Controls the letter case of ID elements (labels) as included in `id`, set as tag values, and output by this module individually.", T::String, opt_text(&i.label_value_case)),
-        var("labels_as_tags", "Set of labels (ID elements) to include as tags in the `tags` output.", string_list(), texts(&i.labels_as_tags)),
-        var("name", "ID element. Usually the component or solution name, e.g. 'app' or 'jenkins'.", T::String, opt_text(&i.name)),
-        var("namespace", "ID element. Usually an abbreviation of your organization name, e.g. 'eg' or 'cp', to help ensure generated IDs are globally unique", T::String, opt_text(&i.namespace)),
-        var("regex_replace_chars", "Terraform regular expression (regex) string. Characters matching the regex will be removed from the ID elements.", T::String, opt_text(&i.regex_replace_chars)),
+        var("label_key_case", "Controls the letter case of the `tags` keys (label names) for tags generated by this module.", T::String, opt_text(&i.label.label_key_case)),
+        var("label_order", "The order in which the labels (ID elements) appear in the `id`.", string_list(), i.label.label_order.as_deref().map(texts).unwrap_or(OutputValue::Null)),
+        var("label_value_case", "Controls the letter case of ID elements (labels) as included in `id`, set as tag values, and output by this module individually.", T::String, opt_text(&i.label.label_value_case)),
+        var("labels_as_tags", "Set of labels (ID elements) to include as tags in the `tags` output.", string_list(), texts(&i.label.labels_as_tags)),
+        var("name", "ID element. Usually the component or solution name, e.g. 'app' or 'jenkins'.", T::String, opt_text(&i.label.name)),
+        var("namespace", "ID element. Usually an abbreviation of your organization name, e.g. 'eg' or 'cp', to help ensure generated IDs are globally unique", T::String, opt_text(&i.label.namespace)),
+        var("regex_replace_chars", "Terraform regular expression (regex) string. Characters matching the regex will be removed from the ID elements.", T::String, opt_text(&i.label.regex_replace_chars)),
         var("region", "AWS Region", T::String, text(&i.region)),
-        var("stage", "ID element. Usually used to indicate role, e.g. 'prod', 'staging', 'source', 'build', 'test', 'deploy', 'release'", T::String, opt_text(&i.stage)),
-        var("tags", "Additional tags (e.g. `{'BusinessUnit': 'XYZ'}`).", string_map(), text_map(&i.tags)),
+        var("stage", "ID element. Usually used to indicate role, e.g. 'prod', 'staging', 'source', 'build', 'test', 'deploy', 'release'", T::String, opt_text(&i.label.stage)),
+        var("tags", "Additional tags (e.g. `{'BusinessUnit': 'XYZ'}`).", string_map(), text_map(&i.label.tags)),
         var("teams_config", "A roles map to configure the accounts.", T::Map(Box::new(team_config_type())), teams_config_value(&i.teams_config)),
-        var("tenant", "ID element _(Rarely used, not included by default)_. A customer identifier, indicating who this instance of a resource is for", T::String, opt_text(&i.tenant)),
+        var("tenant", "ID element _(Rarely used, not included by default)_. A customer identifier, indicating who this instance of a resource is for", T::String, opt_text(&i.label.tenant)),
         var("trusted_github_repos", "Map where keys are role names (same keys as `teams_config`) and values are lists of GitHub repositories allowed to assume those roles.", T::Map(Box::new(string_list())), list_map(&i.trusted_github_repos)),
         var("account_map", "Account names to account ids (account-map's `full_account_map`).", string_map(), text_map(&i.account_map)),
         var("identity_account_account_name", "The name of the identity account in `account_map`.", T::String, text(&i.identity_account_account_name)),

@@ -11,7 +11,7 @@ use blueprint_aws_teams::{build, AwsTeamsInputs, Label};
 use common::*;
 
 fn label(i: &AwsTeamsInputs) -> Label {
-    Label::from_inputs(i).unwrap_or_else(|e| panic!("{e:?}"))
+    Label::from_inputs(&i.label).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 fn labelled(f: impl FnOnce(&mut AwsTeamsInputs)) -> AwsTeamsInputs {
@@ -21,7 +21,7 @@ fn labelled(f: impl FnOnce(&mut AwsTeamsInputs)) -> AwsTeamsInputs {
 }
 
 fn error_of(i: &AwsTeamsInputs) -> String {
-    match Label::from_inputs(i) {
+    match Label::from_inputs(&i.label) {
         Ok(l) => panic!("expected an error, got {l:?}"),
         Err(e) => format!("{e} / {e:?}"),
     }
@@ -29,9 +29,9 @@ fn error_of(i: &AwsTeamsInputs) -> String {
 
 #[test]
 fn default_order_leaves_tenant_out() {
-    let i = labelled(|i| i.label_order = None);
+    let i = labelled(|i| i.label.label_order = None);
     assert_eq!(label(&i).id, "eg-gbl-identity");
-    let i = labelled(|i| i.label_order = Some(vec![]));
+    let i = labelled(|i| i.label.label_order = Some(vec![]));
     assert_eq!(
         label(&i).id,
         "eg-gbl-identity",
@@ -42,11 +42,11 @@ fn default_order_leaves_tenant_out() {
 
 #[test]
 fn order_is_followed_and_empty_labels_skipped() {
-    let i = labelled(|i| i.label_order = Some(strings(&["stage", "namespace", "name"])));
+    let i = labelled(|i| i.label.label_order = Some(strings(&["stage", "namespace", "name"])));
     assert_eq!(label(&i).id, "identity-eg");
     let i = labelled(|i| {
-        i.name = Some("teams".into());
-        i.label_order = Some(strings(&["name", "stage"]));
+        i.label.name = Some("teams".into());
+        i.label.label_order = Some(strings(&["name", "stage"]));
     });
     assert_eq!(label(&i).id, "teams-identity");
 }
@@ -67,7 +67,7 @@ fn role_names_are_id_delimiter_and_raw_team_key() {
         "eg-core-gbl-identity-TeamRoleAccess"
     );
 
-    let i = labelled(|i| i.delimiter = Some("_".into()));
+    let i = labelled(|i| i.label.delimiter = Some("_".into()));
     let d = build(&i).unwrap();
     assert_eq!(
         d.role("viewer").unwrap().name,
@@ -78,22 +78,22 @@ fn role_names_are_id_delimiter_and_raw_team_key() {
 #[test]
 fn delimiter_and_value_case() {
     let i = labelled(|i| {
-        i.delimiter = Some(String::new());
-        i.label_value_case = Some("title".into());
+        i.label.delimiter = Some(String::new());
+        i.label.label_value_case = Some("title".into());
     });
     assert_eq!(
         label(&i).id,
         "EgCoreGblIdentity",
         "title case without delimiter is Pascal case"
     );
-    let i = labelled(|i| i.label_value_case = Some("upper".into()));
+    let i = labelled(|i| i.label.label_value_case = Some("upper".into()));
     assert_eq!(label(&i).id, "EG-CORE-GBL-IDENTITY");
     let i = labelled(|i| {
-        i.namespace = Some("Eg".into());
-        i.label_value_case = Some("none".into());
+        i.label.namespace = Some("Eg".into());
+        i.label.label_value_case = Some("none".into());
     });
     assert_eq!(label(&i).id, "Eg-core-gbl-identity");
-    let i = labelled(|i| i.namespace = Some("EG".into()));
+    let i = labelled(|i| i.label.namespace = Some("EG".into()));
     assert_eq!(
         label(&i).id,
         "eg-core-gbl-identity",
@@ -101,45 +101,45 @@ fn delimiter_and_value_case() {
     );
     // title() never lower-cases by itself; null-label lower-cases first.
     let i = labelled(|i| {
-        i.stage = Some("PROD-eu".into());
-        i.label_value_case = Some("title".into());
+        i.label.stage = Some("PROD-eu".into());
+        i.label.label_value_case = Some("title".into());
     });
     assert_eq!(label(&i).stage, "Prod-Eu");
 }
 
 #[test]
 fn characters_are_cleaned_by_regex_replace_chars() {
-    let i = labelled(|i| i.namespace = Some("e.g_ !".into()));
+    let i = labelled(|i| i.label.namespace = Some("e.g_ !".into()));
     assert_eq!(label(&i).namespace, "eg");
     let i = labelled(|i| {
-        i.namespace = Some("e.g_x".into());
-        i.regex_replace_chars = Some("/[^a-zA-Z0-9_-]/".into());
+        i.label.namespace = Some("e.g_x".into());
+        i.label.regex_replace_chars = Some("/[^a-zA-Z0-9_-]/".into());
     });
     assert_eq!(label(&i).namespace, "eg_x");
     // Without slashes the pattern is a literal substring, as in Terraform's replace().
     let i = labelled(|i| {
-        i.namespace = Some("e.g.x".into());
-        i.regex_replace_chars = Some(".".into());
+        i.label.namespace = Some("e.g.x".into());
+        i.label.regex_replace_chars = Some(".".into());
     });
     assert_eq!(label(&i).namespace, "egx");
     // An empty pattern means the default (Terraform's coalesce skips empty strings).
     let i = labelled(|i| {
-        i.namespace = Some("e.g".into());
-        i.regex_replace_chars = Some(String::new());
+        i.label.namespace = Some("e.g".into());
+        i.label.regex_replace_chars = Some(String::new());
     });
     assert_eq!(label(&i).namespace, "eg");
 }
 
 #[test]
 fn attributes_are_cleaned_cased_deduplicated_and_joined() {
-    let i = labelled(|i| i.attributes = strings(&["blue", "Blue", "", "x y", "b.lue"]));
+    let i = labelled(|i| i.label.attributes = strings(&["blue", "Blue", "", "x y", "b.lue"]));
     let l = label(&i);
     assert_eq!(l.attributes, strings(&["blue", "xy"]));
     assert_eq!(l.id, "eg-core-gbl-identity-blue-xy");
     let i = labelled(|i| {
-        i.attributes = strings(&["a", "b"]);
-        i.delimiter = Some("_".into());
-        i.label_order = Some(strings(&["attributes", "namespace"]));
+        i.label.attributes = strings(&["a", "b"]);
+        i.label.delimiter = Some("_".into());
+        i.label.label_order = Some(strings(&["attributes", "namespace"]));
     });
     assert_eq!(label(&i).id, "a_b_eg");
 }
@@ -151,24 +151,24 @@ fn context_is_overridden_by_inputs_and_merged_for_lists_and_tags() {
         BTreeMap::from([("identity".to_owned(), IDENTITY.to_owned())]),
         BTreeMap::new(),
     );
-    i.context.namespace = Some("ctx".into());
-    i.context.stage = Some("identity".into());
-    i.context.attributes = strings(&["one"]);
-    i.context.tags = BTreeMap::from([
+    i.label.context.namespace = Some("ctx".into());
+    i.label.context.stage = Some("identity".into());
+    i.label.context.attributes = strings(&["one"]);
+    i.label.context.tags = BTreeMap::from([
         ("Team".to_owned(), "ctx".to_owned()),
         ("Owner".to_owned(), "ctx".to_owned()),
     ]);
-    i.context.delimiter = Some(".".into());
-    i.attributes = strings(&["two", "one"]);
-    i.tags = BTreeMap::from([("Owner".to_owned(), "input".to_owned())]);
-    i.stage = Some("prod".into());
+    i.label.context.delimiter = Some(".".into());
+    i.label.attributes = strings(&["two", "one"]);
+    i.label.tags = BTreeMap::from([("Owner".to_owned(), "input".to_owned())]);
+    i.label.stage = Some("prod".into());
     let l = label(&i);
     assert_eq!(l.id, "ctx.prod.one.two");
     assert_eq!(l.tags.get("Team").map(String::as_str), Some("ctx"));
     assert_eq!(l.tags.get("Owner").map(String::as_str), Some("input"));
-    i.context.enabled = false;
+    i.label.context.enabled = false;
     assert!(!label(&i).enabled);
-    i.enabled = Some(true);
+    i.label.enabled = Some(true);
     assert!(label(&i).enabled);
 }
 
@@ -177,8 +177,8 @@ fn long_ids_are_shortened_with_an_md5_suffix() {
     // md5("eg-core-gbl-identity-blue-green") = 20e3bb4567e3e634955a3297ddf65822
     let long = |limit: u32| {
         label(&labelled(|i| {
-            i.attributes = strings(&["blue", "green"]);
-            i.id_length_limit = Some(limit);
+            i.label.attributes = strings(&["blue", "green"]);
+            i.label.id_length_limit = Some(limit);
         }))
     };
     let l = long(20);
@@ -199,9 +199,9 @@ fn long_ids_are_shortened_with_an_md5_suffix() {
     );
     // Title case applies to the hash too. md5("EgCoreGblIdentity") = bf7bf29838e3...
     let l = label(&labelled(|i| {
-        i.delimiter = Some(String::new());
-        i.label_value_case = Some("title".into());
-        i.id_length_limit = Some(12);
+        i.label.delimiter = Some(String::new());
+        i.label.label_value_case = Some("title".into());
+        i.label.id_length_limit = Some(12);
     }));
     assert_eq!(l.id, "EgCoreGBf7bf");
 }
@@ -218,7 +218,7 @@ fn generated_tags() {
     ]);
     assert_eq!(l.tags, want);
     // The tenant tag is generated even when tenant is not part of the id.
-    let l = label(&labelled(|i| i.label_order = None));
+    let l = label(&labelled(|i| i.label.label_order = None));
     assert_eq!(l.tags.get("Tenant").map(String::as_str), Some("core"));
     assert_eq!(
         l.tags.get("Name").map(String::as_str),
@@ -226,29 +226,29 @@ fn generated_tags() {
     );
 
     let l = label(&labelled(|i| {
-        i.label_key_case = Some("upper".into());
-        i.attributes = strings(&["x"]);
+        i.label.label_key_case = Some("upper".into());
+        i.label.attributes = strings(&["x"]);
     }));
     assert_eq!(l.tags.get("NAMESPACE").map(String::as_str), Some("eg"));
     assert_eq!(l.tags.get("ATTRIBUTES").map(String::as_str), Some("x"));
-    let l = label(&labelled(|i| i.label_key_case = Some("lower".into())));
+    let l = label(&labelled(|i| i.label.label_key_case = Some("lower".into())));
     assert!(l.tags.contains_key("stage"));
 
     let l = label(&labelled(|i| {
-        i.labels_as_tags = strings(&["stage", "name"])
+        i.label.labels_as_tags = strings(&["stage", "name"])
     }));
     assert_eq!(l.tags.keys().collect::<Vec<_>>(), ["Name", "Stage"]);
-    let l = label(&labelled(|i| i.labels_as_tags = vec![]));
+    let l = label(&labelled(|i| i.label.labels_as_tags = vec![]));
     assert!(l.tags.is_empty());
     // A context that sets labels_as_tags wins over the input (null-label's exception).
     let l = label(&labelled(|i| {
-        i.context.labels_as_tags = strings(&["namespace"]);
-        i.labels_as_tags = strings(&["stage"]);
+        i.label.context.labels_as_tags = strings(&["namespace"]);
+        i.label.labels_as_tags = strings(&["stage"]);
     }));
     assert_eq!(l.tags.keys().collect::<Vec<_>>(), ["Namespace"]);
     // Input tags are merged over the generated ones.
     let l = label(&labelled(|i| {
-        i.tags = BTreeMap::from([("Stage".to_owned(), "custom".to_owned())]);
+        i.label.tags = BTreeMap::from([("Stage".to_owned(), "custom".to_owned())]);
     }));
     assert_eq!(l.tags.get("Stage").map(String::as_str), Some("custom"));
 }
@@ -271,33 +271,39 @@ fn roles_are_tagged_with_their_own_name() {
 
 #[test]
 fn bad_label_inputs_are_reported_with_their_input() {
-    let e = error_of(&labelled(|i| i.label_key_case = Some("camel".into())));
+    let e = error_of(&labelled(|i| i.label.label_key_case = Some("camel".into())));
     assert!(
         e.contains("label_key_case") && e.contains("`camel`") && e.contains("`title`"),
         "{e}"
     );
-    let e = error_of(&labelled(|i| i.label_value_case = Some("snake".into())));
+    let e = error_of(&labelled(|i| {
+        i.label.label_value_case = Some("snake".into())
+    }));
     assert!(
         e.contains("label_value_case") && e.contains("`none`"),
         "{e}"
     );
-    let e = error_of(&labelled(|i| i.id_length_limit = Some(5)));
+    let e = error_of(&labelled(|i| i.label.id_length_limit = Some(5)));
     assert!(e.contains("id_length_limit") && e.contains("`5`"), "{e}");
     let e = error_of(&labelled(|i| {
-        i.label_order = Some(strings(&["namespace", "region"]))
+        i.label.label_order = Some(strings(&["namespace", "region"]))
     }));
     assert!(
         e.contains("label_order[1]") && e.contains("`region`"),
         "{e}"
     );
-    let e = error_of(&labelled(|i| i.regex_replace_chars = Some("/[a-/".into())));
+    let e = error_of(&labelled(|i| {
+        i.label.regex_replace_chars = Some("/[a-/".into())
+    }));
     assert!(e.contains("regex_replace_chars"), "{e}");
-    let e = error_of(&labelled(|i| i.context.label_value_case = Some("x".into())));
+    let e = error_of(&labelled(|i| {
+        i.label.context.label_value_case = Some("x".into())
+    }));
     assert!(e.contains("context.label_value_case"), "{e}");
 }
 
 #[test]
 fn disabled_creates_nothing() {
-    let d = build(&labelled(|i| i.enabled = Some(false))).unwrap();
+    let d = build(&labelled(|i| i.label.enabled = Some(false))).unwrap();
     assert!(d.roles.is_empty() && d.policies.is_empty());
 }

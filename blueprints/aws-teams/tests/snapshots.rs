@@ -46,8 +46,8 @@ fn seed_example() {
 #[test]
 fn github_and_saml_variant() {
     let mut i = seed_inputs();
-    i.label_order = None;
-    i.delimiter = Some("_".into());
+    i.label.label_order = None;
+    i.label.delimiter = Some("_".into());
     i.saml_provider_arns
         .push("arn:aws:iam::111111111111:saml-provider/eg_gbl_identity_google".into());
     i.github_oidc_provider_arn = Some(GITHUB.into());
@@ -55,7 +55,7 @@ fn github_and_saml_variant() {
         "spacelift".into(),
         strings(&["infrastructure", "acme/deploy"]),
     );
-    i.tags.insert("ManagedBy".into(), "rolewright".into());
+    i.label.tags.insert("ManagedBy".into(), "rolewright".into());
     insta::assert_snapshot!(describe(&i));
 }
 
@@ -64,10 +64,10 @@ fn github_and_saml_variant() {
 #[test]
 fn pascal_case_and_mixed_trust_variant() {
     let mut i = seed_inputs();
-    i.delimiter = Some(String::new());
-    i.label_value_case = Some("title".into());
-    i.attributes = strings(&["teams"]);
-    i.id_length_limit = Some(16);
+    i.label.delimiter = Some(String::new());
+    i.label.label_value_case = Some("title".into());
+    i.label.attributes = strings(&["teams"]);
+    i.label.id_length_limit = Some(16);
     let mut ops = TeamConfig::new("Operations");
     ops.max_session_duration = 7200;
     ops.trusted_teams = strings(&["admin", "ops_admin"]);

@@ -363,7 +363,7 @@ fn role_arn_template_and_partition() {
     i.aws_partition = "aws-us-gov".into();
     i.identity_role_arn_template =
         Some("arn:aws-us-gov:iam::111111111111:role/eg-core-gbl-identity-%s".into());
-    i.environment = Some("use1".into());
+    i.label.environment = Some("use1".into());
     assert_equivalent(
         &trust_of(&i, "x"),
         r#"{"Version":"2012-10-17","Statement":[

@@ -76,11 +76,11 @@ pub fn seed_inputs() -> AwsTeamsInputs {
         ("spacelift".to_owned(), spacelift()),
     ]);
     let mut i = AwsTeamsInputs::new("us-east-1", accounts, teams);
-    i.namespace = Some("eg".into());
-    i.tenant = Some("core".into());
-    i.environment = Some("gbl".into());
-    i.stage = Some("identity".into());
-    i.label_order = Some(strings(&[
+    i.label.namespace = Some("eg".into());
+    i.label.tenant = Some("core".into());
+    i.label.environment = Some("gbl".into());
+    i.label.stage = Some("identity".into());
+    i.label.label_order = Some(strings(&[
         "namespace",
         "tenant",
         "environment",
