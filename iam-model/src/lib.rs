@@ -5,6 +5,7 @@ pub mod arn;
 pub mod condition;
 pub mod deployment;
 pub mod equivalence;
+pub mod eval;
 pub mod finding;
 pub mod json;
 pub mod parse;
