@@ -1,11 +1,14 @@
 //! The registry: every blueprint, once. `cargo xtask render` and the workspace tests iterate
 //! [`all`], so adding a blueprint is a new crate under `blueprints/` plus one line here.
 
-use blueprint_kit::Blueprint;
+use blueprint_kit::{Blueprint, Registered};
+
+static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new();
+static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![]
+    vec![&INVENTORY, &LANDING_ZONE]
 }
 
 /// The blueprint named `name`.
