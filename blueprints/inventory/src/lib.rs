@@ -31,10 +31,8 @@ mod check;
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
-use iam_model::deployment::{
-    Account, Deployment, InputType, OidcProvider, Output, OutputValue, Role, Variable,
-};
+use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
+use iam_model::deployment::{Account, Deployment, OidcProvider, Output, OutputValue, Role};
 use iam_model::{ArnTemplate, BaseOperator, Condition, PolicyDocument, Principal, Statement};
 
 /// The audience EKS service-account tokens carry for STS.
@@ -48,37 +46,56 @@ pub const SECURITY: &str = "security";
 pub const MEMBER: &str = "member";
 
 /// Inputs of the inventory orchestrator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Inputs)]
 pub struct InventoryInputs {
     /// The organization's management (billing) account id, where `Inventory-Orchestrator` lives.
+    #[input(pattern = "[0-9]{12}", example = "111111111111")]
     pub billing_account_id: String,
     /// The security account id, where `Inventory-Runner` lives.
+    #[input(pattern = "[0-9]{12}", example = "222222222222")]
     pub security_account_id: String,
     /// The member accounts that get the inventory role. Empty: one `member` account without an
     /// id, whose objects you apply in each member account in turn.
+    #[input(default, pattern = "[0-9]{12}", example = "333333333333")]
     pub member_account_ids: Vec<String>,
     /// The EKS cluster's OIDC issuer URL (`https://oidc.eks.REGION.amazonaws.com/id/ID`; the
     /// scheme may be left out).
+    #[input(
+        example = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    )]
     pub oidc_issuer_url: String,
     /// Thumbprints of the issuer's certificate (40 hex characters each). rolewright cannot fetch
     /// them; empty lets IAM trust the issuer's CA, as it does for EKS.
+    #[input(
+        default,
+        pattern = "[0-9A-Fa-f]{40}",
+        example = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+    )]
     pub oidc_thumbprints: Vec<String>,
     /// The Kubernetes namespace the orchestrator and runner run in.
+    #[input(default = default_namespace(), pattern = "[a-z0-9]([-a-z0-9]*[a-z0-9])?")]
     pub namespace: String,
     /// The orchestrator CronJob's service account.
+    #[input(default = default_orchestrator_service_account(), pattern = "[a-z0-9]([-a-z0-9.]*[a-z0-9])?")]
     pub orchestrator_service_account: String,
     /// The runner Job's service account.
+    #[input(default = default_runner_service_account(), pattern = "[a-z0-9]([-a-z0-9.]*[a-z0-9])?")]
     pub runner_service_account: String,
     /// The orchestrator role's name (`Inventory-Orchestrator-Test` for the development stack).
+    #[input(default = default_orchestrator_role_name(), pattern = "[A-Za-z0-9_+=,.@-]{1,64}")]
     pub orchestrator_role_name: String,
     /// The runner role's name (`Inventory-Runner-Test` for the development stack).
+    #[input(default = default_runner_role_name(), pattern = "[A-Za-z0-9_+=,.@-]{1,64}")]
     pub runner_role_name: String,
     /// The name of the role the runner assumes in each member account.
+    #[input(default = default_inventory_role_name(), pattern = "[A-Za-z0-9_+=,.@-]{1,64}")]
     pub inventory_role_name: String,
     /// The path of that role; the runner's permission names the same path, since a role's ARN
     /// contains it (upstream later used `/managed/`).
+    #[input(default = default_inventory_role_path(), example = "/managed/")]
     pub inventory_role_path: String,
     /// Managed policies attached to the inventory role.
+    #[input(default = default_inventory_policy_arns(), pattern = "arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+")]
     pub inventory_policy_arns: Vec<String>,
 }
 
@@ -189,38 +206,6 @@ impl InventoryInputs {
         }
         Ok(host_path)
     }
-
-    /// The inputs as Terraform `variable` blocks, with the values this deployment was built with.
-    pub fn variables(&self) -> Vec<Variable> {
-        let text = |s: &String| OutputValue::from(s.as_str());
-        let list = |v: &[String]| {
-            OutputValue::List(v.iter().map(|s| OutputValue::from(s.as_str())).collect())
-        };
-        let string_list = InputType::List(Box::new(InputType::String));
-        let var = |name: &str, description: &str, input_type: InputType, value: OutputValue| {
-            Variable::builder()
-                .name(name)
-                .description(description)
-                .input_type(input_type)
-                .value(value)
-                .build()
-        };
-        vec![
-            var("billing_account_id", "The organization's management (billing) account id, where `Inventory-Orchestrator` lives.", InputType::String, text(&self.billing_account_id)),
-            var("security_account_id", "The security account id, where `Inventory-Runner` lives.", InputType::String, text(&self.security_account_id)),
-            var("member_account_ids", "The member accounts that get the inventory role.", string_list.clone(), list(&self.member_account_ids)),
-            var("oidc_issuer_url", "The EKS cluster's OIDC issuer URL.", InputType::String, text(&self.oidc_issuer_url)),
-            var("oidc_thumbprints", "Thumbprints of the issuer's certificate (40 hex characters each).", string_list.clone(), list(&self.oidc_thumbprints)),
-            var("namespace", "The Kubernetes namespace the orchestrator and runner run in.", InputType::String, text(&self.namespace)),
-            var("orchestrator_service_account", "The orchestrator CronJob's service account.", InputType::String, text(&self.orchestrator_service_account)),
-            var("runner_service_account", "The runner Job's service account.", InputType::String, text(&self.runner_service_account)),
-            var("orchestrator_role_name", "The orchestrator role's name.", InputType::String, text(&self.orchestrator_role_name)),
-            var("runner_role_name", "The runner role's name.", InputType::String, text(&self.runner_role_name)),
-            var("inventory_role_name", "The name of the role the runner assumes in each member account.", InputType::String, text(&self.inventory_role_name)),
-            var("inventory_role_path", "The path of that role.", InputType::String, text(&self.inventory_role_path)),
-            var("inventory_policy_arns", "Managed policies attached to the inventory role.", string_list, list(&self.inventory_policy_arns)),
-        ]
-    }
 }
 
 /// The blueprint's name.
@@ -232,6 +217,15 @@ pub const DESCRIPTION: &str =
 /// The inventory orchestrator blueprint.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Inventory;
+
+impl TypedBlueprint for Inventory {
+    type Inputs = InventoryInputs;
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    fn deployment(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
+        build(inputs)
+    }
+}
 
 /// Builds the inventory deployment.
 ///
@@ -408,7 +402,7 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         .accounts(accounts)
         .roles(roles)
         .oidc_providers(oidc_providers)
-        .variables(inputs.variables())
+        .variables(inputs.to_variables())
         .outputs(outputs)
         .build())
 }

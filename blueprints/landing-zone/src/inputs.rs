@@ -3,37 +3,48 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
-use iam_model::deployment::{InputType, OutputValue, Variable};
+use blueprint_kit::{BlueprintError, Inputs};
 
 use crate::check;
 
 /// Inputs of the landing zone's role architecture.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Inputs)]
 pub struct LandingZoneInputs {
     /// The management account id: the OIDC role, the Terraform state roles, the state bucket
     /// and the lock table live there.
+    #[input(pattern = "[0-9]{12}", example = "123456789012")]
     pub management_account_id: String,
     /// The member accounts that get the deploy role. Empty: one `member` account without an
     /// id, whose objects you apply in each member account in turn.
+    #[input(default, pattern = "[0-9]{12}", example = "210987654321")]
     pub member_account_ids: Vec<String>,
     /// Whether to create the deploy role (`<prefix>-deploy`) in the member accounts; Control
     /// Tower and Organizations already provide `AWSControlTowerExecution` and
     /// `OrganizationAccountAccessRole`.
+    #[input(default = true)]
     pub create_deploy_role: bool,
     /// The prefix of every name: `<prefix>-oidc`, `<prefix>-tf-state`, `<prefix>-deploy`, the
     /// lock table `<prefix>-tfstate` (the bootstrap's `bootstrap_prefix`).
+    #[input(default = default_bootstrap_prefix(), pattern = "[A-Za-z0-9_.-]{1,40}")]
     pub bootstrap_prefix: String,
     /// The state bucket is `<unique_prefix>-tfstate`.
+    #[input(
+        pattern = "[a-z0-9][a-z0-9.-]{1,54}",
+        example = "uniqueprefix-trustypangolin"
+    )]
     pub unique_prefix: String,
     /// The region of the state lock table.
+    #[input(default = default_base_region(), pattern = "[a-z]{2}(-[a-z]+)+-[0-9]+")]
     pub base_region: String,
     /// The key prefixes of the state bucket that `<prefix>-tf-state` reads and writes.
+    #[input(default = default_state_prefixes())]
     pub state_prefixes: Vec<String>,
     /// The key prefixes holding the organization's state, which every environment role may read.
+    #[input(default = default_org_state_prefixes())]
     pub org_state_prefixes: Vec<String>,
     /// An external id `<prefix>-tf-state` requires (the seed's "Org ExternalId"); none by
     /// default, as in the seed's table of defaults.
+    #[input(pattern = "[A-Za-z0-9_+=,.@:/-]{2,1224}", example = "123Org456")]
     pub state_external_id: Option<String>,
     /// Trust GitHub Actions.
     pub github: Option<GithubTrust>,
@@ -43,66 +54,91 @@ pub struct LandingZoneInputs {
     pub bitbucket: Option<BitbucketTrust>,
     /// Per-environment Terraform roles `<prefix>-tf-<env>state`, by environment (`prd`, `tst`,
     /// `dev`).
+    #[input(
+        default,
+        example = r#"{"prd": {"external_id": "123Prod456", "account_ids": ["210987654321"]}}"#
+    )]
     pub environments: BTreeMap<String, EnvironmentRole>,
 }
 
 /// Which GitHub Actions workflows may assume the OIDC role.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Inputs)]
 pub struct GithubTrust {
     /// Repositories as `OWNER/REPO`.
+    #[input(example = "acme/landing-zone")]
     pub repositories: Vec<String>,
     /// Branches whose workflows may assume the role (`main`, `release/*`).
+    #[input(default, example = "main")]
     pub branches: Vec<String>,
     /// GitHub deployment environments whose jobs may assume the role.
+    #[input(default, example = "production")]
     pub environments: Vec<String>,
     /// The ARN of an existing GitHub OIDC provider in the management account (IAM allows one
     /// per URL per account); when absent the provider is created.
+    #[input(
+        pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+",
+        example = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    )]
     pub provider_arn: Option<String>,
     /// Thumbprints for the created provider; IAM trusts GitHub's CA without them.
+    #[input(default, pattern = "[0-9A-Fa-f]{40}")]
     pub thumbprints: Vec<String>,
 }
 
 /// Which GitLab CI jobs may assume the OIDC role.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Inputs)]
 pub struct GitlabTrust {
     /// The GitLab instance (the bootstrap's `gitlab_url`).
+    #[input(default = default_gitlab_url())]
     pub url: String,
     /// The `aud` the jobs request in `id_tokens` (the bootstrap's `gitlab_aud`); the instance
     /// URL when absent.
     pub audience: Option<String>,
     /// Projects as `GROUP/PROJECT` (subgroups allowed).
+    #[input(example = "acme/platform/landing-zone")]
     pub projects: Vec<String>,
     /// Branches whose pipelines may assume the role.
+    #[input(default, example = "main")]
     pub branches: Vec<String>,
     /// The ARN of an existing provider for the instance in the management account.
+    #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]
     pub provider_arn: Option<String>,
     /// Thumbprints for the created provider.
+    #[input(default, pattern = "[0-9A-Fa-f]{40}")]
     pub thumbprints: Vec<String>,
 }
 
 /// Which Bitbucket Pipelines may assume the OIDC role.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Inputs)]
 pub struct BitbucketTrust {
     /// The workspace slug (in the provider URL).
+    #[input(pattern = "[a-z0-9_-]+", example = "acme")]
     pub workspace: String,
     /// The workspace UUID (in the audience `ari:cloud:bitbucket::workspace/<uuid>`).
+    #[input(example = "{0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5}")]
     pub workspace_uuid: String,
     /// The repositories' UUIDs; a pipeline token's `sub` starts with its repository's.
+    #[input(example = "{7d3e8a1b-2c4d-4e5f-9a0b-1c2d3e4f5a6b}")]
     pub repository_uuids: Vec<String>,
     /// The ARN of an existing provider for the workspace in the management account.
+    #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]
     pub provider_arn: Option<String>,
     /// Thumbprints for the created provider.
+    #[input(default, pattern = "[0-9A-Fa-f]{40}")]
     pub thumbprints: Vec<String>,
 }
 
 /// One environment's Terraform role.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Inputs)]
 pub struct EnvironmentRole {
     /// The external id the pipeline passes when assuming the role; generated when absent.
+    #[input(pattern = "[A-Za-z0-9_+=,.@:/-]{2,1224}", example = "123Prod456")]
     pub external_id: Option<String>,
     /// The environment's accounts, the only ones whose deployment roles this role may assume.
+    #[input(pattern = "[0-9]{12}", example = "210987654321")]
     pub account_ids: Vec<String>,
     /// The state key prefixes this role reads and writes; the environment's name when empty.
+    #[input(default, example = "production")]
     pub state_prefixes: Vec<String>,
 }
 
@@ -234,176 +270,6 @@ impl LandingZoneInputs {
             role.state_prefixes.clone()
         }
     }
-
-    /// The inputs as Terraform `variable` blocks, with the values this deployment was built with.
-    pub fn variables(&self) -> Vec<Variable> {
-        let string_list = || InputType::List(Box::new(InputType::String));
-        let var = |name: &str, description: &str, input_type: InputType, value: OutputValue| {
-            Variable::builder()
-                .name(name)
-                .description(description)
-                .input_type(input_type)
-                .value(value)
-                .build()
-        };
-        let github_type = InputType::Object(vec![
-            ("repositories".into(), string_list()),
-            ("branches".into(), string_list()),
-            ("environments".into(), string_list()),
-            ("provider_arn".into(), InputType::String),
-            ("thumbprints".into(), string_list()),
-        ]);
-        let gitlab_type = InputType::Object(vec![
-            ("url".into(), InputType::String),
-            ("audience".into(), InputType::String),
-            ("projects".into(), string_list()),
-            ("branches".into(), string_list()),
-            ("provider_arn".into(), InputType::String),
-            ("thumbprints".into(), string_list()),
-        ]);
-        let bitbucket_type = InputType::Object(vec![
-            ("workspace".into(), InputType::String),
-            ("workspace_uuid".into(), InputType::String),
-            ("repository_uuids".into(), string_list()),
-            ("provider_arn".into(), InputType::String),
-            ("thumbprints".into(), string_list()),
-        ]);
-        let environment_type = InputType::Map(Box::new(InputType::Object(vec![
-            ("external_id".into(), InputType::String),
-            ("account_ids".into(), string_list()),
-            ("state_prefixes".into(), string_list()),
-        ])));
-        let github = self.github.as_ref().map_or(OutputValue::Null, |g| {
-            object([
-                ("repositories", list(&g.repositories)),
-                ("branches", list(&g.branches)),
-                ("environments", list(&g.environments)),
-                ("provider_arn", optional(&g.provider_arn)),
-                ("thumbprints", list(&g.thumbprints)),
-            ])
-        });
-        let gitlab = self.gitlab.as_ref().map_or(OutputValue::Null, |g| {
-            object([
-                ("url", g.url.as_str().into()),
-                ("audience", optional(&g.audience)),
-                ("projects", list(&g.projects)),
-                ("branches", list(&g.branches)),
-                ("provider_arn", optional(&g.provider_arn)),
-                ("thumbprints", list(&g.thumbprints)),
-            ])
-        });
-        let bitbucket = self.bitbucket.as_ref().map_or(OutputValue::Null, |b| {
-            object([
-                ("workspace", b.workspace.as_str().into()),
-                ("workspace_uuid", b.workspace_uuid.as_str().into()),
-                ("repository_uuids", list(&b.repository_uuids)),
-                ("provider_arn", optional(&b.provider_arn)),
-                ("thumbprints", list(&b.thumbprints)),
-            ])
-        });
-        let environments = OutputValue::Map(
-            self.environments
-                .iter()
-                .map(|(env, r)| {
-                    let value = object([
-                        ("external_id", optional(&r.external_id)),
-                        ("account_ids", list(&r.account_ids)),
-                        ("state_prefixes", list(&r.state_prefixes)),
-                    ]);
-                    (env.clone(), value)
-                })
-                .collect(),
-        );
-        vec![
-            var(
-                "management_account_id",
-                "The management account id.",
-                InputType::String,
-                self.management_account_id.as_str().into(),
-            ),
-            var(
-                "member_account_ids",
-                "The member accounts that get the deploy role.",
-                string_list(),
-                list(&self.member_account_ids),
-            ),
-            var(
-                "create_deploy_role",
-                "Whether to create the deploy role in the member accounts.",
-                InputType::Bool,
-                self.create_deploy_role.into(),
-            ),
-            var(
-                "bootstrap_prefix",
-                "The prefix of every name.",
-                InputType::String,
-                self.bootstrap_prefix.as_str().into(),
-            ),
-            var(
-                "unique_prefix",
-                "The state bucket is `<unique_prefix>-tfstate`.",
-                InputType::String,
-                self.unique_prefix.as_str().into(),
-            ),
-            var(
-                "base_region",
-                "The region of the state lock table.",
-                InputType::String,
-                self.base_region.as_str().into(),
-            ),
-            var(
-                "state_prefixes",
-                "The state key prefixes `<prefix>-tf-state` reads and writes.",
-                string_list(),
-                list(&self.state_prefixes),
-            ),
-            var(
-                "org_state_prefixes",
-                "The state key prefixes every environment role may read.",
-                string_list(),
-                list(&self.org_state_prefixes),
-            ),
-            var(
-                "state_external_id",
-                "An external id `<prefix>-tf-state` requires.",
-                InputType::String,
-                optional(&self.state_external_id),
-            ),
-            var("github", "Trust GitHub Actions.", github_type, github),
-            var("gitlab", "Trust GitLab CI.", gitlab_type, gitlab),
-            var(
-                "bitbucket",
-                "Trust Bitbucket Pipelines.",
-                bitbucket_type,
-                bitbucket,
-            ),
-            var(
-                "environments",
-                "Per-environment Terraform roles, by environment.",
-                environment_type,
-                environments,
-            ),
-        ]
-    }
-}
-
-fn list(values: &[String]) -> OutputValue {
-    OutputValue::List(
-        values
-            .iter()
-            .map(|s| OutputValue::from(s.as_str()))
-            .collect(),
-    )
-}
-
-fn optional(value: &Option<String>) -> OutputValue {
-    value
-        .as_deref()
-        .map_or(OutputValue::Null, OutputValue::from)
-}
-
-fn object<const N: usize>(fields: [(&str, OutputValue); N]) -> OutputValue {
-    OutputValue::Map(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn account_list(input: &str, ids: &[String]) -> Result<(), BlueprintError> {

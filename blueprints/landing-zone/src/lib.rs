@@ -49,7 +49,7 @@ mod check;
 mod git;
 mod inputs;
 
-use blueprint_kit::BlueprintError;
+use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, GeneratedValue, Output, OutputValue, Role};
 use iam_model::{
     ArnTemplate, Code, Condition, ConditionOperator, LateBound, PolicyDocument, Principal,
@@ -81,6 +81,15 @@ pub const AWS_ADMIN_ROLES: [&str; 2] =
 /// The landing zone blueprint.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LandingZone;
+
+impl TypedBlueprint for LandingZone {
+    type Inputs = LandingZoneInputs;
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    fn deployment(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
+        build(inputs)
+    }
+}
 
 /// Why the state role's elevated grant is intended; recorded with its acknowledged findings.
 const ELEVATED_REASON: &str = "the seed's Org project creates Identity Center permission sets and IAM roles across the \
@@ -301,7 +310,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         .roles(roles)
         .oidc_providers(oidc_providers)
         .generated(generated)
-        .variables(inputs.variables())
+        .variables(inputs.to_variables())
         .outputs(outputs)
         .build())
 }
