@@ -9,22 +9,29 @@ use std::collections::BTreeMap;
 use blueprint_kit::BlueprintError;
 use regex::Regex;
 
-use crate::inputs::NullLabelInputs;
+use blueprint_kit::InputEnum;
+
+use crate::inputs::{LabelKeyCase, LabelName, LabelValueCase, NullLabelInputs};
 use crate::md5::md5_hex;
 
 /// The six labels, in null-label's order.
-pub const LABEL_NAMES: [&str; 6] = [
-    "namespace",
-    "tenant",
-    "environment",
-    "stage",
-    "name",
-    "attributes",
+pub const LABELS: [LabelName; 6] = [
+    LabelName::Namespace,
+    LabelName::Tenant,
+    LabelName::Environment,
+    LabelName::Stage,
+    LabelName::Name,
+    LabelName::Attributes,
 ];
 
 /// The label order when none is given. Tenant is not in it.
-pub const DEFAULT_LABEL_ORDER: [&str; 5] =
-    ["namespace", "environment", "stage", "name", "attributes"];
+pub const DEFAULT_LABEL_ORDER: [LabelName; 5] = [
+    LabelName::Namespace,
+    LabelName::Environment,
+    LabelName::Stage,
+    LabelName::Name,
+    LabelName::Attributes,
+];
 
 /// The characters removed from labels when `regex_replace_chars` is not set.
 pub const DEFAULT_REGEX_REPLACE_CHARS: &str = "/[^-a-zA-Z0-9]/";
@@ -32,61 +39,28 @@ pub const DEFAULT_REGEX_REPLACE_CHARS: &str = "/[^-a-zA-Z0-9]/";
 /// How many hash characters a shortened id ends with.
 const ID_HASH_LENGTH: usize = 5;
 
-/// A letter case of null-label (`label_key_case`, `label_value_case`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LetterCase {
-    /// `lower`
-    Lower,
-    /// `title`: Terraform's `title(lower(x))`.
-    Title,
-    /// `upper`
-    Upper,
-    /// `none`: as written (label values only).
-    None,
-}
-
-impl LetterCase {
-    /// Applies the case the way null-label does.
+impl LabelValueCase {
+    /// Applies the case the way null-label does to label values.
     pub fn apply(self, s: &str) -> String {
         match self {
-            LetterCase::Lower => s.to_lowercase(),
-            LetterCase::Title => title(&s.to_lowercase()),
-            LetterCase::Upper => s.to_uppercase(),
-            LetterCase::None => s.to_owned(),
+            LabelValueCase::Lower => s.to_lowercase(),
+            LabelValueCase::Title => title(&s.to_lowercase()),
+            LabelValueCase::Upper => s.to_uppercase(),
+            LabelValueCase::AsIs => s.to_owned(),
         }
-    }
-
-    fn parse(
-        input: &str,
-        value: &str,
-        allowed: &[(&str, LetterCase)],
-    ) -> Result<LetterCase, BlueprintError> {
-        allowed
-            .iter()
-            .find(|(n, _)| *n == value)
-            .map(|(_, c)| *c)
-            .ok_or_else(|| {
-                let names: Vec<String> = allowed.iter().map(|(n, _)| format!("`{n}`")).collect();
-                BlueprintError::input(
-                    input,
-                    format!("`{value}` is not a letter case null-label knows"),
-                )
-                .with_help(format!("use one of {}", names.join(", ")))
-            })
     }
 }
 
-const KEY_CASES: &[(&str, LetterCase)] = &[
-    ("lower", LetterCase::Lower),
-    ("title", LetterCase::Title),
-    ("upper", LetterCase::Upper),
-];
-const VALUE_CASES: &[(&str, LetterCase)] = &[
-    ("lower", LetterCase::Lower),
-    ("title", LetterCase::Title),
-    ("upper", LetterCase::Upper),
-    ("none", LetterCase::None),
-];
+impl LabelKeyCase {
+    /// Applies the case the way null-label does to tag keys.
+    pub fn apply(self, s: &str) -> String {
+        match self {
+            LabelKeyCase::Lower => s.to_lowercase(),
+            LabelKeyCase::Title => title(&s.to_lowercase()),
+            LabelKeyCase::Upper => s.to_uppercase(),
+        }
+    }
+}
 
 /// Terraform's `title()`, which is Go's `strings.Title`: the first letter of each word is
 /// upper-cased, a word starting at the beginning or after any ASCII character other than a
@@ -164,7 +138,7 @@ pub struct Label {
     /// The delimiter.
     pub delimiter: String,
     /// The label order in effect.
-    pub label_order: Vec<String>,
+    pub label_order: Vec<LabelName>,
     /// The id before shortening.
     pub id_full: String,
     /// The id: `id_full`, or its shortened form when it is longer than `id_length_limit`.
@@ -191,14 +165,14 @@ impl Label {
                 .unwrap_or(DEFAULT_REGEX_REPLACE_CHARS),
         )?;
 
-        let value_case = match pick(&i.label_value_case, &ctx.label_value_case) {
-            Some(v) => LetterCase::parse(value_case_input(i), &v, VALUE_CASES)?,
-            None => LetterCase::Lower,
-        };
-        let key_case = match pick(&i.label_key_case, &ctx.label_key_case) {
-            Some(v) => LetterCase::parse(key_case_input(i), &v, KEY_CASES)?,
-            None => LetterCase::Title,
-        };
+        let value_case = i
+            .label_value_case
+            .or(ctx.label_value_case)
+            .unwrap_or(LabelValueCase::Lower);
+        let key_case = i
+            .label_key_case
+            .or(ctx.label_key_case)
+            .unwrap_or(LabelKeyCase::Title);
 
         let id_length_limit = i.id_length_limit.or(ctx.id_length_limit).unwrap_or(0) as usize;
         if id_length_limit != 0 && id_length_limit < 6 {
@@ -218,28 +192,12 @@ impl Label {
             Some(order) => order.clone(),
             None => ctx.label_order.clone(),
         };
-        let label_order: Vec<String> = if label_order.is_empty() {
-            DEFAULT_LABEL_ORDER
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect()
+        // `coalescelist`: an empty order is the default order.
+        let label_order = if label_order.is_empty() {
+            DEFAULT_LABEL_ORDER.to_vec()
         } else {
             label_order
         };
-        for (n, l) in label_order.iter().enumerate() {
-            if !LABEL_NAMES.contains(&l.as_str()) {
-                let input = if i.label_order.is_some() {
-                    "label_order"
-                } else {
-                    "context.label_order"
-                };
-                return Err(BlueprintError::input(
-                    format!("{input}[{n}]"),
-                    format!("`{l}` is not a label"),
-                )
-                .with_help(format!("use labels from `{}`", LABEL_NAMES.join("`, `"))));
-            }
-        }
 
         let delimiter = pick(&i.delimiter, &ctx.delimiter).unwrap_or_else(|| "-".to_owned());
 
@@ -257,19 +215,19 @@ impl Label {
         let attributes = compact_distinct(normalized.iter().map(|a| value_case.apply(a)));
         let joined_attributes = attributes.join(&delimiter);
 
-        let id_context = |label: &str| -> &str {
+        let id_context = |label: LabelName| -> &str {
             match label {
-                "namespace" => &namespace,
-                "tenant" => &tenant,
-                "environment" => &environment,
-                "stage" => &stage,
-                "name" => &name,
-                _ => &joined_attributes,
+                LabelName::Namespace => &namespace,
+                LabelName::Tenant => &tenant,
+                LabelName::Environment => &environment,
+                LabelName::Stage => &stage,
+                LabelName::Name => &name,
+                LabelName::Attributes => &joined_attributes,
             }
         };
         let id_full = label_order
             .iter()
-            .map(|l| id_context(l))
+            .map(|l| id_context(*l))
             .filter(|v| !v.is_empty())
             .collect::<Vec<_>>()
             .join(&delimiter);
@@ -282,23 +240,19 @@ impl Label {
         };
         let all_labels = labels_as_tags.iter().any(|l| l == "default");
         let mut tags = BTreeMap::new();
-        for label in LABEL_NAMES {
-            if !all_labels && !labels_as_tags.iter().any(|l| l == label) {
+        for label in LABELS {
+            let label_name = label.name();
+            if !all_labels && !labels_as_tags.iter().any(|l| l == label_name) {
                 continue;
             }
             // The `Name` tag carries the id, not the name label.
-            let value = match label {
-                "name" => id.as_str(),
-                "attributes" => joined_attributes.as_str(),
-                other => id_context(other),
+            let value = if label == LabelName::Name {
+                id.as_str()
+            } else {
+                id_context(label)
             };
             if !value.is_empty() {
-                let key = match key_case {
-                    LetterCase::Upper => label.to_uppercase(),
-                    LetterCase::Lower => label.to_owned(),
-                    _ => title(label),
-                };
-                tags.insert(key, value.to_owned());
+                tags.insert(key_case.apply(label_name), value.to_owned());
             }
         }
         tags.extend(ctx.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -327,22 +281,6 @@ impl Label {
     }
 }
 
-fn value_case_input(i: &NullLabelInputs) -> &'static str {
-    if i.label_value_case.is_some() {
-        "label_value_case"
-    } else {
-        "context.label_value_case"
-    }
-}
-
-fn key_case_input(i: &NullLabelInputs) -> &'static str {
-    if i.label_key_case.is_some() {
-        "label_key_case"
-    } else {
-        "context.label_key_case"
-    }
-}
-
 /// Terraform's `compact(distinct(list))`: first occurrences kept, empty strings dropped.
 fn compact_distinct(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -361,7 +299,7 @@ fn shorten_id(
     id_full: &str,
     limit: usize,
     delimiter: &str,
-    case: LetterCase,
+    case: LabelValueCase,
     remover: &Remover,
 ) -> String {
     if limit == 0 || id_full.chars().count() <= limit {
@@ -381,10 +319,10 @@ fn shorten_id(
     };
     let hash_plus = format!("{}qrstuvwxyz", md5_hex(id_full.as_bytes()));
     let hash_cased = match case {
-        LetterCase::Title => title(&hash_plus),
-        LetterCase::Upper => hash_plus.to_uppercase(),
-        LetterCase::Lower => hash_plus.to_lowercase(),
-        LetterCase::None => hash_plus,
+        LabelValueCase::Title => title(&hash_plus),
+        LabelValueCase::Upper => hash_plus.to_uppercase(),
+        LabelValueCase::Lower => hash_plus.to_lowercase(),
+        LabelValueCase::AsIs => hash_plus,
     };
     let hash = remover.apply(&hash_cased);
     format!("{truncated}{hash}").chars().take(limit).collect()

@@ -8,13 +8,14 @@ pub mod trust;
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
-use iam_model::deployment::{
-    Account, Deployment, InputType, ManagedPolicy, Output, OutputValue, Role, Variable,
-};
-use iam_model::{Code, Text};
+use blueprint_kit::{BlueprintError, InputValue, Inputs, TypedBlueprint};
+use iam_model::deployment::{Account, Deployment, ManagedPolicy, Output, OutputValue, Role};
+use iam_model::Code;
 
-pub use inputs::{AwsTeamsInputs, DescriptorFormat, LabelContext, NullLabelInputs, TeamConfig};
+pub use inputs::{
+    AwsTeamsInputs, DescriptorFormat, LabelContext, LabelKeyCase, LabelName, LabelValueCase,
+    NullLabelInputs, TeamConfig,
+};
 pub use label::Label;
 pub use policies::{team_role_access_document, CustomPolicyMap, TEAM_ROLE_ACCESS};
 pub use trust::{team_permission_set_name, team_trust_policy, TrustSettings};
@@ -29,6 +30,16 @@ pub const DESCRIPTION: &str =
 /// The `aws-teams` blueprint.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AwsTeams;
+
+impl TypedBlueprint for AwsTeams {
+    type Inputs = AwsTeamsInputs;
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = DESCRIPTION;
+
+    fn deployment(inputs: &AwsTeamsInputs) -> Result<Deployment, BlueprintError> {
+        build(inputs)
+    }
+}
 
 /// Builds the deployment for `inputs`: the team roles, the `TeamRoleAccess` policy, the
 /// variables and the outputs. Fails with the input's path when an input is unusable.
@@ -103,7 +114,7 @@ pub fn build(inputs: &AwsTeamsInputs) -> Result<Deployment, BlueprintError> {
         .accounts(vec![account])
         .roles(roles)
         .policies(policies)
-        .variables(variables(inputs))
+        .variables(inputs.to_variables())
         .outputs(outputs)
         .build())
 }
@@ -223,7 +234,8 @@ fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
             for (n, arn) in arns.iter().enumerate() {
                 let account_ok = trust::arn_account(arn)
                     .is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
-                if !account_ok || !arn.starts_with("arn:") {
+                let iam = arn.split(':').nth(2) == Some("iam");
+                if !account_ok || !iam || !arn.starts_with("arn:") {
                     return Err(BlueprintError::input(format!("{}[{n}]", path(field)), format!("`{arn}` is not an IAM ARN with a 12-digit account"))
                         .with_help("write a role ARN such as `arn:aws:iam::123456789012:role/name`; its account becomes a trusted or denied principal"));
                 }
@@ -292,184 +304,7 @@ fn outputs(inputs: &AwsTeamsInputs, roles: &[Role]) -> Vec<Output> {
         Output::builder()
             .name("teams_config")
             .description("Map of team config with name, target arn, and description")
-            .value(teams_config_value(&inputs.teams_config))
+            .value(inputs.teams_config.to_output())
             .build(),
-    ]
-}
-
-// ---------------------------------------------------------------------------------------
-// Variables: the inputs as Terraform `variable` blocks, with the values this deployment was
-// built with.
-
-fn text(s: &str) -> OutputValue {
-    OutputValue::Text(Text::from(s))
-}
-
-fn opt_text(s: &Option<String>) -> OutputValue {
-    s.as_deref().map(text).unwrap_or(OutputValue::Null)
-}
-
-fn number(n: u32) -> OutputValue {
-    OutputValue::Number(n.to_string())
-}
-
-fn texts(items: &[String]) -> OutputValue {
-    OutputValue::List(items.iter().map(|s| text(s)).collect())
-}
-
-fn text_map(m: &BTreeMap<String, String>) -> OutputValue {
-    OutputValue::Map(m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
-}
-
-fn list_map(m: &BTreeMap<String, Vec<String>>) -> OutputValue {
-    OutputValue::Map(m.iter().map(|(k, v)| (k.clone(), texts(v))).collect())
-}
-
-fn descriptor_map(m: &BTreeMap<String, DescriptorFormat>) -> OutputValue {
-    OutputValue::Map(
-        m.iter()
-            .map(|(k, d)| {
-                let fields = BTreeMap::from([
-                    ("format".to_owned(), text(&d.format)),
-                    ("labels".to_owned(), texts(&d.labels)),
-                ]);
-                (k.clone(), OutputValue::Map(fields))
-            })
-            .collect(),
-    )
-}
-
-fn team_config_type() -> InputType {
-    let list = || InputType::List(Box::new(InputType::String));
-    InputType::Object(vec![
-        ("denied_teams".into(), list()),
-        ("denied_permission_sets".into(), list()),
-        ("denied_role_arns".into(), list()),
-        ("max_session_duration".into(), InputType::Number),
-        ("role_description".into(), InputType::String),
-        ("role_policy_arns".into(), list()),
-        ("aws_saml_login_enabled".into(), InputType::Bool),
-        ("trusted_teams".into(), list()),
-        ("trusted_permission_sets".into(), list()),
-        ("trusted_role_arns".into(), list()),
-    ])
-}
-
-fn team_config_value(c: &TeamConfig) -> OutputValue {
-    OutputValue::Map(BTreeMap::from([
-        ("denied_teams".to_owned(), texts(&c.denied_teams)),
-        (
-            "denied_permission_sets".to_owned(),
-            texts(&c.denied_permission_sets),
-        ),
-        ("denied_role_arns".to_owned(), texts(&c.denied_role_arns)),
-        (
-            "max_session_duration".to_owned(),
-            number(c.max_session_duration),
-        ),
-        ("role_description".to_owned(), text(&c.role_description)),
-        ("role_policy_arns".to_owned(), texts(&c.role_policy_arns)),
-        (
-            "aws_saml_login_enabled".to_owned(),
-            OutputValue::Bool(c.aws_saml_login_enabled),
-        ),
-        ("trusted_teams".to_owned(), texts(&c.trusted_teams)),
-        (
-            "trusted_permission_sets".to_owned(),
-            texts(&c.trusted_permission_sets),
-        ),
-        ("trusted_role_arns".to_owned(), texts(&c.trusted_role_arns)),
-    ]))
-}
-
-fn teams_config_value(m: &BTreeMap<String, TeamConfig>) -> OutputValue {
-    OutputValue::Map(
-        m.iter()
-            .map(|(k, c)| (k.clone(), team_config_value(c)))
-            .collect(),
-    )
-}
-
-fn context_value(c: &LabelContext) -> OutputValue {
-    let opt_number = |n: Option<u32>| n.map(number).unwrap_or(OutputValue::Null);
-    OutputValue::Map(BTreeMap::from([
-        (
-            "additional_tag_map".to_owned(),
-            text_map(&c.additional_tag_map),
-        ),
-        ("attributes".to_owned(), texts(&c.attributes)),
-        ("delimiter".to_owned(), opt_text(&c.delimiter)),
-        (
-            "descriptor_formats".to_owned(),
-            descriptor_map(&c.descriptor_formats),
-        ),
-        ("enabled".to_owned(), OutputValue::Bool(c.enabled)),
-        ("environment".to_owned(), opt_text(&c.environment)),
-        ("id_length_limit".to_owned(), opt_number(c.id_length_limit)),
-        ("label_key_case".to_owned(), opt_text(&c.label_key_case)),
-        ("label_order".to_owned(), texts(&c.label_order)),
-        ("label_value_case".to_owned(), opt_text(&c.label_value_case)),
-        ("labels_as_tags".to_owned(), texts(&c.labels_as_tags)),
-        ("name".to_owned(), opt_text(&c.name)),
-        ("namespace".to_owned(), opt_text(&c.namespace)),
-        (
-            "regex_replace_chars".to_owned(),
-            opt_text(&c.regex_replace_chars),
-        ),
-        ("stage".to_owned(), opt_text(&c.stage)),
-        ("tags".to_owned(), text_map(&c.tags)),
-        ("tenant".to_owned(), opt_text(&c.tenant)),
-    ]))
-}
-
-/// The inputs as Terraform variables, in the seed's table order, then the inputs that replace
-/// remote-state lookups.
-pub fn variables(i: &AwsTeamsInputs) -> Vec<Variable> {
-    use InputType as T;
-    let string_list = || T::List(Box::new(T::String));
-    let string_map = || T::Map(Box::new(T::String));
-    let var = |name: &str, description: &str, input_type: InputType, value: OutputValue| {
-        Variable::builder()
-            .name(name)
-            .description(description)
-            .input_type(input_type)
-            .value(value)
-            .build()
-    };
-    vec![
-        var("account_map_environment_name", "The name of the environment where `account_map` is provisioned", T::String, text(&i.account_map_environment_name)),
-        var("account_map_stage_name", "The name of the stage where `account_map` is provisioned", T::String, text(&i.account_map_stage_name)),
-        var("additional_tag_map", "Additional key-value pairs to add to each map in `tags_as_list_of_maps`. Not added to `tags` or `id`.", string_map(), text_map(&i.label.additional_tag_map)),
-        var("attributes", "ID element. Additional attributes (e.g. `workers` or `cluster`) to add to `id`, in the order they appear in the list.", string_list(), texts(&i.label.attributes)),
-        var("aws_saml_environment_name", "The name of the environment where SSO is provisioned", T::String, text(&i.aws_saml_environment_name)),
-        var("aws_saml_stage_name", "The name of the stage where SSO is provisioned", T::String, text(&i.aws_saml_stage_name)),
-        var("context", "Single object for setting entire context at once.", T::Any, context_value(&i.label.context)),
-        var("delimiter", "Delimiter to be used between ID elements. Defaults to `-` (hyphen). Set to `\"\"` to use no delimiter at all.", T::String, opt_text(&i.label.delimiter)),
-        var("descriptor_formats", "Describe additional descriptors to be output in the `descriptors` output map.", T::Any, descriptor_map(&i.label.descriptor_formats)),
-        var("enabled", "Set to false to prevent the module from creating any resources", T::Bool, i.label.enabled.map(OutputValue::Bool).unwrap_or(OutputValue::Null)),
-        var("environment", "ID element. Usually used for region e.g. 'uw2', 'us-west-2', OR role 'prod', 'staging', 'dev', 'UAT'", T::String, opt_text(&i.label.environment)),
-        var("id_length_limit", "Limit `id` to this many characters (minimum 6). Set to `0` for unlimited length.", T::Number, i.label.id_length_limit.map(number).unwrap_or(OutputValue::Null)),
-        var("import_role_arn", "IAM Role ARN to use when importing a resource", T::String, opt_text(&i.import_role_arn)),
-        var("label_key_case", "Controls the letter case of the `tags` keys (label names) for tags generated by this module.", T::String, opt_text(&i.label.label_key_case)),
-        var("label_order", "The order in which the labels (ID elements) appear in the `id`.", string_list(), i.label.label_order.as_deref().map(texts).unwrap_or(OutputValue::Null)),
-        var("label_value_case", "Controls the letter case of ID elements (labels) as included in `id`, set as tag values, and output by this module individually.", T::String, opt_text(&i.label.label_value_case)),
-        var("labels_as_tags", "Set of labels (ID elements) to include as tags in the `tags` output.", string_list(), texts(&i.label.labels_as_tags)),
-        var("name", "ID element. Usually the component or solution name, e.g. 'app' or 'jenkins'.", T::String, opt_text(&i.label.name)),
-        var("namespace", "ID element. Usually an abbreviation of your organization name, e.g. 'eg' or 'cp', to help ensure generated IDs are globally unique", T::String, opt_text(&i.label.namespace)),
-        var("regex_replace_chars", "Terraform regular expression (regex) string. Characters matching the regex will be removed from the ID elements.", T::String, opt_text(&i.label.regex_replace_chars)),
-        var("region", "AWS Region", T::String, text(&i.region)),
-        var("stage", "ID element. Usually used to indicate role, e.g. 'prod', 'staging', 'source', 'build', 'test', 'deploy', 'release'", T::String, opt_text(&i.label.stage)),
-        var("tags", "Additional tags (e.g. `{'BusinessUnit': 'XYZ'}`).", string_map(), text_map(&i.label.tags)),
-        var("teams_config", "A roles map to configure the accounts.", T::Map(Box::new(team_config_type())), teams_config_value(&i.teams_config)),
-        var("tenant", "ID element _(Rarely used, not included by default)_. A customer identifier, indicating who this instance of a resource is for", T::String, opt_text(&i.label.tenant)),
-        var("trusted_github_repos", "Map where keys are role names (same keys as `teams_config`) and values are lists of GitHub repositories allowed to assume those roles.", T::Map(Box::new(string_list())), list_map(&i.trusted_github_repos)),
-        var("account_map", "Account names to account ids (account-map's `full_account_map`).", string_map(), text_map(&i.account_map)),
-        var("identity_account_account_name", "The name of the identity account in `account_map`.", T::String, text(&i.identity_account_account_name)),
-        var("aws_partition", "The partition of the accounts.", T::String, text(&i.aws_partition)),
-        var("identity_role_arn_template", "The ARN of a team role with `%s` for the team name (account-map's `iam_role_arn_templates[identity]`).", T::String, opt_text(&i.identity_role_arn_template)),
-        var("saml_provider_arns", "The SAML provider ARNs teams with `aws_saml_login_enabled` trust.", string_list(), texts(&i.saml_provider_arns)),
-        var("github_oidc_provider_arn", "The ARN of the GitHub Actions OIDC provider of the identity account.", T::String, opt_text(&i.github_oidc_provider_arn)),
-        var("trusted_github_org", "The GitHub organization of `trusted_github_repos` entries written without one.", T::String, text(&i.trusted_github_org)),
-        var("additional_custom_policy_map", "More keys `role_policy_arns` may use, mapped to policy ARNs.", string_map(), text_map(&i.additional_custom_policy_map)),
     ]
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::fmt::Write as _;
 
-use blueprint_aws_teams::{build, AwsTeamsInputs, TeamConfig};
+use blueprint_aws_teams::{build, AwsTeamsInputs, LabelValueCase, TeamConfig};
 use common::*;
 
 /// Everything IAM will hold for the deployment, one block per object.
@@ -65,7 +65,7 @@ fn github_and_saml_variant() {
 fn pascal_case_and_mixed_trust_variant() {
     let mut i = seed_inputs();
     i.label.delimiter = Some(String::new());
-    i.label.label_value_case = Some("title".into());
+    i.label.label_value_case = Some(LabelValueCase::Title);
     i.label.attributes = strings(&["teams"]);
     i.label.id_length_limit = Some(16);
     let mut ops = TeamConfig::new("Operations");

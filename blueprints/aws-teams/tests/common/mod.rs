@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_aws_teams::{AwsTeamsInputs, TeamConfig};
+use blueprint_aws_teams::{AwsTeamsInputs, LabelName, TeamConfig};
 
 /// The identity account's id in the fixtures.
 pub const IDENTITY: &str = "111111111111";
@@ -19,6 +19,22 @@ pub const GITHUB: &str =
 
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// A label order from label names.
+pub fn order(names: &[&str]) -> Vec<LabelName> {
+    names
+        .iter()
+        .map(|n| match *n {
+            "namespace" => LabelName::Namespace,
+            "tenant" => LabelName::Tenant,
+            "environment" => LabelName::Environment,
+            "stage" => LabelName::Stage,
+            "name" => LabelName::Name,
+            "attributes" => LabelName::Attributes,
+            other => panic!("not a label: {other}"),
+        })
+        .collect()
 }
 
 /// The seed's `&user-template` (the `viewer` team).
@@ -80,7 +96,7 @@ pub fn seed_inputs() -> AwsTeamsInputs {
     i.label.tenant = Some("core".into());
     i.label.environment = Some("gbl".into());
     i.label.stage = Some("identity".into());
-    i.label.label_order = Some(strings(&[
+    i.label.label_order = Some(order(&[
         "namespace",
         "tenant",
         "environment",
