@@ -3,12 +3,13 @@
 
 use blueprint_kit::{Blueprint, Registered};
 
+static AWS_TEAMS: Registered<blueprint_aws_teams::AwsTeams> = Registered::new();
 static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new();
 static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![&INVENTORY, &LANDING_ZONE]
+    vec![&AWS_TEAMS, &INVENTORY, &LANDING_ZONE]
 }
 
 /// The blueprint named `name`.
