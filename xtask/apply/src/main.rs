@@ -1,3 +1,8 @@
-//! `rolewright-apply`: the binary `cargo xtask plan | apply | destroy` runs.
+//! `rolewright-apply`: the binary `cargo xtask plan | apply | destroy` runs (see `cli`).
 
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = rolewright_apply::cli::Cli::parse();
+    std::process::exit(rolewright_apply::cli::main_with(cli));
+}

@@ -1,0 +1,865 @@
+//! Executing a plan's calls, with IAM's real behaviour handled.
+//!
+//! Transport failures, throttling and 5xx are retried by the SDK (standard mode). On top of
+//! that the engine keeps one propagation budget (two minutes by default, as Terraform's AWS
+//! provider does) for what IAM's eventual consistency causes: "Invalid principal in policy"
+//! for a principal created moments ago, `ConcurrentModification`, `DeleteConflict` while
+//! detaches propagate, and `NoSuchEntity` for an object this run just created. A create that
+//! fails with `EntityAlreadyExists` — the SDK re-sends a create whose response was lost — is
+//! read back and converged, never failed and never duplicated. `CreatePolicyVersion` is the
+//! one call a re-send would duplicate (each call adds a version), so it runs without SDK
+//! retries and is verified by reading before it is tried again.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
+
+use aws_config::retry::RetryConfig;
+use aws_sdk_iam::types::Tag;
+use iam_model::deployment::{TAG_BLUEPRINT, TAG_INSTANCE};
+use iam_model::{equivalent, PolicyDocument};
+
+use super::client::AccountClient;
+use super::error::ApiError;
+use crate::desired::{oidc_arn, policy_arn};
+use crate::plan::{Change, Op};
+use crate::state::decode_document;
+
+/// What to do after a failed call.
+#[derive(Debug)]
+enum Next {
+    /// The failure means the work is already done.
+    Done,
+    /// The object exists already: read it and converge.
+    Converge,
+    /// IAM has not caught up yet: wait and call again, within the propagation budget.
+    Wait(&'static str),
+    /// The policy has five versions: prune the oldest non-default one, then call again.
+    Prune,
+    /// A `CreatePolicyVersion` with no usable answer: check whether it took effect.
+    Verify,
+    /// A real error.
+    Fail,
+}
+
+/// Runs plan changes against the accounts.
+pub struct Executor<'a> {
+    clients: &'a BTreeMap<String, AccountClient>,
+    propagation_timeout: Duration,
+    max_attempts: u32,
+    progress: &'a dyn Fn(&str),
+    /// Roles (`account`, lower-case name) and policies (`account`, ARN) created by this run:
+    /// `NoSuchEntity` for them means "not visible yet", not "gone".
+    created: BTreeSet<(String, String)>,
+}
+
+/// Why executing stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// An IAM call failed for good.
+    #[error("{change}: {source}")]
+    Api {
+        /// The change being executed (`role SymRuntimeProd in 111122223333`).
+        change: String,
+        /// The failure.
+        #[source]
+        source: ApiError,
+    },
+    /// No client for an account the plan touches.
+    #[error("no credentials for account `{0}`")]
+    NoClient(String),
+    /// An object appeared while apply ran and belongs to someone else.
+    #[error("{0}")]
+    Foreign(String),
+}
+
+impl<'a> Executor<'a> {
+    /// An executor over `clients` (by account id).
+    pub fn new(
+        clients: &'a BTreeMap<String, AccountClient>,
+        propagation_timeout: Duration,
+        max_attempts: u32,
+        progress: &'a dyn Fn(&str),
+    ) -> Self {
+        Executor {
+            clients,
+            propagation_timeout,
+            max_attempts: max_attempts.max(1),
+            progress,
+            created: BTreeSet::new(),
+        }
+    }
+
+    /// Executes the changes in order, each change's calls in order.
+    pub async fn run(&mut self, changes: &[Change]) -> Result<(), ExecError> {
+        for ch in changes.iter().filter(|c| !c.ops.is_empty()) {
+            let c = self
+                .clients
+                .get(&ch.account_id)
+                .ok_or_else(|| ExecError::NoClient(ch.account_id.clone()))?;
+            (self.progress)(&format!(
+                "{} {} \"{}\" (account {})",
+                ch.action.marker(),
+                ch.kind.as_str(),
+                ch.name,
+                ch.account_id
+            ));
+            let mut queue: VecDeque<Op> = ch.ops.iter().cloned().collect();
+            while let Some(op) = queue.pop_front() {
+                let follow_ups = self.run_op(c, &op).await.map_err(|e| match e {
+                    OpError::Api(source) => ExecError::Api {
+                        change: format!(
+                            "{} `{}` in account {}",
+                            ch.kind.as_str(),
+                            ch.name,
+                            ch.account_id
+                        ),
+                        source,
+                    },
+                    OpError::Foreign(m) => ExecError::Foreign(m),
+                })?;
+                for f in follow_ups.into_iter().rev() {
+                    queue.push_front(f);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One call with its error handling; returns calls to make next (after a converge).
+    async fn run_op(&mut self, c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
+        let deadline = Instant::now() + self.propagation_timeout;
+        let mut delay = Duration::from_millis(500);
+        let mut pruned = false;
+        let mut unverified = 0;
+        (self.progress)(&format!("    {} {}", op.api_name(), op.target()));
+        loop {
+            let err = match call(c, op).await {
+                Ok(()) => {
+                    self.record_created(c, op);
+                    return Ok(Vec::new());
+                }
+                Err(e) => e,
+            };
+            match self.next(c, op, &err) {
+                Next::Done => return Ok(Vec::new()),
+                Next::Converge => {
+                    (self.progress)(&format!(
+                        "    {} already exists: reading it back",
+                        op.target()
+                    ));
+                    let follow = converge(c, op).await?;
+                    self.record_created(c, op);
+                    return Ok(follow);
+                }
+                Next::Prune if !pruned => {
+                    pruned = true;
+                    if let Op::CreatePolicyVersion { arn, .. } = op {
+                        prune_oldest(c, arn).await?;
+                    }
+                }
+                Next::Verify if unverified + 1 < self.max_attempts => {
+                    unverified += 1;
+                    if let Op::CreatePolicyVersion { arn, document } = op {
+                        if default_version_matches(c, arn, document).await? {
+                            return Ok(Vec::new());
+                        }
+                    }
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(8));
+                }
+                Next::Wait(why) if Instant::now() + delay < deadline => {
+                    (self.progress)(&format!(
+                        "    waiting for IAM ({why}); retrying in {} ms",
+                        delay.as_millis()
+                    ));
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(8));
+                }
+                _ => return Err(OpError::Api(err)),
+            }
+        }
+    }
+
+    fn record_created(&mut self, c: &AccountClient, op: &Op) {
+        let acct = c.target.account_id.clone();
+        match op {
+            Op::CreateRole { name, .. } => {
+                self.created.insert((acct, name.to_ascii_lowercase()));
+            }
+            Op::CreatePolicy { name, path, .. } => {
+                self.created
+                    .insert((acct, policy_arn(&c.target, path, name)));
+            }
+            _ => {}
+        }
+    }
+
+    fn just_created_role(&self, c: &AccountClient, role: &str) -> bool {
+        self.created
+            .contains(&(c.target.account_id.clone(), role.to_ascii_lowercase()))
+    }
+
+    fn next(&self, c: &AccountClient, op: &Op, e: &ApiError) -> Next {
+        let removal = matches!(
+            op,
+            Op::DeleteOidcProvider { .. }
+                | Op::RemoveOidcClientId { .. }
+                | Op::UntagOidcProvider { .. }
+                | Op::DeletePolicyVersion { .. }
+                | Op::UntagPolicy { .. }
+                | Op::DeletePolicy { .. }
+                | Op::DeleteRolePermissionsBoundary { .. }
+                | Op::DeleteRolePolicy { .. }
+                | Op::DetachRolePolicy { .. }
+                | Op::DetachUserPolicy { .. }
+                | Op::DetachGroupPolicy { .. }
+                | Op::UntagRole { .. }
+                | Op::RemoveRoleFromInstanceProfile { .. }
+                | Op::DeleteRole { .. }
+        );
+        let create = matches!(
+            op,
+            Op::CreateRole { .. } | Op::CreatePolicy { .. } | Op::CreateOidcProvider { .. }
+        );
+        if e.is("NoSuchEntity") {
+            if removal {
+                return Next::Done;
+            }
+            let fresh = match op {
+                Op::AttachRolePolicy { role, arn } => {
+                    self.just_created_role(c, role)
+                        || self
+                            .created
+                            .contains(&(c.target.account_id.clone(), arn.clone()))
+                }
+                Op::UpdateAssumeRolePolicy { role, .. }
+                | Op::UpdateRole { role, .. }
+                | Op::PutRolePermissionsBoundary { role, .. }
+                | Op::PutRolePolicy { role, .. }
+                | Op::TagRole { role, .. } => self.just_created_role(c, role),
+                Op::CreatePolicyVersion { arn, .. } | Op::TagPolicy { arn, .. } => self
+                    .created
+                    .contains(&(c.target.account_id.clone(), arn.clone())),
+                _ => false,
+            };
+            return if fresh {
+                Next::Wait("an object created moments ago is not visible yet")
+            } else {
+                Next::Fail
+            };
+        }
+        if create && e.is("EntityAlreadyExists") {
+            return Next::Converge;
+        }
+        if e.is_invalid_principal()
+            && matches!(
+                op,
+                Op::CreateRole { .. } | Op::UpdateAssumeRolePolicy { .. }
+            )
+        {
+            return Next::Wait("a principal in the trust policy is not visible yet");
+        }
+        if e.is("ConcurrentModification") {
+            return Next::Wait("another change to the same object is in progress");
+        }
+        if e.is("DeleteConflict") && matches!(op, Op::DeleteRole { .. } | Op::DeletePolicy { .. }) {
+            return Next::Wait("detaches and deletions are still propagating");
+        }
+        if e.is("LimitExceeded") && matches!(op, Op::CreatePolicyVersion { .. }) {
+            return Next::Prune;
+        }
+        if e.transient {
+            if matches!(op, Op::CreatePolicyVersion { .. }) {
+                return Next::Verify;
+            }
+            // The SDK's attempts are spent; idempotent calls may go again within the budget
+            // (creates come back as `EntityAlreadyExists` and are converged).
+            return Next::Wait("the service is throttling or failing");
+        }
+        Next::Fail
+    }
+}
+
+/// Failure of one call.
+#[derive(Debug)]
+enum OpError {
+    Api(ApiError),
+    Foreign(String),
+}
+
+impl From<ApiError> for OpError {
+    fn from(e: ApiError) -> Self {
+        OpError::Api(e)
+    }
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| ApiError {
+                    operation: "Tag",
+                    code: None,
+                    message: format!("invalid tag `{k}`: {e}"),
+                    status: None,
+                    transient: false,
+                })
+        })
+        .collect()
+}
+
+fn to_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Makes the call (one counted write).
+async fn call(c: &AccountClient, op: &Op) -> Result<(), ApiError> {
+    c.calls.write();
+    let iam = &c.iam;
+    let api = op.api_name();
+    match op {
+        Op::CreateOidcProvider {
+            url,
+            client_ids,
+            thumbprints,
+            tags,
+        } => {
+            iam.create_open_id_connect_provider()
+                .url(url)
+                .set_client_id_list(Some(client_ids.clone()))
+                .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.clone()))
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UpdateOidcThumbprints { arn, thumbprints } => {
+            iam.update_open_id_connect_provider_thumbprint()
+                .open_id_connect_provider_arn(arn)
+                .set_thumbprint_list(Some(thumbprints.clone()))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::AddOidcClientId { arn, client_id } => {
+            iam.add_client_id_to_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .client_id(client_id)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::RemoveOidcClientId { arn, client_id } => {
+            iam.remove_client_id_from_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .client_id(client_id)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::TagOidcProvider { arn, tags } => {
+            iam.tag_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UntagOidcProvider { arn, keys } => {
+            iam.untag_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .set_tag_keys(Some(keys.clone()))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeleteOidcProvider { arn } => {
+            iam.delete_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::CreatePolicy {
+            name,
+            path,
+            description,
+            document,
+            tags,
+        } => {
+            iam.create_policy()
+                .policy_name(name)
+                .path(path)
+                .set_description((!description.is_empty()).then(|| description.clone()))
+                .policy_document(document)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::CreatePolicyVersion { arn, document } => {
+            // No SDK retries: a re-sent request whose answer was lost adds a second version.
+            iam.create_policy_version()
+                .policy_arn(arn)
+                .policy_document(document)
+                .set_as_default(true)
+                .customize()
+                .config_override(
+                    aws_sdk_iam::config::Builder::default().retry_config(RetryConfig::disabled()),
+                )
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeletePolicyVersion { arn, version_id } => {
+            iam.delete_policy_version()
+                .policy_arn(arn)
+                .version_id(version_id)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::TagPolicy { arn, tags } => {
+            iam.tag_policy()
+                .policy_arn(arn)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UntagPolicy { arn, keys } => {
+            iam.untag_policy()
+                .policy_arn(arn)
+                .set_tag_keys(Some(keys.clone()))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeletePolicy { arn } => {
+            iam.delete_policy()
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::CreateRole {
+            name,
+            path,
+            description,
+            max_session_duration,
+            permissions_boundary,
+            trust,
+            tags,
+        } => {
+            iam.create_role()
+                .role_name(name)
+                .path(path)
+                .assume_role_policy_document(trust)
+                .set_description((!description.is_empty()).then(|| description.clone()))
+                .max_session_duration(to_i32(*max_session_duration))
+                .set_permissions_boundary(permissions_boundary.clone())
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UpdateAssumeRolePolicy { role, trust } => {
+            iam.update_assume_role_policy()
+                .role_name(role)
+                .policy_document(trust)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UpdateRole {
+            role,
+            description,
+            max_session_duration,
+        } => {
+            iam.update_role()
+                .role_name(role)
+                .description(description)
+                .max_session_duration(to_i32(*max_session_duration))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::PutRolePermissionsBoundary { role, arn } => {
+            iam.put_role_permissions_boundary()
+                .role_name(role)
+                .permissions_boundary(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeleteRolePermissionsBoundary { role } => {
+            iam.delete_role_permissions_boundary()
+                .role_name(role)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::PutRolePolicy {
+            role,
+            name,
+            document,
+        } => {
+            iam.put_role_policy()
+                .role_name(role)
+                .policy_name(name)
+                .policy_document(document)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeleteRolePolicy { role, name } => {
+            iam.delete_role_policy()
+                .role_name(role)
+                .policy_name(name)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::AttachRolePolicy { role, arn } => {
+            iam.attach_role_policy()
+                .role_name(role)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DetachRolePolicy { role, arn } => {
+            iam.detach_role_policy()
+                .role_name(role)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DetachUserPolicy { user, arn } => {
+            iam.detach_user_policy()
+                .user_name(user)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DetachGroupPolicy { group, arn } => {
+            iam.detach_group_policy()
+                .group_name(group)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::TagRole { role, tags } => {
+            iam.tag_role()
+                .role_name(role)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::UntagRole { role, keys } => {
+            iam.untag_role()
+                .role_name(role)
+                .set_tag_keys(Some(keys.clone()))
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::RemoveRoleFromInstanceProfile {
+            role,
+            instance_profile,
+        } => {
+            iam.remove_role_from_instance_profile()
+                .role_name(role)
+                .instance_profile_name(instance_profile)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+        Op::DeleteRole { role } => {
+            iam.delete_role()
+                .role_name(role)
+                .send()
+                .await
+                .map_err(|err| ApiError::from_sdk(api, err))?;
+        }
+    }
+    Ok(())
+}
+
+/// True when `tags` carry the same ownership as the tags the create sent.
+fn same_owner(live: &BTreeMap<String, String>, sent: &BTreeMap<String, String>) -> bool {
+    [TAG_BLUEPRINT, TAG_INSTANCE]
+        .iter()
+        .all(|k| live.get(*k) == sent.get(*k))
+}
+
+fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect()
+}
+
+fn missing_tags(
+    live: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    want.iter()
+        .filter(|(k, v)| live.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn parse_sent(doc: &str) -> Option<PolicyDocument> {
+    PolicyDocument::from_json(doc).ok()
+}
+
+/// After `EntityAlreadyExists`: reads the object, checks it is ours (the lost create tagged
+/// it), and returns the calls that make it match what the create would have made.
+async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
+    let foreign = |what: String| {
+        OpError::Foreign(format!(
+            "{what} was created by someone else while apply ran (it lacks this deployment's ownership tags)\n  help: run plan again; pass `--adopt` to take it over"
+        ))
+    };
+    let mut follow = Vec::new();
+    match op {
+        Op::CreateRole {
+            name,
+            description,
+            max_session_duration,
+            permissions_boundary,
+            trust,
+            tags,
+            ..
+        } => {
+            c.calls.read();
+            let got = c
+                .iam
+                .get_role()
+                .role_name(name)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetRole", e))?;
+            let Some(role) = got.role() else {
+                return Ok(follow);
+            };
+            let live_tags = tag_map(role.tags());
+            if !same_owner(&live_tags, tags) {
+                return Err(foreign(format!("role `{name}`")));
+            }
+            let live_trust = role.assume_role_policy_document().map(decode_document);
+            let same_trust = matches!((&live_trust, parse_sent(trust)), (Some(Ok(l)), Some(w)) if equivalent(l, &w));
+            if !same_trust {
+                follow.push(Op::UpdateAssumeRolePolicy {
+                    role: name.clone(),
+                    trust: trust.clone(),
+                });
+            }
+            if role.description().unwrap_or_default() != description
+                || role.max_session_duration().unwrap_or(3600) != to_i32(*max_session_duration)
+            {
+                follow.push(Op::UpdateRole {
+                    role: name.clone(),
+                    description: description.clone(),
+                    max_session_duration: *max_session_duration,
+                });
+            }
+            let live_boundary = role
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn());
+            match (live_boundary, permissions_boundary) {
+                (l, Some(w)) if l != Some(w.as_str()) => {
+                    follow.push(Op::PutRolePermissionsBoundary {
+                        role: name.clone(),
+                        arn: w.clone(),
+                    })
+                }
+                (Some(_), None) => {
+                    follow.push(Op::DeleteRolePermissionsBoundary { role: name.clone() })
+                }
+                _ => {}
+            }
+            let missing = missing_tags(&live_tags, tags);
+            if !missing.is_empty() {
+                follow.push(Op::TagRole {
+                    role: name.clone(),
+                    tags: missing,
+                });
+            }
+        }
+        Op::CreatePolicy {
+            name,
+            path,
+            document,
+            tags,
+            ..
+        } => {
+            let arn = policy_arn(&c.target, path, name);
+            c.calls.read();
+            let got = c
+                .iam
+                .get_policy()
+                .policy_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetPolicy", e))?;
+            let Some(p) = got.policy() else {
+                return Ok(follow);
+            };
+            let live_tags = tag_map(p.tags());
+            if !same_owner(&live_tags, tags) {
+                return Err(foreign(format!("managed policy `{name}`")));
+            }
+            if !default_version_matches(c, &arn, document).await? {
+                follow.push(Op::CreatePolicyVersion {
+                    arn: arn.clone(),
+                    document: document.clone(),
+                });
+            }
+            let missing = missing_tags(&live_tags, tags);
+            if !missing.is_empty() {
+                follow.push(Op::TagPolicy { arn, tags: missing });
+            }
+        }
+        Op::CreateOidcProvider {
+            url,
+            client_ids,
+            thumbprints,
+            tags,
+        } => {
+            let host_path = url
+                .strip_prefix("https://")
+                .unwrap_or(url)
+                .trim_end_matches('/');
+            let arn = oidc_arn(&c.target, host_path);
+            c.calls.read();
+            let got = c
+                .iam
+                .get_open_id_connect_provider()
+                .open_id_connect_provider_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetOpenIDConnectProvider", e))?;
+            let live_tags = tag_map(got.tags());
+            if !same_owner(&live_tags, tags) {
+                return Err(foreign(format!("OIDC provider `{host_path}`")));
+            }
+            let norm = |v: &[String]| {
+                v.iter()
+                    .map(|t| t.to_ascii_lowercase())
+                    .collect::<BTreeSet<_>>()
+            };
+            if !thumbprints.is_empty() && norm(thumbprints) != norm(got.thumbprint_list()) {
+                follow.push(Op::UpdateOidcThumbprints {
+                    arn: arn.clone(),
+                    thumbprints: thumbprints.clone(),
+                });
+            }
+            for id in client_ids {
+                if !got.client_id_list().contains(id) {
+                    follow.push(Op::AddOidcClientId {
+                        arn: arn.clone(),
+                        client_id: id.clone(),
+                    });
+                }
+            }
+            for id in got.client_id_list() {
+                if !client_ids.contains(id) {
+                    follow.push(Op::RemoveOidcClientId {
+                        arn: arn.clone(),
+                        client_id: id.clone(),
+                    });
+                }
+            }
+            let missing = missing_tags(&live_tags, tags);
+            if !missing.is_empty() {
+                follow.push(Op::TagOidcProvider { arn, tags: missing });
+            }
+        }
+        _ => {}
+    }
+    Ok(follow)
+}
+
+/// True when the policy's default version means `document`.
+async fn default_version_matches(
+    c: &AccountClient,
+    arn: &str,
+    document: &str,
+) -> Result<bool, ApiError> {
+    c.calls.read();
+    let got = c
+        .iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("GetPolicy", e))?;
+    let Some(version) = got.policy().and_then(|p| p.default_version_id()) else {
+        return Ok(false);
+    };
+    c.calls.read();
+    let v = c
+        .iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("GetPolicyVersion", e))?;
+    let live = v
+        .policy_version()
+        .and_then(|v| v.document())
+        .map(decode_document);
+    Ok(matches!((live, parse_sent(document)), (Some(Ok(l)), Some(w)) if equivalent(&l, &w)))
+}
+
+/// Deletes the oldest non-default version (after `LimitExceeded`: someone added versions
+/// since the plan read them).
+async fn prune_oldest(c: &AccountClient, arn: &str) -> Result<(), ApiError> {
+    c.calls.read();
+    let list = c
+        .iam
+        .list_policy_versions()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("ListPolicyVersions", e))?;
+    let oldest = list
+        .versions()
+        .iter()
+        .filter(|v| !v.is_default_version())
+        .min_by_key(|v| {
+            (
+                v.create_date().map(|d| d.secs()).unwrap_or_default(),
+                v.version_id().map(str::to_owned),
+            )
+        });
+    if let Some(id) = oldest.and_then(|v| v.version_id()) {
+        c.calls.write();
+        match c
+            .iam
+            .delete_policy_version()
+            .policy_arn(arn)
+            .version_id(id)
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(err) => {
+                let err = ApiError::from_sdk("DeletePolicyVersion", err);
+                if !err.is("NoSuchEntity") {
+                    return Err(err);
+                }
+            }
+        }
+    }
+    Ok(())
+}
