@@ -80,7 +80,7 @@ spec = importlib.util.spec_from_file_location('moto_iam_plus', '$here/moto_iam_p
 m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
 from moto.iam.models import IAMBackend
 assert hasattr(IAMBackend, 'add_client_id_to_open_id_connect_provider')
-import py_compile; py_compile.compile('$here/faultproxy.py', doraise=True)
+compile(open('$here/faultproxy.py').read(), 'faultproxy.py', 'exec')
 import moto; print(moto.__version__)
 " >/dev/null || die "moto, the shim or the fault proxy does not load"
 say "ready: moto $("$vpy" -c 'import moto; print(moto.__version__)'), venv $venv"
