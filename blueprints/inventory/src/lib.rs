@@ -61,6 +61,7 @@ pub struct InventoryInputs {
     /// The EKS cluster's OIDC issuer URL (`https://oidc.eks.REGION.amazonaws.com/id/ID`; the
     /// scheme may be left out).
     #[input(
+        pattern = r"(https://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[A-Za-z0-9._~-]+)*/?",
         example = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
     )]
     pub oidc_issuer_url: String,
@@ -92,7 +93,7 @@ pub struct InventoryInputs {
     pub inventory_role_name: String,
     /// The path of that role; the runner's permission names the same path, since a role's ARN
     /// contains it (upstream later used `/managed/`).
-    #[input(default = default_inventory_role_path(), example = "/managed/")]
+    #[input(default = default_inventory_role_path(), pattern = "/([!-.0-~]+/)*", example = "/managed/")]
     pub inventory_role_path: String,
     /// Managed policies attached to the inventory role.
     #[input(default = default_inventory_policy_arns(), pattern = "arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+")]
