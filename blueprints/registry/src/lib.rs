@@ -6,10 +6,12 @@ use blueprint_kit::{Blueprint, Registered};
 static AWS_TEAMS: Registered<blueprint_aws_teams::AwsTeams> = Registered::new();
 static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new();
 static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
+static RUNTIME_CONNECTOR: Registered<blueprint_runtime_connector::RuntimeConnector> =
+    Registered::new();
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![&AWS_TEAMS, &INVENTORY, &LANDING_ZONE]
+    vec![&AWS_TEAMS, &INVENTORY, &LANDING_ZONE, &RUNTIME_CONNECTOR]
 }
 
 /// The blueprint named `name`.

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
+use blueprint_kit::config::{ConfigError, ConfigNode, ConfigValue, InputPath};
+use blueprint_kit::inputs::Constraints;
+use blueprint_kit::{BlueprintError, InputKey, InputValue};
 use iam_model::arn::Arn;
-use iam_model::deployment::ManagedPolicy;
+use iam_model::deployment::{InputType, ManagedPolicy, OutputValue};
 use iam_model::{Condition, PolicyDocument, Statement};
 
 use crate::inputs::AddonParam;
@@ -74,6 +76,78 @@ pub(crate) enum AddonConfig {
     SecretsManager { tag_name: String, tag_value: String },
     KinesisFirehose,
     KinesisDataStream { stream_arns: Vec<String> },
+}
+
+/// The help of an unsupported addon error: the nearest name, and the three there are.
+pub(crate) fn supported_help(value: &str) -> String {
+    let names: Vec<&str> = Addon::ALL.iter().map(|a| a.name()).collect();
+    let nearest = iam_model::suggest::nearest(value, names.iter().copied(), 1);
+    let mut help = format!(
+        "the addons are `{}` (the original module rejects any other with \"Unsupported addon value.\")",
+        names.join("`, `")
+    );
+    if let Some(n) = nearest.first() {
+        help = format!("did you mean `{n}`? {help}");
+    }
+    help
+}
+
+/// Read from a config as the original's `addons` validation reads it: an exact addon name, or
+/// the original's "Unsupported addon value." error, located.
+impl InputValue for Addon {
+    fn input_type() -> InputType {
+        InputType::String
+    }
+    fn expected() -> String {
+        "an addon name".into()
+    }
+    fn expected_plural() -> String {
+        "addon names".into()
+    }
+    fn from_node(
+        node: &ConfigNode,
+        path: &InputPath,
+        errors: &mut Vec<ConfigError>,
+        _: &Constraints,
+    ) -> Option<Self> {
+        let ConfigValue::String(name) = &node.value else {
+            errors.push(ConfigError::at(
+                node,
+                path,
+                format!("expected an addon name, found {}", node.value.describe()),
+            ));
+            return None;
+        };
+        let addon = Addon::from_name(name);
+        if addon.is_none() {
+            errors.push(
+                ConfigError::at(node, path, format!("unsupported addon value `{name}`"))
+                    .with_help(supported_help(name)),
+            );
+        }
+        addon
+    }
+    fn to_output(&self) -> OutputValue {
+        self.name().into()
+    }
+    fn example_json(raw: &str) -> String {
+        format!("\"{raw}\"")
+    }
+}
+
+/// `addon_params` is keyed by addon name, checked like `addons`.
+impl InputKey for Addon {
+    fn from_key(
+        node: &ConfigNode,
+        path: &InputPath,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Self> {
+        let name = node.value.scalar_text().unwrap_or_default();
+        Addon::from_node(node, &path.key(name), errors, &Constraints::NONE)
+    }
+    fn key_name(&self) -> String {
+        self.name().to_owned()
+    }
 }
 
 /// Reads `addons` and `addon_params`: the enabled addons in the original's order, each once,

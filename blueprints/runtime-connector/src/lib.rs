@@ -17,7 +17,7 @@ mod addons;
 mod inputs;
 mod title;
 
-use blueprint_kit::BlueprintError;
+use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::arn::Arn;
 use iam_model::deployment::{Deployment, GeneratedValue, ManagedPolicy, Output, OutputValue, Role};
 use iam_model::{ArnTemplate, Condition, LateBound, PolicyDocument, Principal, Statement};
@@ -44,6 +44,15 @@ pub const EXTERNAL_ID: &str = "external_id";
 /// The runtime connector blueprint.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RuntimeConnector;
+
+impl TypedBlueprint for RuntimeConnector {
+    type Inputs = RuntimeConnectorInputs;
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    fn deployment(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintError> {
+        build(inputs)
+    }
+}
 
 /// Builds the runtime connector's deployment from its inputs.
 ///
@@ -134,7 +143,7 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
         .roles(vec![role])
         .policies(policies)
         .generated(vec![external_id])
-        .variables(inputs.variables())
+        .variables(inputs.to_variables())
         .outputs(vec![
             Output::builder()
                 .name("account_id")
