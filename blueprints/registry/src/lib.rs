@@ -8,10 +8,17 @@ static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new()
 static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
 static RUNTIME_CONNECTOR: Registered<blueprint_runtime_connector::RuntimeConnector> =
     Registered::new();
+static TABLEFLOW: Registered<blueprint_tableflow::Tableflow> = Registered::new();
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![&AWS_TEAMS, &INVENTORY, &LANDING_ZONE, &RUNTIME_CONNECTOR]
+    vec![
+        &AWS_TEAMS,
+        &INVENTORY,
+        &LANDING_ZONE,
+        &RUNTIME_CONNECTOR,
+        &TABLEFLOW,
+    ]
 }
 
 /// The blueprint named `name`.

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
+use blueprint_kit::{BlueprintError, Inputs};
 use iam_model::arn::{Arn, PARTITIONS};
-use iam_model::deployment::{InputType, OutputValue, Variable};
+use iam_model::deployment::Variable;
 
 /// The input (and Terraform variable) carrying Confluent's IAM role ARN.
 pub const CONFLUENT_IAM_ROLE_ARN: &str = "confluent_iam_role_arn";
@@ -17,25 +17,34 @@ pub const CONFLUENT_EXTERNAL_ID: &str = "confluent_external_id";
 const MAX_ENV_LEN: usize = 63 - "-confluent-topics-backup".len();
 
 /// Inputs of the TableFlow blueprint.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, iam_macros::Inputs)]
 pub struct TableflowInputs {
     /// The environment (`dev`, `stage` or `prod` in the original), the prefix of every name:
     /// `{env}-confluent-role`, `{env}-confluent-topics-backup`.
+    #[input(pattern = "[a-z0-9][a-z0-9.-]{0,38}", example = "dev")]
     pub env: String,
     /// The project, written to the `Project` tag of every object.
+    #[input(example = "confluent-provisioning")]
     pub project: Option<String>,
     /// The region of the Glue Data Catalog TableFlow writes to; by default the region the
     /// deployment is rendered or applied for.
+    #[input(pattern = "[a-z]{2}(-[a-z]+)+-[0-9]+", example = "eu-west-2")]
     pub region: Option<String>,
     /// The IAM role ARN Confluent's provider integration reports
     /// (`confluent_provider_integration.aws[0].iam_role_arn`). Leave it out for the first
     /// apply; with it, the role trusts Confluent.
+    #[input(
+        pattern = "arn:aws[a-z-]*:iam::[0-9]{12}:role/[^*?]+",
+        example = "arn:aws:iam::123456789012:role/confluent-tableflow"
+    )]
     pub confluent_iam_role_arn: Option<String>,
     /// The external id Confluent's provider integration reports
     /// (`confluent_provider_integration.aws[0].external_id`); given together with
     /// `confluent_iam_role_arn`.
+    #[input(pattern = "[A-Za-z0-9_+=,.@:/-]{2,1224}")]
     pub confluent_external_id: Option<String>,
     /// Additional tags to apply to every object.
+    #[input(default)]
     pub tags: BTreeMap<String, String>,
 }
 
@@ -119,41 +128,10 @@ impl TableflowInputs {
     /// among them: they are the deployment's external values, which render as variables of
     /// their own.
     pub fn variables(&self) -> Vec<Variable> {
-        let optional = |v: &Option<String>| match v {
-            Some(s) => OutputValue::from(s.as_str()),
-            None => OutputValue::Null,
-        };
-        vec![
-            Variable::builder()
-                .name("env")
-                .description("The environment (`dev`, `stage` or `prod` in the original), the prefix of every name.")
-                .input_type(InputType::String)
-                .value(self.env.clone().into())
-                .build(),
-            Variable::builder()
-                .name("project")
-                .description("The project, written to the `Project` tag of every object.")
-                .input_type(InputType::String)
-                .value(optional(&self.project))
-                .build(),
-            Variable::builder()
-                .name("region")
-                .description("The region of the Glue Data Catalog TableFlow writes to; by default the deployment's region.")
-                .input_type(InputType::String)
-                .value(optional(&self.region))
-                .build(),
-            Variable::builder()
-                .name("tags")
-                .description("Additional tags to apply to every object.")
-                .input_type(InputType::Map(Box::new(InputType::String)))
-                .value(OutputValue::Map(
-                    self.tags
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.as_str().into()))
-                        .collect(),
-                ))
-                .build(),
-        ]
+        self.to_variables()
+            .into_iter()
+            .filter(|v| v.name != CONFLUENT_IAM_ROLE_ARN && v.name != CONFLUENT_EXTERNAL_ID)
+            .collect()
     }
 }
 

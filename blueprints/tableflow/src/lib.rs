@@ -32,7 +32,7 @@ mod inputs;
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::BlueprintError;
+use blueprint_kit::{BlueprintError, TypedBlueprint};
 use iam_model::deployment::{Deployment, ExternalValue, ManagedPolicy, Output, OutputValue, Role};
 use iam_model::{
     ArnTemplate, Code, Condition, LateBound, PolicyDocument, Principal, Statement, Text,
@@ -83,6 +83,15 @@ pub const GLUE_ACTIONS: [&str; 8] = [
 /// The Confluent TableFlow blueprint.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tableflow;
+
+impl TypedBlueprint for Tableflow {
+    type Inputs = TableflowInputs;
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = DESCRIPTION;
+    fn deployment(inputs: &TableflowInputs) -> Result<Deployment, BlueprintError> {
+        build(inputs)
+    }
+}
 
 /// The names the original derives from `env` (its `constants.tf`).
 #[derive(Debug, Clone, PartialEq, Eq)]
