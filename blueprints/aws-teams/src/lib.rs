@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod diagram;
 pub mod inputs;
 pub mod label;
 mod md5;
@@ -12,6 +13,7 @@ use blueprint_kit::{BlueprintError, InputValue, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, ManagedPolicy, Output, OutputValue, Role};
 use iam_model::Code;
 
+pub use diagram::team_trust_mermaid;
 pub use inputs::{
     AwsTeamsInputs, DescriptorFormat, LabelContext, LabelKeyCase, LabelName, LabelValueCase,
     NullLabelInputs, TeamConfig,
