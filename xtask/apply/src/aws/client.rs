@@ -167,7 +167,7 @@ pub async fn connect(
     settings: &Settings,
     base: &SdkConfig,
     calls: &Arc<Calls>,
-    progress: &dyn Fn(&str),
+    progress: &(dyn Fn(&str) + Sync),
 ) -> Result<BTreeMap<String, AccountClient>, ConnectError> {
     for (k, _) in &settings.account_roles {
         let known = deployment

@@ -62,7 +62,7 @@ impl Default for Options {
 }
 
 /// Where the engine reports to.
-pub trait Ui {
+pub trait Ui: Sync {
     /// A progress line (stderr in the command line).
     fn progress(&self, line: &str);
     /// The plan, before anything is executed.

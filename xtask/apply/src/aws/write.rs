@@ -46,7 +46,7 @@ pub struct Executor<'a> {
     clients: &'a BTreeMap<String, AccountClient>,
     propagation_timeout: Duration,
     max_attempts: u32,
-    progress: &'a dyn Fn(&str),
+    progress: &'a (dyn Fn(&str) + Sync),
     /// Roles (`account`, lower-case name) and policies (`account`, ARN) created by this run:
     /// `NoSuchEntity` for them means "not visible yet", not "gone".
     created: BTreeSet<(String, String)>,
@@ -78,7 +78,7 @@ impl<'a> Executor<'a> {
         clients: &'a BTreeMap<String, AccountClient>,
         propagation_timeout: Duration,
         max_attempts: u32,
-        progress: &'a dyn Fn(&str),
+        progress: &'a (dyn Fn(&str) + Sync),
     ) -> Self {
         Executor {
             clients,
