@@ -34,13 +34,17 @@ pub struct LandingZoneInputs {
     )]
     pub unique_prefix: String,
     /// The region of the state lock table.
-    #[input(default = default_base_region(), pattern = "[a-z]{2}(-[a-z]+)+-[0-9]+")]
+    #[input(
+        default = default_base_region(),
+        pattern = "[a-z]{2}(-[a-z]+)+-[0-9]+",
+        example = "eu-west-1"
+    )]
     pub base_region: String,
     /// The key prefixes of the state bucket that `<prefix>-tf-state` reads and writes.
-    #[input(default = default_state_prefixes())]
+    #[input(pattern = r"[^\s/*?$]([^\s*?$]*[^\s/*?$])?", default = default_state_prefixes())]
     pub state_prefixes: Vec<String>,
     /// The key prefixes holding the organization's state, which every environment role may read.
-    #[input(default = default_org_state_prefixes())]
+    #[input(pattern = r"[^\s/*?$]([^\s*?$]*[^\s/*?$])?", default = default_org_state_prefixes())]
     pub org_state_prefixes: Vec<String>,
     /// An external id `<prefix>-tf-state` requires (the seed's "Org ExternalId"); none by
     /// default, as in the seed's table of defaults.
@@ -65,13 +69,16 @@ pub struct LandingZoneInputs {
 #[derive(Debug, Clone, PartialEq, Default, Inputs)]
 pub struct GithubTrust {
     /// Repositories as `OWNER/REPO`.
-    #[input(example = "acme/landing-zone")]
+    #[input(
+        pattern = "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",
+        example = "acme/landing-zone"
+    )]
     pub repositories: Vec<String>,
     /// Branches whose workflows may assume the role (`main`, `release/*`).
-    #[input(default, example = "main")]
+    #[input(pattern = r"[^\s$]+", default, example = "main")]
     pub branches: Vec<String>,
     /// GitHub deployment environments whose jobs may assume the role.
-    #[input(default, example = "production")]
+    #[input(pattern = r"[^\s$]+", default, example = "production")]
     pub environments: Vec<String>,
     /// The ARN of an existing GitHub OIDC provider in the management account (IAM allows one
     /// per URL per account); when absent the provider is created.
@@ -89,16 +96,23 @@ pub struct GithubTrust {
 #[derive(Debug, Clone, PartialEq, Inputs)]
 pub struct GitlabTrust {
     /// The GitLab instance (the bootstrap's `gitlab_url`).
-    #[input(default = default_gitlab_url())]
+    #[input(
+        pattern = r"(https://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[A-Za-z0-9._~-]+)*/?",
+        default = default_gitlab_url(),
+        example = "https://gitlab.example.com"
+    )]
     pub url: String,
     /// The `aud` the jobs request in `id_tokens` (the bootstrap's `gitlab_aud`); the instance
     /// URL when absent.
     pub audience: Option<String>,
     /// Projects as `GROUP/PROJECT` (subgroups allowed).
-    #[input(example = "acme/platform/landing-zone")]
+    #[input(
+        pattern = "[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+",
+        example = "acme/platform/landing-zone"
+    )]
     pub projects: Vec<String>,
     /// Branches whose pipelines may assume the role.
-    #[input(default, example = "main")]
+    #[input(pattern = r"[^\s$]+", default, example = "main")]
     pub branches: Vec<String>,
     /// The ARN of an existing provider for the instance in the management account.
     #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]
@@ -115,10 +129,16 @@ pub struct BitbucketTrust {
     #[input(pattern = "[a-z0-9_-]+", example = "acme")]
     pub workspace: String,
     /// The workspace UUID (in the audience `ari:cloud:bitbucket::workspace/<uuid>`).
-    #[input(example = "{0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5}")]
+    #[input(
+        pattern = r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?",
+        example = "{0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5}"
+    )]
     pub workspace_uuid: String,
     /// The repositories' UUIDs; a pipeline token's `sub` starts with its repository's.
-    #[input(example = "{7d3e8a1b-2c4d-4e5f-9a0b-1c2d3e4f5a6b}")]
+    #[input(
+        pattern = r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?",
+        example = "{7d3e8a1b-2c4d-4e5f-9a0b-1c2d3e4f5a6b}"
+    )]
     pub repository_uuids: Vec<String>,
     /// The ARN of an existing provider for the workspace in the management account.
     #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]
@@ -138,7 +158,11 @@ pub struct EnvironmentRole {
     #[input(pattern = "[0-9]{12}", example = "210987654321")]
     pub account_ids: Vec<String>,
     /// The state key prefixes this role reads and writes; the environment's name when empty.
-    #[input(default, example = "production")]
+    #[input(
+        pattern = r"[^\s/*?$]([^\s*?$]*[^\s/*?$])?",
+        default,
+        example = "production"
+    )]
     pub state_prefixes: Vec<String>,
 }
 
