@@ -24,7 +24,10 @@ pub struct Args {
 }
 
 /// The set-up scripts, each idempotent, run before the tests.
-const SETUP_SCRIPTS: &[&str] = &["tests/terraform/setup.sh", "xtask/apply/tests/moto/setup.sh"];
+const SETUP_SCRIPTS: &[&str] = &[
+    "tests/terraform/setup.sh",
+    "xtask/apply/tests/moto/setup.sh",
+];
 
 /// Runs the whole suite.
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -37,18 +40,37 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             bail!("set-up script `{script}` is missing");
         }
         step(&format!("setting up: {script}"));
-        run_cmd(Command::new("bash").arg(&path).env("ROLEWRIGHT_PY_VENV", &venv), &root)?;
+        run_cmd(
+            Command::new("bash")
+                .arg(&path)
+                .env("ROLEWRIGHT_PY_VENV", &venv),
+            &root,
+        )?;
     }
     step("cargo test --workspace");
     let mut test = Command::new(cargo());
     test.args(["test", "--workspace"]).args(&args.cargo_args);
-    run_cmd(test.env("ROLEWRIGHT_PY_VENV", &venv).env("ROLEWRIGHT_REQUIRE_TOOLS", "1"), &root)?;
+    run_cmd(
+        test.env("ROLEWRIGHT_PY_VENV", &venv)
+            .env("ROLEWRIGHT_REQUIRE_TOOLS", "1"),
+        &root,
+    )?;
     if !args.no_lint {
         step("cargo fmt --all --check");
-        run_cmd(Command::new(cargo()).args(["fmt", "--all", "--", "--check"]), &root)?;
+        run_cmd(
+            Command::new(cargo()).args(["fmt", "--all", "--", "--check"]),
+            &root,
+        )?;
         step("cargo clippy --workspace --all-targets -- -D warnings");
         run_cmd(
-            Command::new(cargo()).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+            Command::new(cargo()).args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
             &root,
         )?;
     }

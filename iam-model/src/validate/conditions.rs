@@ -158,7 +158,7 @@ fn is_private(s: &str) -> bool {
 fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
-        && b.len() % 4 == 0
+        && b.len().is_multiple_of(4)
         && b.iter().enumerate().all(|(i, &c)| {
             c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || (c == b'=' && i + 2 >= b.len())
         })
