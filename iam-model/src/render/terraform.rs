@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
-use crate::deployment::{Deployment, ObjectId, OutputValue, Role};
+use crate::deployment::{Deployment, InputType, ObjectId, OutputValue, Role};
 use crate::policy::PolicyDocument;
 use crate::render::{
     check_ownership_tags, is_terraform_name, object_tags, NameTable, RenderError, RenderedFile,
@@ -632,7 +632,20 @@ impl<'d> Context<'d> {
                 });
             }
             let mut body = Map::new();
-            body.insert("type".to_owned(), Value::String(v.input_type.terraform()));
+            if fits(&v.value, &v.input_type) {
+                body.insert("type".to_owned(), Value::String(v.input_type.terraform()));
+            } else {
+                // Terraform would reject the default ("cannot find a common base type"); the
+                // blueprint accepts what the original module's type could not hold.
+                body.insert(
+                    "//".to_owned(),
+                    Value::String(format!(
+                        "the input's type is {}, which cannot hold this value in Terraform; written as any",
+                        v.input_type.terraform()
+                    )),
+                );
+                body.insert("type".to_owned(), Value::String("any".to_owned()));
+            }
             if !v.description.is_empty() {
                 body.insert(
                     "description".to_owned(),
@@ -1091,6 +1104,85 @@ fn json_number(n: &str, what: &dyn std::fmt::Display) -> Result<serde_json::Numb
     })
 }
 
+/// The shape of a value where a type constraint says `any` inside a collection: Terraform
+/// needs one element type for the whole collection. Primitives convert to one another (to
+/// string), objects become maps, `null` fits anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    Null,
+    Primitive,
+    List(Box<Shape>),
+    Map(Box<Shape>),
+}
+
+fn shape(v: &OutputValue) -> Option<Shape> {
+    Some(match v {
+        OutputValue::Null => Shape::Null,
+        OutputValue::Text(_) | OutputValue::Number(_) | OutputValue::Bool(_) => Shape::Primitive,
+        OutputValue::List(items) => Shape::List(Box::new(unify(items.iter())?)),
+        OutputValue::Map(m) => Shape::Map(Box::new(unify(m.values())?)),
+    })
+}
+
+/// The one shape all `values` convert to, or `None` when they have none.
+fn unify<'a>(values: impl Iterator<Item = &'a OutputValue>) -> Option<Shape> {
+    let mut acc = Shape::Null;
+    for v in values {
+        acc = unify2(acc, shape(v)?)?;
+    }
+    Some(acc)
+}
+
+fn unify2(a: Shape, b: Shape) -> Option<Shape> {
+    Some(match (a, b) {
+        (Shape::Null, x) | (x, Shape::Null) => x,
+        (Shape::Primitive, Shape::Primitive) => Shape::Primitive,
+        (Shape::List(a), Shape::List(b)) => Shape::List(Box::new(unify2(*a, *b)?)),
+        (Shape::Map(a), Shape::Map(b)) => Shape::Map(Box::new(unify2(*a, *b)?)),
+        _ => return None,
+    })
+}
+
+fn has_any(t: &InputType) -> bool {
+    match t {
+        InputType::Any => true,
+        InputType::List(t) | InputType::Map(t) => has_any(t),
+        InputType::Object(fields) => fields.iter().any(|(_, t)| has_any(t)),
+        InputType::String | InputType::Number | InputType::Bool => false,
+    }
+}
+
+/// Whether Terraform converts `v` to the type constraint `t` (conservatively: `false` may be a
+/// value Terraform would accept after all, never the other way round).
+fn fits(v: &OutputValue, t: &InputType) -> bool {
+    match (t, v) {
+        (InputType::Any, _) | (_, OutputValue::Null) => true,
+        (
+            InputType::String,
+            OutputValue::Text(_) | OutputValue::Number(_) | OutputValue::Bool(_),
+        ) => true,
+        (InputType::Number, OutputValue::Number(_)) | (InputType::Bool, OutputValue::Bool(_)) => {
+            true
+        }
+        (InputType::Number, OutputValue::Text(s)) => {
+            s.as_literal().is_some_and(|s| s.parse::<f64>().is_ok())
+        }
+        (InputType::Bool, OutputValue::Text(s)) => {
+            s.as_literal().is_some_and(|s| s == "true" || s == "false")
+        }
+        (InputType::List(e), OutputValue::List(items)) => {
+            items.iter().all(|i| fits(i, e)) && (!has_any(e) || unify(items.iter()).is_some())
+        }
+        (InputType::Map(e), OutputValue::Map(m)) => {
+            m.values().all(|i| fits(i, e)) && (!has_any(e) || unify(m.values()).is_some())
+        }
+        (InputType::Object(fields), OutputValue::Map(m)) => fields
+            .iter()
+            .all(|(k, ft)| m.get(k).is_some_and(|fv| fits(fv, ft))),
+        _ => false,
+    }
+}
+
 /// A value in a literal-only context (a variable default): written as it is.
 fn literal_value(v: &OutputValue, what: &str) -> Result<Value, RenderError> {
     Ok(match v {
@@ -1527,6 +1619,63 @@ mod tests {
             err.to_string(),
             "`x` is declared both as an input and as an external value"
         );
+    }
+
+    #[test]
+    fn variable_types_that_cannot_hold_the_value_become_any() {
+        use crate::deployment::InputType as T;
+        let map = |pairs: Vec<(&str, OutputValue)>| {
+            OutputValue::Map(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        };
+        let strings = OutputValue::List(vec!["a".into()]);
+        // The Sym module's `addon_params`: a list in one entry, strings in the other.
+        let mixed = map(vec![
+            ("kinesis", map(vec![("stream_arns", strings.clone())])),
+            ("secrets", map(vec![("tag_name", "SymEnv".into())])),
+        ]);
+        let map_map_any = T::Map(Box::new(T::Map(Box::new(T::Any))));
+        assert!(!fits(&mixed, &map_map_any));
+        assert!(!fits(&mixed, &T::Map(Box::new(T::Any))));
+        assert!(fits(&mixed, &T::Any));
+        let same = map(vec![
+            ("a", map(vec![("x", "1".into())])),
+            (
+                "b",
+                map(vec![
+                    ("y", OutputValue::Bool(true)),
+                    ("z", OutputValue::Null),
+                ]),
+            ),
+        ]);
+        assert!(fits(&same, &map_map_any));
+        assert!(fits(&OutputValue::Number("2".into()), &T::String));
+        assert!(!fits(&"x".into(), &T::Number));
+        assert!(!fits(&strings, &T::Map(Box::new(T::String))));
+        let obj = T::Object(vec![
+            ("a".into(), T::String),
+            ("b".into(), T::List(Box::new(T::String))),
+        ]);
+        assert!(fits(
+            &map(vec![("a", "x".into()), ("b", OutputValue::Null)]),
+            &obj
+        ));
+        assert!(
+            !fits(&map(vec![("a", "x".into())]), &obj),
+            "a missing attribute is an error"
+        );
+
+        let mut d = deployment(vec![role("a")]);
+        d.variables.push(
+            Variable::builder()
+                .name("p")
+                .input_type(map_map_any)
+                .value(mixed)
+                .build(),
+        );
+        let f = files(&d);
+        let var = &f["variables.tf.json"]["variable"]["p"];
+        assert_eq!(var["type"], "any");
+        assert!(var["//"].as_str().unwrap().contains("map(map(any))"));
     }
 
     #[test]
