@@ -58,14 +58,25 @@ fn rendered_files_are_valid_json() {
 
 /// Each blueprint's example renders, and its output is pinned: a new blueprint adds two
 /// snapshots here (`INSTA_UPDATE=always cargo test -p tests --test render`, then review them).
+/// Every blueprint is checked even when one fails, so one run writes every `.snap.new`.
 #[test]
 fn every_blueprint_example() {
+    let mut failed = Vec::new();
     for (name, d) in example_deployments() {
-        assert_valid(&d);
-        insta::assert_snapshot!(format!("{name}__terraform"), terraform_text(&d));
-        insta::assert_snapshot!(
-            format!("{name}__iam"),
-            iam::render(&d, &resolution_for(&d)).unwrap()
-        );
+        let result = std::panic::catch_unwind(|| {
+            assert_valid(&d);
+            insta::assert_snapshot!(format!("{name}__terraform"), terraform_text(&d));
+            insta::assert_snapshot!(
+                format!("{name}__iam"),
+                iam::render(&d, &resolution_for(&d)).unwrap()
+            );
+        });
+        if result.is_err() {
+            failed.push(name);
+        }
     }
+    assert!(
+        failed.is_empty(),
+        "blueprints whose rendering changed or fails: {failed:?}"
+    );
 }
