@@ -19,7 +19,9 @@ mod title;
 
 use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::arn::Arn;
-use iam_model::deployment::{Deployment, GeneratedValue, ManagedPolicy, Output, OutputValue, Role};
+use iam_model::deployment::{
+    Deployment, GeneratedValue, InputType, ManagedPolicy, Output, OutputValue, Role,
+};
 use iam_model::{ArnTemplate, Condition, LateBound, PolicyDocument, Principal, Statement};
 
 pub use addons::{Addon, DEFAULT_TAG_NAME};
@@ -143,7 +145,7 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
         .roles(vec![role])
         .policies(policies)
         .generated(vec![external_id])
-        .variables(inputs.to_variables())
+        .variables(variables(inputs))
         .outputs(vec![
             Output::builder()
                 .name("account_id")
@@ -157,6 +159,20 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
                 .build(),
         ])
         .build())
+}
+
+/// The inputs as Terraform `variable` blocks. `addon_params` is declared `any` there, not the
+/// original's `map(map(any))`: Terraform must unify every value of a `map(map(any))` into one
+/// type, so a default holding the Secrets Manager strings next to the data stream list (which
+/// this blueprint accepts) would not even validate.
+fn variables(inputs: &RuntimeConnectorInputs) -> Vec<iam_model::deployment::Variable> {
+    let mut vars = inputs.to_variables();
+    for v in &mut vars {
+        if v.name == "addon_params" {
+            v.input_type = InputType::Any;
+        }
+    }
+    vars
 }
 
 /// The base policy, named like the role: `sts:AssumeRole` on `/sym/` roles in this account

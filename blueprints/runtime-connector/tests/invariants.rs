@@ -6,6 +6,7 @@
 
 mod common;
 
+use blueprint_kit::Inputs;
 use blueprint_runtime_connector::{
     build, title, Addon, RuntimeConnectorInputs, BASE_POLICY_KEY, EXTERNAL_ID, ROLE_KEY, SYM_PATH,
 };
@@ -368,7 +369,7 @@ fn variables_carry_every_input_with_its_value() {
         types,
         [
             "list(string)",
-            "map(map(any))",
+            "any",
             "list(string)",
             "string",
             "string",
@@ -377,6 +378,11 @@ fn variables_carry_every_input_with_its_value() {
             "map(string)"
         ]
     );
+    // The docs keep the original's type; the variable is `any` so that Terraform accepts
+    // string and list parameters side by side.
+    let spec = RuntimeConnectorInputs::input_specs();
+    let spec = spec.iter().find(|s| s.name == "addon_params").unwrap();
+    assert_eq!(spec.input_type.terraform(), "map(map(any))");
     let addons = d.variables.iter().find(|v| v.name == "addons").unwrap();
     assert_eq!(
         addons.value,
