@@ -10,7 +10,7 @@ use iam_model::{equivalent, Effect, PolicyDocument, Principal, PrincipalKind};
 use super::ops::{self, Op};
 use super::{json_str, live_document, same_document, Detail};
 use crate::desired::{DesiredOidc, DesiredPolicy, DesiredRole};
-use crate::state::{ObservedOidcProvider, ObservedPolicy, ObservedRole};
+use crate::state::{decode_document, ObservedOidcProvider, ObservedPolicy, ObservedRole};
 
 /// IAM allows five versions per managed policy.
 pub const POLICY_VERSION_LIMIT: usize = 5;
@@ -33,6 +33,131 @@ fn tags_created(tags: &BTreeMap<String, String>) -> impl Iterator<Item = Detail>
         before: None,
         after: Some(v.clone()),
     })
+}
+
+/// A document diff for people: the live document arranged like the desired one (statements
+/// matched to their equivalents, list members in the desired order) and AWS account ids written
+/// as the `:root` ARNs IAM stores, so that only real differences show. Returns (before, after)
+/// as canonical pretty JSON; a live document that does not parse is shown as returned.
+fn document_diff(raw: &str, desired: &PolicyDocument) -> (String, String) {
+    let after = root_accounts(desired);
+    match decode_document(raw) {
+        Ok(live) => (
+            pretty(&align(&root_accounts(&live), &after)),
+            pretty(&after),
+        ),
+        Err(_) => (live_document(raw).1, pretty(&after)),
+    }
+}
+
+/// `doc` with bare account ids in `AWS` principals written as root ARNs.
+fn root_accounts(doc: &PolicyDocument) -> PolicyDocument {
+    let mut doc = doc.clone();
+    for s in &mut doc.statements {
+        if let Some(
+            PrincipalClause::Principal(Principal::Map(m))
+            | PrincipalClause::NotPrincipal(Principal::Map(m)),
+        ) = &mut s.principal
+        {
+            if let Some(values) = m.get_mut(&PrincipalKind::Aws) {
+                for v in values.iter_mut() {
+                    if let Some(lit) = v.as_literal() {
+                        let normal = normalize_aws_principal(&lit);
+                        *v = normal.into();
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
+
+/// Stable-sorts `items` by where their key appears in `reference` (absent ones last).
+fn order_like<T, K: PartialEq>(items: &mut [T], reference: &[T], key: impl Fn(&T) -> K) {
+    let keys: Vec<K> = reference.iter().map(&key).collect();
+    items.sort_by_key(|i| {
+        let k = key(i);
+        keys.iter().position(|r| *r == k).unwrap_or(usize::MAX)
+    });
+}
+
+/// `live` rearranged to follow `desired` wherever they hold the same things.
+fn align(live: &PolicyDocument, desired: &PolicyDocument) -> PolicyDocument {
+    let single = |s: &iam_model::Statement| PolicyDocument::new([s.clone()]);
+    let mut rest: Vec<iam_model::Statement> = live.statements.clone();
+    let mut ordered = Vec::new();
+    // Equivalent statements first, in the desired order; then the rest by position.
+    let mut pairs: Vec<Option<usize>> = vec![None; desired.statements.len()];
+    for (i, d) in desired.statements.iter().enumerate() {
+        if let Some(j) = rest.iter().position(|l| equivalent(&single(l), &single(d))) {
+            ordered.push((Some(i), rest.remove(j)));
+            pairs[i] = Some(ordered.len() - 1);
+        }
+    }
+    for (i, slot) in pairs.iter().enumerate() {
+        if slot.is_none() && !rest.is_empty() {
+            ordered.push((Some(i), rest.remove(0)));
+        }
+    }
+    ordered.extend(rest.into_iter().map(|s| (None, s)));
+    ordered.sort_by_key(|(i, _)| i.unwrap_or(usize::MAX));
+    let mut out = live.clone();
+    out.statements = ordered
+        .into_iter()
+        .map(|(i, mut s)| {
+            if let Some(d) = i.and_then(|i| desired.statements.get(i)) {
+                align_statement(&mut s, d);
+            }
+            s
+        })
+        .collect();
+    out
+}
+
+fn align_statement(s: &mut iam_model::Statement, d: &iam_model::Statement) {
+    use iam_model::{ActionClause, ResourceClause};
+    match (&mut s.action, &d.action) {
+        (ActionClause::Action(l), ActionClause::Action(r))
+        | (ActionClause::NotAction(l), ActionClause::NotAction(r)) => {
+            order_like(l, r, |a| a.normalized());
+        }
+        _ => {}
+    }
+    match (&mut s.resource, &d.resource) {
+        (Some(ResourceClause::Resource(l)), Some(ResourceClause::Resource(r)))
+        | (Some(ResourceClause::NotResource(l)), Some(ResourceClause::NotResource(r))) => {
+            order_like(l, r, Clone::clone)
+        }
+        _ => {}
+    }
+    if let (Some(l), Some(r)) = (&mut s.principal, &d.principal) {
+        let r = r.principal();
+        if let PrincipalClause::Principal(Principal::Map(lm))
+        | PrincipalClause::NotPrincipal(Principal::Map(lm)) = l
+        {
+            for (kind, values) in lm.iter_mut() {
+                order_like(values, r.values(*kind), Clone::clone);
+            }
+        }
+    }
+    let mut blocks: Vec<iam_model::condition::OperatorBlock> = s.condition.blocks().to_vec();
+    let want = d.condition.blocks();
+    order_like(&mut blocks, want, |b| b.operator);
+    for b in &mut blocks {
+        if let Some(wb) = want.iter().find(|w| w.operator == b.operator) {
+            order_like(&mut b.keys, &wb.keys, |k| k.key.to_ascii_lowercase());
+            for k in &mut b.keys {
+                if let Some(wk) = wb.keys.iter().find(|w| w.key.eq_ignore_ascii_case(&k.key)) {
+                    order_like(&mut k.values, &wk.values, |v| v.as_text());
+                }
+            }
+        }
+    }
+    let mut c = iam_model::Condition::new();
+    for b in blocks {
+        c.push_block(b);
+    }
+    s.condition = c;
 }
 
 /// Details of a role to create.
@@ -96,7 +221,8 @@ pub(crate) fn role_update(
     let role = &obs.name;
 
     if !same_document(&obs.trust_policy, &d.trust) {
-        let (live, before) = live_document(&obs.trust_policy);
+        let (live, _) = live_document(&obs.trust_policy);
+        let (before, after) = document_diff(&obs.trust_policy, &d.trust);
         if let Some(live) = &live {
             for w in trust_widening(live, &d.trust) {
                 warnings.push(format!(
@@ -108,7 +234,7 @@ pub(crate) fn role_update(
         details.push(Detail::Document {
             name: "trust_policy".into(),
             before: Some(before),
-            after: Some(pretty(&d.trust)),
+            after: Some(after),
         });
         ops.push(Op::UpdateAssumeRolePolicy {
             role: role.clone(),
@@ -154,10 +280,11 @@ pub(crate) fn role_update(
         match obs.inline_policies.get(name) {
             Some(raw) if same_document(raw, doc) => {}
             Some(raw) => {
+                let (before, after) = document_diff(raw, doc);
                 details.push(Detail::Document {
                     name: format!("inline_policy.{name}"),
-                    before: Some(live_document(raw).1),
-                    after: Some(pretty(doc)),
+                    before: Some(before),
+                    after: Some(after),
                 });
                 ops.push(Op::PutRolePolicy {
                     role: role.clone(),
@@ -311,11 +438,17 @@ pub(crate) fn policy_update(
         .default_document()
         .is_some_and(|raw| same_document(raw, &d.document));
     if !same {
-        let before = obs.default_document().map(|raw| live_document(raw).1);
+        let (before, after) = match obs.default_document() {
+            Some(raw) => {
+                let (b, a) = document_diff(raw, &d.document);
+                (Some(b), a)
+            }
+            None => (None, pretty(&d.document)),
+        };
         details.push(Detail::Document {
             name: "document".into(),
             before,
-            after: Some(pretty(&d.document)),
+            after: Some(after),
         });
         if let Some(v) = ops::version_to_prune(obs, POLICY_VERSION_LIMIT) {
             details.push(Detail::Note(format!(
@@ -474,7 +607,8 @@ fn principals(p: &Principal) -> Vec<(String, String)> {
 pub fn trust_widening(before: &PolicyDocument, after: &PolicyDocument) -> Vec<String> {
     #[derive(Default)]
     struct Grant {
-        actions: BTreeSet<String>,
+        /// Normalized action → as written.
+        actions: BTreeMap<String, String>,
         unconditional: bool,
     }
     let grants = |doc: &PolicyDocument| {
@@ -488,13 +622,17 @@ pub fn trust_widening(before: &PolicyDocument, after: &PolicyDocument) -> Vec<St
             };
             for key in ps {
                 let g = out.entry(key).or_default();
-                g.actions.extend(s.action.actions().iter().map(|a| {
-                    if s.action.is_not() {
-                        format!("everything but {}", a.normalized())
+                for a in s.action.actions() {
+                    let (key, shown) = if s.action.is_not() {
+                        (
+                            format!("not {}", a.normalized()),
+                            format!("everything but {}", a.as_str()),
+                        )
                     } else {
-                        a.normalized()
-                    }
-                }));
+                        (a.normalized(), a.as_str().to_owned())
+                    };
+                    g.actions.entry(key).or_insert(shown);
+                }
                 g.unconditional |= s.condition.is_empty();
             }
         }
@@ -516,7 +654,7 @@ pub fn trust_widening(before: &PolicyDocument, after: &PolicyDocument) -> Vec<St
             None => out.push(format!(
                 "allows {shown} to {}",
                 g.actions
-                    .iter()
+                    .values()
                     .map(|a| format!("`{a}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -524,10 +662,11 @@ pub fn trust_widening(before: &PolicyDocument, after: &PolicyDocument) -> Vec<St
             Some(o) => {
                 let more: Vec<String> = g
                     .actions
-                    .difference(&o.actions)
-                    .map(|a| format!("`{a}`"))
+                    .iter()
+                    .filter(|(k, _)| !o.actions.contains_key(*k))
+                    .map(|(_, a)| format!("`{a}`"))
                     .collect();
-                if !more.is_empty() && !o.actions.contains("*") {
+                if !more.is_empty() && !o.actions.contains_key("*") {
                     out.push(format!("lets {shown} also {}", more.join(", ")));
                 }
                 if g.unconditional && !o.unconditional {
@@ -580,7 +719,7 @@ mod tests {
         assert_eq!(
             trust_widening(&deny, &confluent),
             [
-                "allows `arn:aws:iam::222233334444:role/confluent` (AWS) to `sts:assumerole`, `sts:tagsession`",
+                "allows `arn:aws:iam::222233334444:role/confluent` (AWS) to `sts:AssumeRole`, `sts:TagSession`",
                 "removes a Deny statement on `sts:AssumeRole`",
             ]
         );
@@ -606,7 +745,7 @@ mod tests {
         );
         assert_eq!(
             trust_widening(&b, &c),
-            ["allows anyone (`*`) to `sts:assumerole`"]
+            ["allows anyone (`*`) to `sts:AssumeRole`"]
         );
     }
 }
