@@ -209,6 +209,17 @@ fn kinesis_firehose_addon_matches_the_original_but_for_the_condition_key() {
         &got,
         &original(&original_text.replace("firehose:ResourceTag/", "aws:ResourceTag/"))
     ));
+
+    // The service catalog agrees: Firehose has no `firehose:ResourceTag/…` key.
+    let firehose = iam_model::catalog::service("firehose").unwrap();
+    assert!(firehose
+        .condition_key("firehose:ResourceTag/SymEnv")
+        .is_none());
+    assert!(firehose.condition_key("aws:ResourceTag/SymEnv").is_some());
+    let secrets = iam_model::catalog::service("secretsmanager").unwrap();
+    assert!(secrets
+        .condition_key("secretsmanager:ResourceTag/Team")
+        .is_some());
 }
 
 /// What the original sends for an empty `stream_arns`: a statement with an empty `Resource`,
