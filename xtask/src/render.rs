@@ -494,11 +494,11 @@ fn print_findings(config: &str, findings: &[DeploymentFinding]) -> usize {
             "{config}: {}: {label}[{}]{at}: {}",
             f.object, f.finding.code, f.finding.message
         );
-        if let Some(reason) = &f.acknowledged {
-            eprintln!("  acknowledged: {reason}");
-        }
-        if let Some(help) = &f.finding.help {
-            eprintln!("  help: {help}");
+        match (&f.acknowledged, &f.finding.help) {
+            // An acknowledged finding needs no fix: its reason is what matters.
+            (Some(reason), _) => eprintln!("  acknowledged: {reason}"),
+            (None, Some(help)) => eprintln!("  help: {help}"),
+            (None, None) => {}
         }
     }
     errors
