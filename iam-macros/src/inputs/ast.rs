@@ -199,7 +199,12 @@ pub(crate) fn doc_text(attrs: &[syn::Attribute]) -> String {
                 ..
             }) = &nv.value
             {
-                for line in s.value().lines() {
+                let value = s.value();
+                // A bare `///` is an empty attribute: a paragraph break.
+                if value.trim().is_empty() {
+                    lines.push(String::new());
+                }
+                for line in value.lines() {
                     lines.push(line.trim().to_owned());
                 }
             }

@@ -82,6 +82,8 @@ struct Builder<'t> {
     text: &'t str,
     offsets: Offsets,
     stack: Vec<Frame>,
+    /// For each open collection, how many values it holds so far (alias copies included).
+    sizes: Vec<usize>,
     anchors: HashMap<usize, (ConfigNode, usize)>,
     root: Option<ConfigNode>,
     documents: usize,
@@ -95,6 +97,7 @@ impl<'t> Builder<'t> {
             text,
             offsets: Offsets::new(text),
             stack: Vec::new(),
+            sizes: Vec::new(),
             anchors: HashMap::new(),
             root: None,
             documents: 0,
@@ -152,11 +155,13 @@ impl<'t> Builder<'t> {
                     // Keys are delivered as nodes too; `<<` is a merge key only when plain.
                     let merge = style == ScalarStyle::Plain
                         && node.value == ConfigValue::String("<<".into());
+                    self.nodes += 1;
                     self.finish(node, anchor, 1, merge);
                 }
                 Event::Alias(id) => match self.anchors.get(&id).cloned() {
                     Some((node, size)) => {
                         // The copy keeps the anchored value's location: that is where it is written.
+                        self.nodes += size;
                         self.finish(node, 0, size, false);
                     }
                     None => {
@@ -167,6 +172,8 @@ impl<'t> Builder<'t> {
                 },
                 Event::SequenceStart(anchor, tag) => {
                     self.check_collection_tag(tag.as_deref(), "seq", location);
+                    self.nodes += 1;
+                    self.sizes.push(1);
                     self.stack.push(Frame::Seq {
                         location,
                         anchor,
@@ -175,6 +182,8 @@ impl<'t> Builder<'t> {
                 }
                 Event::MappingStart(anchor, tag) => {
                     self.check_collection_tag(tag.as_deref(), "map", location);
+                    self.nodes += 1;
+                    self.sizes.push(1);
                     self.stack.push(Frame::Map {
                         location,
                         anchor,
@@ -189,7 +198,7 @@ impl<'t> Builder<'t> {
                         items,
                     }) = self.stack.pop()
                     {
-                        let size = 1 + items.len();
+                        let size = self.sizes.pop().unwrap_or(1);
                         self.finish(
                             ConfigNode::new(ConfigValue::List(items), location),
                             anchor,
@@ -206,7 +215,7 @@ impl<'t> Builder<'t> {
                         ..
                     }) = self.stack.pop()
                     {
-                        let size = 1 + 2 * entries.len();
+                        let size = self.sizes.pop().unwrap_or(1);
                         let members = self.resolve_map(entries);
                         self.finish(
                             ConfigNode::new(ConfigValue::Map(members), location),
@@ -244,9 +253,11 @@ impl<'t> Builder<'t> {
         }))
     }
 
-    /// Hands a completed node to its parent (or makes it the document).
+    /// Hands a completed node of `size` values to its parent (or makes it the document).
     fn finish(&mut self, node: ConfigNode, anchor: usize, size: usize, merge: bool) {
-        self.nodes += size;
+        if let Some(total) = self.sizes.last_mut() {
+            *total += size;
+        }
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), size));
         }
