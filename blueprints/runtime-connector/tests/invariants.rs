@@ -418,3 +418,31 @@ fn repeated_safelist_entries_are_written_once() {
         ]
     );
 }
+
+/// Every action of every policy is one AWS defines, and every resource it is granted on is
+/// `*` or a resource type the action takes (AWS's service authorization data).
+#[test]
+fn every_resource_fits_its_actions_resource_types() {
+    for (name, inputs) in variants() {
+        let d = build(&inputs).unwrap();
+        for p in &d.policies {
+            let doc = resolved(&d, &p.document);
+            for st in &doc.statements {
+                let Some(ResourceClause::Resource(resources)) = &st.resource else {
+                    panic!("{name}: no Resource");
+                };
+                for a in st.action.actions() {
+                    let (_, def) = iam_model::catalog::action(a.as_str())
+                        .unwrap_or_else(|| panic!("{name}: unknown action {a}"));
+                    for r in resources {
+                        let r = r.to_string();
+                        assert!(
+                            r == "*" || def.resource_types().any(|(t, _)| t.matches_arn(&r)),
+                            "{name}: {a} does not take {r}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -338,3 +338,39 @@ fn variables_carry_the_inputs_but_not_the_external_values() {
         }
     }
 }
+
+/// Every action of every policy is one AWS defines, and every resource it is granted on is a
+/// resource type the action takes (AWS's service authorization data): the S3 object actions
+/// fit only `…/*`, the bucket actions only the bucket.
+#[test]
+fn every_resource_fits_its_actions_resource_types() {
+    for (name, inputs) in variants() {
+        let d = build(&inputs).unwrap();
+        for p in &d.policies {
+            let doc = resolved(&d, &p.document);
+            for st in &doc.statements {
+                let resources: Vec<String> =
+                    resources_of(st).iter().map(ToString::to_string).collect();
+                for a in st.action.actions() {
+                    let (_, def) = iam_model::catalog::action(a.as_str())
+                        .unwrap_or_else(|| panic!("{name}: unknown action {a}"));
+                    for r in &resources {
+                        assert!(
+                            def.resource_types().any(|(t, _)| t.matches_arn(r)),
+                            "{name}: {a} does not take {r}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // The check can fail: the object ARN is not a bucket, and the bucket ARN not an object.
+    let (_, put) = iam_model::catalog::action("s3:PutObject").unwrap();
+    assert!(!put
+        .resource_types()
+        .any(|(t, _)| t.matches_arn("arn:aws:s3:::dev-confluent-topics-backup")));
+    let (_, list) = iam_model::catalog::action("s3:ListBucket").unwrap();
+    assert!(!list
+        .resource_types()
+        .any(|(t, _)| t.matches_arn("arn:aws:s3:::dev-confluent-topics-backup/*")));
+}
