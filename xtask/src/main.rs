@@ -4,6 +4,7 @@
 //! `main` only parses flags and dispatches; every subcommand lives in its own module
 //! with an `Args` struct and a `run` function.
 
+mod apply;
 mod catalog_refresh;
 mod codegen;
 mod render;
@@ -32,6 +33,15 @@ enum Command {
     Render(render::Args),
     /// Run the whole test suite (set-up scripts, `cargo test`, rustfmt and clippy).
     Test(test::Args),
+    /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
+    #[command(disable_help_flag = true)]
+    Plan(apply::Args),
+    /// Create, update and delete IAM objects so the accounts match a blueprint's deployment.
+    #[command(disable_help_flag = true)]
+    Apply(apply::Args),
+    /// Delete every IAM object a blueprint's deployment owns.
+    #[command(disable_help_flag = true)]
+    Destroy(apply::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,5 +51,8 @@ fn main() -> anyhow::Result<()> {
         Command::CatalogRefresh(args) => catalog_refresh::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Plan(args) => apply::run("plan", &args),
+        Command::Apply(args) => apply::run("apply", &args),
+        Command::Destroy(args) => apply::run("destroy", &args),
     }
 }
