@@ -33,8 +33,14 @@ fn engine_binary() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
-    let target = if target.is_relative() { project_root().join(target) } else { target };
-    target.join("debug").join(format!("rolewright-apply{}", std::env::consts::EXE_SUFFIX))
+    let target = if target.is_relative() {
+        project_root().join(target)
+    } else {
+        target
+    };
+    target
+        .join("debug")
+        .join(format!("rolewright-apply{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Runs `command` (`plan`, `apply` or `destroy`) in the engine and exits with its status.
