@@ -57,7 +57,11 @@ pub(crate) struct Args {
     /// no other. Terraform providers then refuse other accounts (`allowed_account_ids`).
     #[arg(long = "account-id", value_name = "ID|KEY=ID")]
     account_ids: Vec<String>,
-    /// The region: the providers' region (Terraform), or the value of region references (IAM).
+    /// A role Terraform assumes to reach the account keyed KEY (the provider's `assume_role`).
+    #[arg(long = "assume-role", value_name = "KEY=ROLE_ARN")]
+    assume_roles: Vec<String>,
+    /// The region: the providers' region (Terraform; default: the environment's, e.g.
+    /// `AWS_REGION`), or the value of region references (IAM).
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
     /// The partition for `--format iam`; default: the region's partition, else `aws`.
@@ -109,6 +113,8 @@ struct Overrides {
     default_id: Option<String>,
     generated: BTreeMap<String, String>,
     externals: BTreeMap<String, String>,
+    /// `--assume-role KEY=ROLE_ARN`.
+    assume_roles: BTreeMap<String, String>,
 }
 
 /// One blueprint, rendered in memory.
@@ -330,7 +336,13 @@ fn parse_overrides(args: &Args) -> Result<Overrides, Failure> {
         default_id: None,
         generated: BTreeMap::new(),
         externals: BTreeMap::new(),
+        assume_roles: BTreeMap::new(),
     };
+    if args.partition.is_some() && args.format == Format::Terraform {
+        return Err(Failure::Usage(
+            "`--partition` applies to `--format iam` only; Terraform reads the partition from each provider".to_owned(),
+        ));
+    }
     for a in &args.account_ids {
         let (key, id) = match a.split_once('=') {
             Some((k, id)) => (Some(k), id),
@@ -359,6 +371,7 @@ fn parse_overrides(args: &Args) -> Result<Overrides, Failure> {
     for (flag, list, map) in [
         ("--generated", &args.generated, &mut o.generated),
         ("--external", &args.externals, &mut o.externals),
+        ("--assume-role", &args.assume_roles, &mut o.assume_roles),
     ] {
         for item in list {
             let Some((name, value)) = item.split_once('=').filter(|(n, _)| !n.is_empty()) else {
@@ -367,6 +380,18 @@ fn parse_overrides(args: &Args) -> Result<Overrides, Failure> {
                 )));
             };
             map.insert(name.to_owned(), value.to_owned());
+        }
+    }
+    for (key, arn) in &o.assume_roles {
+        let ok = arn.starts_with("arn:")
+            && arn
+                .split(':')
+                .nth(5)
+                .is_some_and(|r| r.starts_with("role/"));
+        if !ok {
+            return Err(Failure::Usage(format!(
+                "`--assume-role {key}={arn}`: `{arn}` is not a role ARN (`arn:aws:iam::ACCOUNT:role/NAME`)"
+            )));
         }
     }
     Ok(o)
@@ -396,6 +421,9 @@ fn check_override_names<'d>(
     if let Some(k) = o.by_key.keys().find(|k| !accounts.contains(*k)) {
         return Err(unknown("an account", "--account-id", k, accounts));
     }
+    if let Some(k) = o.assume_roles.keys().find(|k| !accounts.contains(*k)) {
+        return Err(unknown("an account", "--assume-role", k, accounts));
+    }
     let generated: BTreeSet<String> = deployments
         .clone()
         .flat_map(|d| d.generated.iter().map(|g| g.name.clone()))
@@ -422,6 +450,9 @@ fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
             a.id = Some(id.clone());
         } else if a.id.is_none() {
             a.id.clone_from(&o.default_id);
+        }
+        if let Some(arn) = o.assume_roles.get(&a.key) {
+            a.assume_role_arn = Some(arn.clone());
         }
     }
     for g in &mut d.generated {
@@ -609,6 +640,11 @@ mod tests {
         assert!(m.contains("contradicts"), "{m}");
         let m = usage(parse_overrides(&args(&["--generated", "novalue"])));
         assert_eq!(m, "`--generated novalue`: expected NAME=VALUE");
+        let m = usage(parse_overrides(&args(&["--assume-role", "prod=Deploy"])));
+        assert!(m.contains("is not a role ARN"), "{m}");
+        let m = usage(parse_overrides(&args(&["--partition", "aws-cn"])));
+        assert!(m.contains("applies to `--format iam` only"), "{m}");
+        assert!(parse_overrides(&args(&["--partition", "aws-cn", "--format", "iam"])).is_ok());
     }
 
     #[test]
@@ -631,6 +667,8 @@ mod tests {
             "prod=210987654321",
             "--generated",
             "ext=abc",
+            "--assume-role",
+            "prod=arn:aws:iam::210987654321:role/Deploy",
         ]))
         .unwrap_or_else(|_| panic!());
         check_override_names(&o, [&d].into_iter()).unwrap_or_else(|_| panic!());
@@ -645,6 +683,10 @@ mod tests {
             ]
         );
         assert_eq!(d.generated[0].fixed.as_deref(), Some("abc"));
+        assert_eq!(
+            d.accounts[2].assume_role_arn.as_deref(),
+            Some("arn:aws:iam::210987654321:role/Deploy")
+        );
         assert_eq!(d.instance, "blue");
         let bad = parse_overrides(&args(&["--account-id", "typo=210987654321"]))
             .unwrap_or_else(|_| panic!());
