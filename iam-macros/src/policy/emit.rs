@@ -30,6 +30,8 @@ pub(crate) enum Leaf<'a> {
 
 pub(crate) struct Emitted<'a> {
     pub json: String,
+    /// Literal actions: their JSON range, value and token span.
+    actions: Vec<(Range<usize>, String, Span)>,
     marks: Vec<(Range<usize>, Span)>,
     holes: Vec<Range<usize>>,
     /// Leaves by the byte offset where their JSON value starts.
@@ -100,10 +102,12 @@ impl<'a> Emitter<'a, '_> {
             Value::Str(lit) => {
                 let raw = lit.value();
                 let pos = position(&self.path);
-                if matches!(
+                let is_action = pos == Position::Action;
+                let templated = matches!(
                     pos,
                     Position::Resource | Position::Principal | Position::ConditionValue(_)
-                ) {
+                );
+                if templated {
                     match Template::parse(&raw) {
                         Ok(t) => {
                             let text = t.to_text();
@@ -120,6 +124,13 @@ impl<'a> Emitter<'a, '_> {
                     }
                 } else {
                     self.push_json_string(&raw);
+                    if is_action {
+                        self.out.actions.push((
+                            start..self.out.json.len(),
+                            raw.clone(),
+                            lit.span(),
+                        ));
+                    }
                     self.out.leaves.insert(
                         start,
                         Leaf::Str(Template {
@@ -236,6 +247,7 @@ pub(crate) fn emit<'a>(root: &'a Value, errors: &mut Errors) -> Emitted<'a> {
     let mut e = Emitter {
         out: Emitted {
             json: String::new(),
+            actions: Vec::new(),
             marks: Vec::new(),
             holes: Vec::new(),
             leaves: HashMap::new(),
@@ -263,6 +275,18 @@ impl Emitted<'_> {
                 .min_by_key(|(r, _)| r.len())
                 .map_or_else(Span::call_site, |(_, s)| *s);
             errors.at(span, &f.message, f.help.as_deref());
+        }
+        // Catalog checks of literal actions the validator said nothing about (see
+        // `crate::action::catalog_problem`).
+        for (range, action, span) in &self.actions {
+            let mentioned = findings
+                .iter()
+                .any(|f| f.span.is_some_and(|s| range.contains(&s.start)));
+            if !mentioned {
+                if let Some((message, help)) = crate::action::catalog_problem(action) {
+                    errors.at(*span, message, Some(&help));
+                }
+            }
         }
     }
 }

@@ -1,0 +1,11 @@
+fn main() {
+    let _ = iam_macros::policy! {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"StringEqual": {"aws:PrincipalTag/team": "iam"}}
+        }]
+    };
+}
