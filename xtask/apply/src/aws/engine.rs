@@ -78,7 +78,7 @@ pub struct Outcome {
     pub plan: Plan,
     /// Whether changes were executed.
     pub applied: bool,
-    /// Calls made: reads, and writes actually sent.
+    /// Calls: the reads made, and the writes sent (for `plan`: the writes apply would send).
     pub api_calls: ApiCalls,
     /// Rounds executed.
     pub rounds: u32,
@@ -246,10 +246,16 @@ pub async fn run(
     } else {
         BTreeMap::new()
     };
+    let plan = first.unwrap_or_default();
+    let mut api_calls = calls.snapshot();
+    if command == Command::Plan {
+        // A plan writes nothing; its write count is what apply would send.
+        api_calls.write = plan.write_calls() as u64;
+    }
     Ok(Outcome {
-        plan: first.unwrap_or_default(),
+        plan,
         applied: rounds > 0,
-        api_calls: calls.snapshot(),
+        api_calls,
         rounds,
         outputs,
     })
