@@ -4,14 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use blueprint_inventory::{Inventory, InventoryInputs};
 use blueprint_kit::{
     inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, ConfigSource,
     Inputs, Registered,
 };
-use support::assert_clean;
+use blueprint_testing::assert_clean;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/inventory.yaml");
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");

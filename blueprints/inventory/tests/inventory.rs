@@ -4,15 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use blueprint_inventory::{build as build_inventory, InventoryInputs};
+use blueprint_testing::{assert_clean, dump, resolved};
 use iam_model::deployment::{Deployment, OutputValue};
 use iam_model::statement::{PrincipalClause, ResourceClause};
 use iam_model::{
     equivalent, Arn, Condition, Effect, LateBound, PolicyDocument, PrincipalKind, Severity, Text,
 };
-use support::{assert_clean, dump, Live};
 
 const BILLING: &str = "111111111111";
 const SECURITY: &str = "222222222222";
@@ -183,8 +181,8 @@ fn permissions_are_exactly_the_seeds() {
     for (name, inputs) in variants() {
         let d = build(&inputs);
         let runner = d.role("runner").unwrap();
-        let live = Live::new(&d, "security");
-        let policy = live.resolve(runner.inline_policies.values().next().unwrap());
+        let live = |doc: &PolicyDocument| resolved(&d, "security", doc);
+        let policy = live(runner.inline_policies.values().next().unwrap());
         assert_eq!(runner.inline_policies.len(), 1);
         let [st] = policy.statements.as_slice() else {
             panic!("{name}: one statement")
@@ -278,8 +276,8 @@ fn equivalent_to_the_originals_documents() {
     ];
     for (key, account, expected) in cases {
         let role = d.role(key).unwrap();
-        let live = Live::new(&d, account);
-        let actual = live.resolve(&role.trust);
+        let live = |doc: &PolicyDocument| resolved(&d, account, doc);
+        let actual = live(&role.trust);
         assert!(
             equivalent(&actual, &expected),
             "{key}:\n{}",
@@ -297,8 +295,11 @@ fn equivalent_to_the_originals_documents() {
         ),
         ("/", 3600, "")
     );
-    let policy =
-        Live::new(&d, "billing").resolve(&orchestrator.inline_policies["Inventory-Orchestrator"]);
+    let policy = resolved(
+        &d,
+        "billing",
+        &orchestrator.inline_policies["Inventory-Orchestrator"],
+    );
     let expected = doc(
         r#"{"Version": "2012-10-17", "Statement": [{"Sid": "VisualEditor0", "Effect": "Allow",
         "Action": "organizations:ListAccounts", "Resource": "*"}]}"#,
@@ -311,7 +312,7 @@ fn equivalent_to_the_originals_documents() {
 
     let runner = d.role("runner").unwrap();
     assert_eq!(runner.name, "Inventory-Runner");
-    let policy = Live::new(&d, "security").resolve(&runner.inline_policies["Inventory-Runner"]);
+    let policy = resolved(&d, "security", &runner.inline_policies["Inventory-Runner"]);
     let expected = doc(
         r#"{"Version": "2012-10-17", "Statement": [{"Sid": "VisualEditor0", "Effect": "Allow",
         "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/inventory"}]}"#,
@@ -325,7 +326,7 @@ fn equivalent_to_the_originals_documents() {
     // The final upstream's per-account role (ce-cli `inventory_trust.json`, less the `-Test`
     // runner this blueprint does not create).
     let member = d.role("inventory").unwrap();
-    let policy = Live::new(&d, "security").resolve(&member.trust);
+    let policy = resolved(&d, "security", &member.trust);
     let expected = doc(&format!(
         r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
             "Principal": {{"AWS": "arn:aws:iam::{SECURITY}:role/Inventory-Runner"}}, "Action": "sts:AssumeRole"}}]}}"#
@@ -352,9 +353,9 @@ fn the_only_difference_from_the_seeds_trust_is_the_audience() {
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {{"StringEquals": {{"{ISSUER}:sub": "system:serviceaccount:inventory:aws-inventory-orchestrator-sa"}}}}}}]}}"#
     ));
-    assert!(equivalent(&Live::new(&d, "billing").resolve(&trust), &seed));
+    assert!(equivalent(&resolved(&d, "billing", &trust), &seed));
     assert!(!equivalent(
-        &Live::new(&d, "billing").resolve(&d.role("orchestrator").unwrap().trust),
+        &resolved(&d, "billing", &d.role("orchestrator").unwrap().trust),
         &seed
     ));
 }

@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::collections::BTreeMap;
 
 use blueprint_kit::{
@@ -15,7 +13,7 @@ use blueprint_kit::{
 use blueprint_landing_zone::{
     BitbucketTrust, EnvironmentRole, GithubTrust, GitlabTrust, LandingZone, LandingZoneInputs,
 };
-use support::assert_clean;
+use blueprint_testing::assert_clean;
 
 const EXAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

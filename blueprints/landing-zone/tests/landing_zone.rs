@@ -4,20 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::collections::BTreeMap;
 
 use blueprint_landing_zone::{
     build, BitbucketTrust, EnvironmentRole, GithubTrust, GitlabTrust, LandingZoneInputs,
 };
+use blueprint_testing::{assert_clean, dump, resolved};
 use iam_model::deployment::{Deployment, OutputValue, Role};
 use iam_model::statement::{PrincipalClause, ResourceClause};
 use iam_model::text::Segment;
 use iam_model::{
     equivalent, Arn, Code, Effect, LateBound, PolicyDocument, PrincipalKind, Severity, Statement,
 };
-use support::{assert_clean, dump, Live};
 
 const MGMT: &str = "123456789012";
 const PRD: &str = "210987654321";
@@ -184,11 +182,11 @@ fn the_oidc_role_can_only_assume_the_terraform_roles() {
             "{name}: no managed policy"
         );
         assert!(role.permissions_boundary.is_none());
-        let live = Live::new(&d, "management");
+        let live = |doc: &PolicyDocument| resolved(&d, "management", doc);
         let boundary = format!("arn:aws:iam::*:role/{}-tf-*", inputs.bootstrap_prefix);
         let mut statements = 0;
         for doc in role.inline_policies.values() {
-            for st in &live.resolve(doc).statements {
+            for st in &live(doc).statements {
                 statements += 1;
                 assert_eq!(st.effect, Effect::Allow);
                 assert!(st.condition.is_empty());
@@ -233,9 +231,7 @@ fn every_git_trust_pins_audience_and_subject() {
             };
             let federated = p.values(PrincipalKind::Federated);
             assert_eq!(p.entries().count(), 1, "{name}: only the provider");
-            let arn = Live::new(&d, "management")
-                .resolve(&PolicyDocument::new([st.clone()]))
-                .statements[0]
+            let arn = resolved(&d, "management", &PolicyDocument::new([st.clone()])).statements[0]
                 .principal
                 .clone()
                 .unwrap();
@@ -296,9 +292,9 @@ fn aws_trusts_stay_in_the_organization_and_carry_external_ids_where_the_seed_say
     for (name, inputs) in variants() {
         let d = deployment(&inputs);
         for role in &d.roles {
-            let live = Live::new(&d, &role.account);
-            let resolved = live.resolve(&role.trust);
-            for st in &resolved.statements {
+            let live = |doc: &PolicyDocument| resolved(&d, &role.account, doc);
+            let trust = live(&role.trust);
+            for st in &trust.statements {
                 let Some(PrincipalClause::Principal(p)) = &st.principal else {
                     panic!()
                 };
@@ -358,7 +354,7 @@ fn aws_trusts_stay_in_the_organization_and_carry_external_ids_where_the_seed_say
 fn environment_roles_are_scoped_to_their_environment() {
     let inputs = environments();
     let d = deployment(&inputs);
-    let live = Live::new(&d, "management");
+    let live = |doc: &PolicyDocument| resolved(&d, "management", doc);
     for (env, r) in &inputs.environments {
         let role = d.role(&format!("env-{env}")).unwrap();
         assert_eq!(role.name, format!("foundation-tf-{env}state"));
@@ -366,7 +362,7 @@ fn environment_roles_are_scoped_to_their_environment() {
             role.inline_policies.keys().collect::<Vec<_>>(),
             ["AssumeDeploy", "TerraformStateDynamoDB", "TerraformStateS3"]
         );
-        let assume = live.resolve(&role.inline_policies["AssumeDeploy"]);
+        let assume = live(&role.inline_policies["AssumeDeploy"]);
         for arn in assume.statements.iter().flat_map(resources) {
             let account = Arn::parse(&arn).unwrap().account().to_owned();
             assert!(r.account_ids.contains(&account), "{env}: `{arn}`");
@@ -376,7 +372,7 @@ fn environment_roles_are_scoped_to_their_environment() {
         } else {
             r.state_prefixes.clone()
         };
-        let s3 = live.resolve(&role.inline_policies["TerraformStateS3"]);
+        let s3 = live(&role.inline_policies["TerraformStateS3"]);
         for st in &s3.statements {
             let writes = actions(st)
                 .iter()
@@ -391,7 +387,7 @@ fn environment_roles_are_scoped_to_their_environment() {
                 }
             }
         }
-        let dynamo = live.resolve(&role.inline_policies["TerraformStateDynamoDB"]);
+        let dynamo = live(&role.inline_policies["TerraformStateDynamoDB"]);
         for st in &dynamo.statements {
             if actions(st)
                 .iter()
@@ -433,14 +429,17 @@ fn environment_roles_are_scoped_to_their_environment() {
         );
     }
     // The OIDC permission widens to `foundation-tf-*` once environment roles exist.
-    let oidc = live.resolve(&oidc_role(&d).inline_policies["allowassume"]);
+    let oidc = live(&oidc_role(&d).inline_policies["allowassume"]);
     assert_eq!(
         resources(&oidc.statements[0]),
         ["arn:aws:iam::*:role/foundation-tf-*"]
     );
     let seed = deployment(&seed());
-    let oidc =
-        Live::new(&seed, "management").resolve(&oidc_role(&seed).inline_policies["allowassume"]);
+    let oidc = resolved(
+        &seed,
+        "management",
+        &oidc_role(&seed).inline_policies["allowassume"],
+    );
     assert_eq!(
         resources(&oidc.statements[0]),
         ["arn:aws:iam::*:role/foundation-tf-state"]
@@ -455,10 +454,10 @@ fn doc(json: &str) -> PolicyDocument {
 #[test]
 fn equivalent_to_the_seeds_documents() {
     let d = deployment(&seed());
-    let live = Live::new(&d, "management");
+    let live = |doc: &PolicyDocument| resolved(&d, "management", doc);
     let state = d.role("state").unwrap();
     assert_eq!(state.name, "foundation-tf-state");
-    let inline = |name: &str| live.resolve(&state.inline_policies[name]);
+    let inline = |name: &str| live(&state.inline_policies[name]);
 
     let cases = [
         (
@@ -531,7 +530,7 @@ fn equivalent_to_the_seeds_documents() {
     );
 
     // The OIDC role's permission: the seed's basic form (no custom Terraform roles).
-    let oidc = live.resolve(&oidc_role(&d).inline_policies["allowassume"]);
+    let oidc = live(&oidc_role(&d).inline_policies["allowassume"]);
     let expected = doc(
         r#"{"Version": "2012-10-17", "Statement": [{"Sid": "GlobalOrgAccess", "Effect": "Allow",
             "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/foundation-tf-state"}]}"#,
@@ -539,7 +538,7 @@ fn equivalent_to_the_seeds_documents() {
     assert!(equivalent(&oidc, &expected));
 
     // The state role's trust (bootstrap: Sid `AllowDeploymentAdmin` from the OIDC role).
-    let trust = live.resolve(&state.trust);
+    let trust = live(&state.trust);
     let expected = doc(&format!(
         r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowDeploymentAdmin", "Effect": "Allow",
             "Principal": {{"AWS": "arn:aws:iam::{MGMT}:role/foundation-oidc"}}, "Action": "sts:AssumeRole"}}]}}"#
@@ -552,7 +551,7 @@ fn equivalent_to_the_seeds_documents() {
 
     // The OIDC role's GitHub trust: the bootstrap's `AllowGitHub` with `StringLike` on `sub`,
     // plus the audience.
-    let trust = live.resolve(&oidc_role(&d).trust);
+    let trust = live(&oidc_role(&d).trust);
     let expected = doc(&format!(
         r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowGitHub", "Effect": "Allow",
             "Principal": {{"Federated": "arn:aws:iam::{MGMT}:oidc-provider/token.actions.githubusercontent.com"}},
@@ -576,7 +575,7 @@ fn environment_trust_is_the_seeds_typical_role_trust() {
     let d = deployment(&i);
     let role = d.role("env-prod").unwrap();
     assert_eq!(role.name, "foundation-tf-prodstate");
-    let trust = Live::new(&d, "management").resolve(&role.trust);
+    let trust = resolved(&d, "management", &role.trust);
     let expected = doc(
         r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ProdAccess", "Effect": "Allow", "Action": "sts:AssumeRole",
             "Principal": {"AWS": "arn:aws:iam::123456789012:role/foundation-oidc"},
@@ -659,7 +658,7 @@ fn deploy_role_in_member_accounts() {
             "arn:{{partition}}:iam::aws:policy/AdministratorAccess"
         );
         assert!(r.inline_policies.is_empty());
-        let trust = Live::new(&d, &r.account).resolve(&r.trust);
+        let trust = resolved(&d, &r.account, &r.trust);
         let expected = doc(&format!(
             r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "AllowManagementTerraform", "Effect": "Allow",
                 "Principal": {{"AWS": "{MGMT}"}}, "Action": "sts:AssumeRole",
@@ -769,8 +768,11 @@ fn names_follow_the_prefix() {
         names,
         ["bedrock-oidc", "bedrock-tf-state", "bedrock-deploy"]
     );
-    let table = Live::new(&d, "management")
-        .resolve(&d.role("state").unwrap().inline_policies["TerraformStateDynamoDB"]);
+    let table = resolved(
+        &d,
+        "management",
+        &d.role("state").unwrap().inline_policies["TerraformStateDynamoDB"],
+    );
     assert_eq!(
         resources(&table.statements[0]),
         ["arn:aws:dynamodb:eu-west-1:123456789012:table/bedrock-tfstate"]
