@@ -9,6 +9,7 @@
 // Lets the derives' absolute `::blueprint_kit::…` paths resolve inside this crate's own tests.
 extern crate self as blueprint_kit;
 
+pub mod check;
 pub mod config;
 pub mod docs;
 pub mod inputs;

@@ -1,0 +1,118 @@
+//! Checks of input values that several blueprints share: each rejects a bad value with the
+//! input's name, the value in backticks and a help line. A blueprint calls them on inputs
+//! built in Rust as well as read from a config, where an `#[input(pattern = ...)]` usually
+//! reports the same mistake first, with its line and column.
+
+use crate::BlueprintError;
+
+/// A 12-digit AWS account id.
+pub fn account_id(input: &str, value: &str) -> Result<(), BlueprintError> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a 12-digit AWS account id"))
+            .with_help(
+                "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
+            ),
+    )
+}
+
+/// An IAM role name: 1 to 64 letters, digits and `_+=,.@-`.
+pub fn role_name(input: &str, value: &str) -> Result<(), BlueprintError> {
+    let ok = !value.is_empty()
+        && value.chars().count() <= 64
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a valid IAM role name"))
+            .with_help("use 1 to 64 letters, digits and `_+=,.@-`"),
+    )
+}
+
+/// An OIDC issuer: `https://host/path` or `host/path`. Returns the host and path without the
+/// scheme and trailing slash — the form IAM puts in the provider ARN and in the claim condition
+/// keys (`oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub`).
+pub fn issuer_host_path(input: &str, value: &str) -> Result<String, BlueprintError> {
+    let trimmed = value.trim();
+    let rest = trimmed.strip_prefix("https://").unwrap_or(trimmed);
+    if rest.contains("://") {
+        return Err(BlueprintError::input(input, format!("`{value}` is not an https issuer URL"))
+            .with_help("OIDC issuers are https URLs, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`"));
+    }
+    let host_path = rest.trim_end_matches('/');
+    let host = host_path.split('/').next().unwrap_or_default();
+    let ok = host.contains('.')
+        && !host.starts_with('.')
+        && host_path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_~/".contains(c));
+    if !ok {
+        return Err(BlueprintError::input(input, format!("`{value}` is not an OIDC issuer URL"))
+            .with_help("use the cluster's issuer as `aws eks describe-cluster` prints it, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`"));
+    }
+    Ok(host_path.to_owned())
+}
+
+/// A server certificate thumbprint: 40 hexadecimal characters.
+pub fn thumbprint(input: &str, value: &str) -> Result<(), BlueprintError> {
+    if value.len() == 40 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    Err(BlueprintError::input(input, format!("`{value}` is not a certificate thumbprint"))
+        .with_help("a thumbprint is the SHA-1 of the issuer's top intermediate certificate as 40 hexadecimal characters; leave the list empty to let IAM trust the issuer's CA"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn issuers_lose_scheme_and_trailing_slash() {
+        for v in [
+            "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+            "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+            " https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/ ",
+        ] {
+            assert_eq!(
+                issuer_host_path("i", v).unwrap(),
+                "oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+            );
+        }
+        for v in [
+            "http://oidc.example.com",
+            "",
+            "https://",
+            "https://localhost/x",
+            "oidc.eks.x.com/id/A B",
+            "https://a.b:443/x",
+        ] {
+            assert!(issuer_host_path("i", v).is_err(), "{v}");
+        }
+    }
+
+    #[test]
+    fn accounts_names_and_thumbprints() {
+        assert!(account_id("a", "123456789012").is_ok());
+        assert!(account_id("a", "12345678901").is_err());
+        assert!(account_id("a", "12345678901x").is_err());
+        assert!(role_name("r", "Inventory-Runner").is_ok());
+        assert!(role_name("r", "").is_err());
+        assert!(role_name("r", &"a".repeat(65)).is_err());
+        assert!(role_name("r", "a/b").is_err());
+        assert!(thumbprint("t", "9E99A48A9960B14926BB7F3B02E22DA2B0AB7280").is_ok());
+        assert!(thumbprint("t", "9E99A48A").is_err());
+        let e = account_id("member_account_ids[1]", "33")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "invalid input `member_account_ids[1]`: `33` is not a 12-digit AWS account id"
+        );
+    }
+}
