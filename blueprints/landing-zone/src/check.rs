@@ -4,67 +4,7 @@
 
 use blueprint_kit::BlueprintError;
 
-/// A 12-digit AWS account id.
-pub(crate) fn account_id(input: &str, value: &str) -> Result<(), BlueprintError> {
-    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(());
-    }
-    Err(
-        BlueprintError::input(input, format!("`{value}` is not a 12-digit AWS account id"))
-            .with_help(
-                "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
-            ),
-    )
-}
-
-/// An IAM role name: 1 to 64 letters, digits and `_+=,.@-`.
-pub(crate) fn role_name(input: &str, value: &str) -> Result<(), BlueprintError> {
-    let ok = !value.is_empty()
-        && value.chars().count() <= 64
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
-    if ok {
-        return Ok(());
-    }
-    Err(
-        BlueprintError::input(input, format!("`{value}` is not a valid IAM role name"))
-            .with_help("use 1 to 64 letters, digits and `_+=,.@-`"),
-    )
-}
-
-/// An OIDC issuer: `https://host/path` or `host/path`. Returns the host and path without the
-/// scheme and trailing slash — the form IAM puts in the provider ARN and in the claim condition
-/// keys (`oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub`).
-pub(crate) fn issuer_host_path(input: &str, value: &str) -> Result<String, BlueprintError> {
-    let trimmed = value.trim();
-    let rest = trimmed.strip_prefix("https://").unwrap_or(trimmed);
-    if rest.contains("://") {
-        return Err(BlueprintError::input(input, format!("`{value}` is not an https issuer URL"))
-            .with_help("OIDC issuers are https URLs, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`"));
-    }
-    let host_path = rest.trim_end_matches('/');
-    let host = host_path.split('/').next().unwrap_or_default();
-    let ok = host.contains('.')
-        && !host.starts_with('.')
-        && host_path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-_~/".contains(c));
-    if !ok {
-        return Err(BlueprintError::input(input, format!("`{value}` is not an OIDC issuer URL"))
-            .with_help("use the cluster's issuer as `aws eks describe-cluster` prints it, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`"));
-    }
-    Ok(host_path.to_owned())
-}
-
-/// A server certificate thumbprint: 40 hexadecimal characters.
-pub(crate) fn thumbprint(input: &str, value: &str) -> Result<(), BlueprintError> {
-    if value.len() == 40 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(());
-    }
-    Err(BlueprintError::input(input, format!("`{value}` is not a certificate thumbprint"))
-        .with_help("a thumbprint is the SHA-1 of the issuer's top intermediate certificate as 40 hexadecimal characters; leave the list empty to let IAM trust the issuer's CA"))
-}
+pub(crate) use blueprint_kit::check::{account_id, issuer_host_path, role_name, thumbprint};
 
 /// The name prefix: it starts IAM role names and the DynamoDB table name, so it keeps to the
 /// characters both accept.
@@ -241,9 +181,5 @@ mod tests {
         );
         assert!(bitbucket_uuid("b", "{a1b2c3d4-e5f6-7a8b-9c0d-e1f2a3b4c5d6}").is_ok());
         assert!(bitbucket_uuid("b", "not-a-uuid").is_err());
-        assert!(issuer_host_path("i", "https://gitlab.example.com/").is_ok());
-        assert!(thumbprint("t", "6938fd4d98bab03faadb97b34396831e3780aea1").is_ok());
-        assert!(account_id("a", "123456789012").is_ok());
-        assert!(role_name("r", "foundation-tf-prdstate").is_ok());
     }
 }
