@@ -43,7 +43,7 @@ fn engine(args: &[&str], endpoint: &str, roles: &[String], expect: i32) -> Outpu
         "--endpoint-url",
         endpoint,
         "--attempt-timeout",
-        "3",
+        "5",
         "--max-attempts",
         "4",
         "--propagation-timeout",
@@ -102,7 +102,7 @@ fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
         externals: vec![],
         generated: vec![],
         propagation_timeout: 20,
-        attempt_timeout: 3,
+        attempt_timeout: 5,
         max_attempts: 4,
     };
     let d = load_deployment(&args).unwrap_or_else(|e| panic!("{blueprint}: {e}"));
@@ -427,4 +427,68 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("rolewright-apply-{name}-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+#[test]
+fn usage_problems_exit_2_before_any_call() {
+    // No endpoint is running: none of these may get as far as calling AWS.
+    let dead = "http://127.0.0.1:9";
+    let out = engine(&["plan", "no-such-blueprint"], dead, &[], 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: unknown blueprint `no-such-blueprint`")
+            && err.contains("`runtime-connector`"),
+        "{err}"
+    );
+    let out = engine(
+        &["plan", "tableflow", "--config", "/no/such/file.yaml"],
+        dead,
+        &[],
+        2,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot read config `/no/such/file.yaml`")
+    );
+    let out = engine(&["plan", "tableflow", "--external", "nope"], dead, &[], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--external nope`: expected NAME=VALUE"));
+    let out = engine(
+        &["plan", "tableflow"],
+        dead,
+        &["billing=arn:aws:iam::111111111111:role/x".into()],
+        2,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`--account-role billing=...` names no account of this deployment")
+            && err.contains("`default`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn apply_asks_first_and_refuses_without_a_terminal() {
+    let moto = Moto::start();
+    let example = example_config("runtime-connector").unwrap();
+    let accts = accounts("runtime-connector", &example);
+    let roles = role_args(&accts);
+    // stdin is not a terminal under the test harness.
+    let out = engine(&["apply", "runtime-connector"], &moto.url(), &roles, 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to change anything without confirmation")
+            && err.contains("--auto-approve"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("rolewright will perform the following actions:"));
+    let plan = json(&engine(
+        &["plan", "runtime-connector", "--format", "json"],
+        &moto.url(),
+        &roles,
+        0,
+    ));
+    assert!(
+        actions(&plan).iter().all(|a| a == "create"),
+        "nothing was applied"
+    );
 }

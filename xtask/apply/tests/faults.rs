@@ -67,9 +67,9 @@ async fn throttling_5xx_slow_and_broken_connections_are_retried() {
         "mode=throttle429&count=1&action=AttachRolePolicy",
         "mode=drop&count=2&action=CreateOpenIDConnectProvider",
         "mode=reset&count=1&action=GetAccountAuthorizationDetails",
-        // Longer than the 3 s attempt timeout: the attempt is abandoned and retried.
-        "mode=slow&delay=4&count=1&action=ListRoles",
-        "mode=slow&delay=4&count=1&action=CreateRole",
+        // Longer than the 5 s attempt timeout: the attempt is abandoned and retried.
+        "mode=slow&delay=6&count=1&action=ListRoles",
+        "mode=slow&delay=6&count=1&action=CreateRole",
     ] {
         proxy.arm(fault);
     }
@@ -166,14 +166,28 @@ async fn eventual_consistency_is_waited_out() {
         .unwrap();
     assert!(a.applied);
     assert_eq!(proxy.stats()["faulted"], 5);
-    let waits = ui
-        .lines
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|l| l.contains("waiting for IAM"))
-        .count();
-    assert_eq!(waits, 5, "each fault was waited out once");
+    let lines = ui.lines.lock().unwrap().clone();
+    let waited = |why: &str| {
+        lines
+            .iter()
+            .filter(|l| l.contains("waiting for IAM") && l.contains(why))
+            .count()
+    };
+    assert_eq!(
+        waited("a principal in the trust policy is not visible yet"),
+        2,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        waited("another change to the same object is in progress"),
+        2,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        waited("an object created moments ago is not visible yet"),
+        1,
+        "{lines:#?}"
+    );
     assert_converged(&moto, &accts, &d, 1).await;
 
     // Destroy waits out DeleteConflict while detaches propagate.

@@ -220,7 +220,7 @@ pub fn options(endpoint: &str, accounts: &[(&str, &str)]) -> Options {
                     )
                 })
                 .collect(),
-            attempt_timeout: Duration::from_secs(3),
+            attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(60),
             max_attempts: 4,
         },
