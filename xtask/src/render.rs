@@ -78,6 +78,13 @@ pub(crate) struct Args {
     /// Terraform, resolved in IAM JSON).
     #[arg(long = "external", value_name = "NAME=VALUE")]
     externals: Vec<String>,
+    /// The target accounts' role trust policy quota in characters (2,048 unless raised in
+    /// Service Quotas, quota L-C07B4B0D).
+    #[arg(long = "trust-quota", value_name = "N", default_value_t = iam_model::validate::DEFAULT_TRUST_POLICY_QUOTA)]
+    trust_quota: usize,
+    /// Managed policies attachable per role (10 unless raised in Service Quotas).
+    #[arg(long = "attachments-per-role", value_name = "N", default_value_t = 10)]
+    attachments_per_role: usize,
 }
 
 /// Why rendering stopped.
@@ -174,7 +181,12 @@ fn render(args: &Args) -> Result<(), Failure> {
     let mut rendered = Vec::new();
     for (bp, config, mut d) in built {
         apply_overrides(&mut d, &overrides, args.instance.as_deref());
-        let findings = d.validate(&DeploymentOptions::default());
+        let options = DeploymentOptions {
+            trust_policy_quota: args.trust_quota,
+            attachments_per_role: args.attachments_per_role,
+            ..DeploymentOptions::default()
+        };
+        let findings = d.validate(&options);
         let errors = print_findings(&config, &findings);
         if errors > 0 {
             eprintln!(
