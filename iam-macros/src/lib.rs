@@ -6,6 +6,7 @@
 
 mod action;
 mod arn;
+mod catalog;
 mod diag;
 mod input_enum;
 mod inputs;

@@ -32,6 +32,8 @@ pub(crate) struct Emitted<'a> {
     pub json: String,
     /// Literal actions: their JSON range, value and token span.
     actions: Vec<(Range<usize>, String, Span)>,
+    /// Literal condition keys: their JSON range, value and token span.
+    condition_keys: Vec<(Range<usize>, String, Span)>,
     marks: Vec<(Range<usize>, Span)>,
     holes: Vec<Range<usize>>,
     /// Leaves by the byte offset where their JSON value starts.
@@ -210,6 +212,14 @@ impl<'a> Emitter<'a, '_> {
             Key::Lit(lit) => {
                 let k = lit.value();
                 self.push_json_string(&k);
+                if matches!(self.path.as_slice(), [s, c, _] if s == "Statement" && c == "Condition")
+                {
+                    self.out.condition_keys.push((
+                        start..self.out.json.len(),
+                        k.clone(),
+                        lit.span(),
+                    ));
+                }
                 k
             }
             Key::Expr(e) => {
@@ -248,6 +258,7 @@ pub(crate) fn emit<'a>(root: &'a Value, errors: &mut Errors) -> Emitted<'a> {
         out: Emitted {
             json: String::new(),
             actions: Vec::new(),
+            condition_keys: Vec::new(),
             marks: Vec::new(),
             holes: Vec::new(),
             leaves: HashMap::new(),
@@ -276,14 +287,23 @@ impl Emitted<'_> {
                 .map_or_else(Span::call_site, |(_, s)| *s);
             errors.at(span, &f.message, f.help.as_deref());
         }
-        // Catalog checks of literal actions the validator said nothing about (see
-        // `crate::action::catalog_problem`).
-        for (range, action, span) in &self.actions {
-            let mentioned = findings
+        // Catalog checks of literal actions and condition keys the validator said nothing
+        // about (see `crate::catalog`).
+        let mentioned = |range: &Range<usize>| {
+            findings
                 .iter()
-                .any(|f| f.span.is_some_and(|s| range.contains(&s.start)));
-            if !mentioned {
-                if let Some((message, help)) = crate::action::catalog_problem(action) {
+                .any(|f| f.span.is_some_and(|s| range.contains(&s.start)))
+        };
+        for (range, action, span) in &self.actions {
+            if !mentioned(range) {
+                if let Some((message, help)) = crate::catalog::catalog_problem(action) {
+                    errors.at(*span, message, Some(&help));
+                }
+            }
+        }
+        for (range, key, span) in &self.condition_keys {
+            if !mentioned(range) {
+                if let Some((message, help)) = crate::catalog::condition_key_problem(key) {
                     errors.at(*span, message, Some(&help));
                 }
             }
