@@ -267,3 +267,30 @@ async fn an_apply_killed_midway_converges_on_the_next_run() {
         assert_converged(&moto, &accts, &d, 1).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_that_does_not_exist_fails_at_once() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(moto.port);
+    let accts = Accounts::new();
+    let opts = options(&proxy.url(), &accts.pairs());
+    // The role was created a moment ago, but IAM names the policy as what is missing: no
+    // amount of waiting makes an AWS managed policy appear.
+    proxy.arm("mode=error&count=100&action=AttachRolePolicy&status=404&code=NoSuchEntity&message=Policy+arn:aws:iam::aws:policy/ReadOnlyAccess+does+not+exist+or+is+not+attachable.");
+    let mut d = demo(Variant::First);
+    d.roles[0]
+        .managed_policy_arns
+        .retain(|a| a.as_literal().is_some());
+    let started = std::time::Instant::now();
+    let err = run(Command::Apply, &d, &opts).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("does not exist or is not attachable"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "no propagation wait: {:?}",
+        started.elapsed()
+    );
+}

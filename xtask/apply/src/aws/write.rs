@@ -226,11 +226,12 @@ impl<'a> Executor<'a> {
                 return Next::Done;
             }
             let fresh = match op {
+                // IAM names what is missing: a policy this run did not create will not
+                // appear by waiting (an AWS managed policy that does not exist, say).
                 Op::AttachRolePolicy { role, arn } => {
-                    self.just_created_role(c, role)
-                        || self
-                            .created
-                            .contains(&(c.target.account_id.clone(), arn.clone()))
+                    self.created
+                        .contains(&(c.target.account_id.clone(), arn.clone()))
+                        || (self.just_created_role(c, role) && !e.message.contains(arn.as_str()))
                 }
                 Op::UpdateAssumeRolePolicy { role, .. }
                 | Op::UpdateRole { role, .. }
