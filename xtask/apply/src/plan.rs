@@ -25,7 +25,7 @@ use crate::desired::{
     GeneratedStatus, Kind,
 };
 use crate::state::{
-    decode_document, ObservedAccount, ObservedOidcProvider, ObservedPolicy, ObservedRole, Ownership,
+    decode_document, ObservedAccount, ObservedOidcProvider, ObservedPolicy, Ownership,
 };
 
 pub use diff::trust_widening;
@@ -794,9 +794,4 @@ pub(crate) fn live_document(raw: &str) -> (Option<PolicyDocument>, String) {
 /// True when the live document `raw` means the same as `desired`.
 pub(crate) fn same_document(raw: &str, desired: &PolicyDocument) -> bool {
     decode_document(raw).is_ok_and(|live| equivalent(&live, desired))
-}
-
-/// The observed role named `name`, for other modules' convenience.
-pub fn observed_role<'o>(acct: &'o ObservedAccount, name: &str) -> Option<&'o ObservedRole> {
-    crate::desired::find_role(acct, name)
 }
