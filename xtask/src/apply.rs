@@ -47,7 +47,7 @@ fn engine_binary() -> PathBuf {
 pub(crate) fn run(command: &str, args: &Args) -> anyhow::Result<()> {
     if !engine_binary().exists() {
         eprintln!(
-            "building the apply engine (first run only: aws-sdk-iam takes about two minutes on two cores)"
+            "building the apply engine (first run only: about two and a half minutes on two cores)"
         );
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
