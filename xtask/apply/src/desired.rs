@@ -336,8 +336,8 @@ pub fn resolve(
     };
 
     let mut failed =
-        |kind: Kind, account_id: &str, name: &str, e: UnresolvedError, desired: &mut Desired| {
-            match e.value() {
+        |kind: Kind, account_id: &str, name: &str, e: Fail, desired: &mut Desired| match e {
+            Fail::Unresolved(e) => match e.value() {
                 LateBound::Ref(r)
                     if r.kind == ObjectKind::Role && r.attribute == RefAttribute::UniqueId =>
                 {
@@ -349,7 +349,8 @@ pub fn resolve(
                     });
                 }
                 other => messages.push(unresolved_message(kind, name, other)),
-            }
+            },
+            Fail::Invalid(why) => messages.push(format!("{} `{name}`: {why}", kind.as_str())),
         };
 
     for role in &deployment.roles {
@@ -362,7 +363,7 @@ pub fn resolve(
             account: &role.account,
             generated: Some(&gen_map),
         };
-        let built = (|| -> Result<DesiredRole, UnresolvedError> {
+        let built = (|| -> Result<DesiredRole, Fail> {
             let mut tags = role.tags.clone();
             tags.extend(ownership.clone());
             Ok(DesiredRole {
@@ -382,7 +383,7 @@ pub fn resolve(
                     .inline_policies
                     .iter()
                     .map(|(n, d)| Ok((n.clone(), resolve_document(d, &r)?)))
-                    .collect::<Result<_, UnresolvedError>>()?,
+                    .collect::<Result<_, Fail>>()?,
                 managed_policy_arns: role
                     .managed_policy_arns
                     .iter()
@@ -487,14 +488,25 @@ pub fn oidc_arn(target: &Target, host_path: &str) -> String {
     )
 }
 
-fn resolve_document(
-    doc: &PolicyDocument,
-    r: &dyn Resolver,
-) -> Result<PolicyDocument, UnresolvedError> {
+/// Why one object's desired state could not be resolved.
+enum Fail {
+    /// A late-bound value has no value (yet).
+    Unresolved(UnresolvedError),
+    /// A document no longer reads as a policy once its values are filled in (an external
+    /// value of the wrong shape, say).
+    Invalid(String),
+}
+
+impl From<UnresolvedError> for Fail {
+    fn from(e: UnresolvedError) -> Self {
+        Fail::Unresolved(e)
+    }
+}
+
+fn resolve_document(doc: &PolicyDocument, r: &dyn Resolver) -> Result<PolicyDocument, Fail> {
     let json = doc.render(r, JsonStyle::Compact)?;
-    // The document parsed before resolution; substituting strings cannot break its structure,
-    // but a value with odd content must still not panic, so fall back to the unresolved one.
-    Ok(PolicyDocument::from_json(&json).unwrap_or_else(|_| doc.clone()))
+    PolicyDocument::from_json(&json)
+        .map_err(|e| Fail::Invalid(format!("{e} once its values are filled in: `{json}`")))
 }
 
 fn role_refs(doc: &PolicyDocument) -> Vec<String> {
