@@ -12,7 +12,7 @@
 //! first (trust policies and attachments name them), roles next (a role named in another
 //! role's trust policy before that role), then deletions: roles, policies, providers.
 
-mod diff;
+pub(crate) mod diff;
 mod ops;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -118,8 +118,24 @@ async fn lost_responses_are_read_back_not_duplicated() {
         proxy.arm(&format!("mode=lose&count=1&action={action}"));
     }
     let d = demo(Variant::First);
-    run(Command::Apply, &d, &opts).await.unwrap();
+    let ui = Recorder::default();
+    rolewright_apply::aws::engine::run(Command::Apply, &d, &opts, &ui)
+        .await
+        .unwrap();
     assert_eq!(proxy.stats()["faulted"], 5);
+    let read_back: Vec<String> = ui
+        .lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("already exists: reading it back"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        read_back.len(),
+        3,
+        "the three lost creates were read back: {read_back:#?}"
+    );
     assert_converged(&moto, &accts, &d, 1).await;
 
     // CreatePolicyVersion is not idempotent: a lost answer must not add a second new version.

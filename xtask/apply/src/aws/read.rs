@@ -30,7 +30,8 @@ pub struct Interest {
     pub policy_names: BTreeSet<String>,
 }
 
-fn tags(list: &[Tag]) -> BTreeMap<String, String> {
+/// IAM's tag list as a map.
+pub(crate) fn tag_map(list: &[Tag]) -> BTreeMap<String, String> {
     list.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()
@@ -100,7 +101,7 @@ async fn read_details(c: &AccountClient, acct: &mut ObservedAccount) -> Result<(
                     .iter()
                     .map(|p| p.instance_profile_name().to_owned())
                     .collect(),
-                tags: tags(r.tags()),
+                tags: tag_map(r.tags()),
             });
         }
         for p in page.policies() {
@@ -219,7 +220,7 @@ async fn read_oidc_providers(
                 .to_owned(),
             client_ids: p.client_id_list().to_vec(),
             thumbprints: p.thumbprint_list().to_vec(),
-            tags: tags(p.tags()),
+            tags: tag_map(p.tags()),
         });
     }
     Ok(())
@@ -270,7 +271,7 @@ async fn read_policy_tags(
                 .send()
                 .await
                 .map_err(|e| ApiError::from_sdk("ListPolicyTags", e))?;
-            t.extend(tags(page.tags()));
+            t.extend(tag_map(page.tags()));
             match page.marker() {
                 Some(m) if page.is_truncated() => marker = Some(m.to_owned()),
                 _ => break,

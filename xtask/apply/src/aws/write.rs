@@ -20,9 +20,12 @@ use iam_model::{equivalent, PolicyDocument};
 
 use super::client::AccountClient;
 use super::error::ApiError;
-use crate::desired::{oidc_arn, policy_arn};
-use crate::plan::{Change, Op};
-use crate::state::decode_document;
+use super::read::tag_map;
+use crate::desired::{oidc_arn, policy_arn, DesiredOidc, DesiredPolicy, DesiredRole};
+use crate::plan::{diff, Change, Op};
+use crate::state::{
+    decode_document, ObservedOidcProvider, ObservedPolicy, ObservedPolicyVersion, ObservedRole,
+};
 
 /// What to do after a failed call.
 #[derive(Debug)]
@@ -67,9 +70,9 @@ pub enum ExecError {
     /// No client for an account the plan touches.
     #[error("no credentials for account `{0}`")]
     NoClient(String),
-    /// An object appeared while apply ran and belongs to someone else.
+    /// An object that appeared while apply ran could not be converged (someone else's).
     #[error("{0}")]
-    Foreign(String),
+    Converge(String),
 }
 
 impl<'a> Executor<'a> {
@@ -115,7 +118,7 @@ impl<'a> Executor<'a> {
                         ),
                         source,
                     },
-                    OpError::Foreign(m) => ExecError::Foreign(m),
+                    OpError::Converge(m) => ExecError::Converge(m),
                 })?;
                 for f in follow_ups.into_iter().rev() {
                     queue.push_front(f);
@@ -285,7 +288,7 @@ impl<'a> Executor<'a> {
 #[derive(Debug)]
 enum OpError {
     Api(ApiError),
-    Foreign(String),
+    Converge(String),
 }
 
 impl From<ApiError> for OpError {
@@ -601,44 +604,30 @@ fn same_owner(live: &BTreeMap<String, String>, sent: &BTreeMap<String, String>) 
         .all(|k| live.get(*k) == sent.get(*k))
 }
 
-fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect()
+fn parse_sent(doc: &str) -> Result<PolicyDocument, OpError> {
+    PolicyDocument::from_json(doc)
+        .map_err(|e| OpError::Converge(format!("the document sent does not parse back: {e}")))
 }
 
-fn missing_tags(
-    live: &BTreeMap<String, String>,
-    want: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
-    want.iter()
-        .filter(|(k, v)| live.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn parse_sent(doc: &str) -> Option<PolicyDocument> {
-    PolicyDocument::from_json(doc).ok()
-}
-
-/// After `EntityAlreadyExists`: reads the object, checks it is ours (the lost create tagged
-/// it), and returns the calls that make it match what the create would have made.
+/// After `EntityAlreadyExists`: reads the object and checks it is ours (the lost create tagged
+/// it); then the plan's own diff of that object against what the create sent gives the calls
+/// that finish the job (none when the lost create took full effect).
 async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
     let foreign = |what: String| {
-        OpError::Foreign(format!(
+        OpError::Converge(format!(
             "{what} was created by someone else while apply ran (it lacks this deployment's ownership tags)\n  help: run plan again; pass `--adopt` to take it over"
         ))
     };
-    let mut follow = Vec::new();
+    let account_id = c.target.account_id.clone();
     match op {
         Op::CreateRole {
             name,
+            path,
             description,
             max_session_duration,
             permissions_boundary,
             trust,
             tags,
-            ..
         } => {
             c.calls.read();
             let got = c
@@ -649,58 +638,55 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
                 .await
                 .map_err(|e| ApiError::from_sdk("GetRole", e))?;
             let Some(role) = got.role() else {
-                return Ok(follow);
+                return Ok(Vec::new());
             };
-            let live_tags = tag_map(role.tags());
-            if !same_owner(&live_tags, tags) {
+            let live = ObservedRole {
+                name: role.role_name().to_owned(),
+                path: role.path().to_owned(),
+                arn: role.arn().to_owned(),
+                role_id: role.role_id().to_owned(),
+                description: role.description().unwrap_or_default().to_owned(),
+                max_session_duration: role
+                    .max_session_duration()
+                    .unwrap_or(3600)
+                    .max(0)
+                    .unsigned_abs(),
+                permissions_boundary: role
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
+                trust_policy: role
+                    .assume_role_policy_document()
+                    .unwrap_or_default()
+                    .to_owned(),
+                tags: tag_map(role.tags()),
+                ..ObservedRole::default()
+            };
+            if !same_owner(&live.tags, tags) {
                 return Err(foreign(format!("role `{name}`")));
             }
-            let live_trust = role.assume_role_policy_document().map(decode_document);
-            let same_trust = matches!((&live_trust, parse_sent(trust)), (Some(Ok(l)), Some(w)) if equivalent(l, &w));
-            if !same_trust {
-                follow.push(Op::UpdateAssumeRolePolicy {
-                    role: name.clone(),
-                    trust: trust.clone(),
-                });
-            }
-            if role.description().unwrap_or_default() != description
-                || role.max_session_duration().unwrap_or(3600) != to_i32(*max_session_duration)
-            {
-                follow.push(Op::UpdateRole {
-                    role: name.clone(),
-                    description: description.clone(),
-                    max_session_duration: *max_session_duration,
-                });
-            }
-            let live_boundary = role
-                .permissions_boundary()
-                .and_then(|b| b.permissions_boundary_arn());
-            match (live_boundary, permissions_boundary) {
-                (l, Some(w)) if l != Some(w.as_str()) => {
-                    follow.push(Op::PutRolePermissionsBoundary {
-                        role: name.clone(),
-                        arn: w.clone(),
-                    })
-                }
-                (Some(_), None) => {
-                    follow.push(Op::DeleteRolePermissionsBoundary { role: name.clone() })
-                }
-                _ => {}
-            }
-            let missing = missing_tags(&live_tags, tags);
-            if !missing.is_empty() {
-                follow.push(Op::TagRole {
-                    role: name.clone(),
-                    tags: missing,
-                });
-            }
+            let want = DesiredRole {
+                key: String::new(),
+                account_id,
+                name: name.clone(),
+                path: path.clone(),
+                description: description.clone(),
+                max_session_duration: *max_session_duration,
+                permissions_boundary: permissions_boundary.clone(),
+                trust: parse_sent(trust)?,
+                inline_policies: BTreeMap::new(),
+                managed_policy_arns: Vec::new(),
+                tags: tags.clone(),
+                depends_on: Vec::new(),
+            };
+            Ok(diff::role_update(&want, &live, &BTreeSet::new()).ops)
         }
         Op::CreatePolicy {
             name,
             path,
+            description,
             document,
             tags,
-            ..
         } => {
             let arn = policy_arn(&c.target, path, name);
             c.calls.read();
@@ -712,22 +698,51 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
                 .await
                 .map_err(|e| ApiError::from_sdk("GetPolicy", e))?;
             let Some(p) = got.policy() else {
-                return Ok(follow);
+                return Ok(Vec::new());
             };
             let live_tags = tag_map(p.tags());
             if !same_owner(&live_tags, tags) {
                 return Err(foreign(format!("managed policy `{name}`")));
             }
-            if !default_version_matches(c, &arn, document).await? {
-                follow.push(Op::CreatePolicyVersion {
-                    arn: arn.clone(),
-                    document: document.clone(),
-                });
-            }
-            let missing = missing_tags(&live_tags, tags);
-            if !missing.is_empty() {
-                follow.push(Op::TagPolicy { arn, tags: missing });
-            }
+            let default_version_id = p.default_version_id().unwrap_or_default().to_owned();
+            c.calls.read();
+            let v = c
+                .iam
+                .get_policy_version()
+                .policy_arn(&arn)
+                .version_id(&default_version_id)
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk("GetPolicyVersion", e))?;
+            let live = ObservedPolicy {
+                name: name.clone(),
+                path: p.path().unwrap_or("/").to_owned(),
+                arn: arn.clone(),
+                description: p.description().unwrap_or_default().to_owned(),
+                versions: vec![ObservedPolicyVersion {
+                    version_id: default_version_id.clone(),
+                    is_default: true,
+                    created: 0,
+                    document: v
+                        .policy_version()
+                        .and_then(|v| v.document())
+                        .map(str::to_owned),
+                }],
+                default_version_id,
+                tags: Some(live_tags.clone()),
+                ..ObservedPolicy::default()
+            };
+            let want = DesiredPolicy {
+                key: String::new(),
+                account_id,
+                name: name.clone(),
+                path: path.clone(),
+                arn,
+                description: description.clone(),
+                document: parse_sent(document)?,
+                tags: tags.clone(),
+            };
+            Ok(diff::policy_update(&want, &live, &live_tags).1)
         }
         Op::CreateOidcProvider {
             url,
@@ -738,8 +753,9 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
             let host_path = url
                 .strip_prefix("https://")
                 .unwrap_or(url)
-                .trim_end_matches('/');
-            let arn = oidc_arn(&c.target, host_path);
+                .trim_end_matches('/')
+                .to_owned();
+            let arn = oidc_arn(&c.target, &host_path);
             c.calls.read();
             let got = c
                 .iam
@@ -748,45 +764,30 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
                 .send()
                 .await
                 .map_err(|e| ApiError::from_sdk("GetOpenIDConnectProvider", e))?;
-            let live_tags = tag_map(got.tags());
-            if !same_owner(&live_tags, tags) {
+            let live = ObservedOidcProvider {
+                arn: arn.clone(),
+                url: got.url().unwrap_or_default().to_owned(),
+                client_ids: got.client_id_list().to_vec(),
+                thumbprints: got.thumbprint_list().to_vec(),
+                tags: tag_map(got.tags()),
+            };
+            if !same_owner(&live.tags, tags) {
                 return Err(foreign(format!("OIDC provider `{host_path}`")));
             }
-            let norm = |v: &[String]| {
-                v.iter()
-                    .map(|t| t.to_ascii_lowercase())
-                    .collect::<BTreeSet<_>>()
+            let want = DesiredOidc {
+                key: String::new(),
+                account_id,
+                url: url.clone(),
+                host_path,
+                arn,
+                client_ids: client_ids.clone(),
+                thumbprints: thumbprints.clone(),
+                tags: tags.clone(),
             };
-            if !thumbprints.is_empty() && norm(thumbprints) != norm(got.thumbprint_list()) {
-                follow.push(Op::UpdateOidcThumbprints {
-                    arn: arn.clone(),
-                    thumbprints: thumbprints.clone(),
-                });
-            }
-            for id in client_ids {
-                if !got.client_id_list().contains(id) {
-                    follow.push(Op::AddOidcClientId {
-                        arn: arn.clone(),
-                        client_id: id.clone(),
-                    });
-                }
-            }
-            for id in got.client_id_list() {
-                if !client_ids.contains(id) {
-                    follow.push(Op::RemoveOidcClientId {
-                        arn: arn.clone(),
-                        client_id: id.clone(),
-                    });
-                }
-            }
-            let missing = missing_tags(&live_tags, tags);
-            if !missing.is_empty() {
-                follow.push(Op::TagOidcProvider { arn, tags: missing });
-            }
+            Ok(diff::oidc_update(&want, &live).1)
         }
-        _ => {}
+        _ => Ok(Vec::new()),
     }
-    Ok(follow)
 }
 
 /// True when the policy's default version means `document`.
@@ -819,7 +820,9 @@ async fn default_version_matches(
         .policy_version()
         .and_then(|v| v.document())
         .map(decode_document);
-    Ok(matches!((live, parse_sent(document)), (Some(Ok(l)), Some(w)) if equivalent(&l, &w)))
+    Ok(
+        matches!((live, PolicyDocument::from_json(document)), (Some(Ok(l)), Ok(w)) if equivalent(&l, &w)),
+    )
 }
 
 /// Deletes the oldest non-default version (after `LimitExceeded`: someone added versions
