@@ -13,7 +13,7 @@
 //! role's trust policy before that role), then deletions: roles, policies, providers.
 
 pub(crate) mod diff;
-mod ops;
+pub(crate) mod ops;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -310,3 +310,60 @@ async fn a_policy_that_does_not_exist_fails_at_once() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_filled_up_since_the_plan_is_pruned_at_apply_time() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(moto.port);
+    let accts = Accounts::new();
+    let opts = options(&proxy.url(), &accts.pairs());
+    let mut d = demo(Variant::First);
+    run(Command::Apply, &d, &opts).await.unwrap();
+    let hub = iam(&moto.url(), &accts.hub);
+    let arn = format!("arn:aws:iam::{}:policy/demo/demo-read", accts.hub);
+    // Someone adds a version but keeps v1 the default: v1 (default), v2.
+    hub.create_policy_version()
+        .policy_arn(&arn)
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#)
+        .set_as_default(false)
+        .send()
+        .await
+        .unwrap();
+    // IAM then says the policy is full, as if versions were added between plan and apply.
+    proxy.arm("mode=error&count=1&action=CreatePolicyVersion&status=409&code=LimitExceeded&message=A+managed+policy+can+have+up+to+5+versions.");
+    d.policies[0].document = iam_model::PolicyDocument::new([iam_model::Statement::allow()
+        .action("s3:GetObject")
+        .resource("*")]);
+    run(Command::Apply, &d, &opts).await.unwrap();
+    let sent: Vec<String> = proxy.stats()["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        sent.windows(3).any(|w| w
+            == [
+                "ListPolicyVersions",
+                "DeletePolicyVersion",
+                "CreatePolicyVersion"
+            ]),
+        "{sent:?}"
+    );
+    let versions = hub
+        .list_policy_versions()
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<(&str, bool)> = versions
+        .versions()
+        .iter()
+        .map(|v| (v.version_id().unwrap(), v.is_default_version()))
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(
+        ids.contains(&("v1", false)) && ids.contains(&("v3", true)),
+        "the oldest non-default, v2, was pruned: {ids:?}"
+    );
+}

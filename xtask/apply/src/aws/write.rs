@@ -22,7 +22,7 @@ use super::client::AccountClient;
 use super::error::ApiError;
 use super::read::tag_map;
 use crate::desired::{oidc_arn, policy_arn, DesiredOidc, DesiredPolicy, DesiredRole};
-use crate::plan::{diff, Change, Op};
+use crate::plan::{diff, ops, Change, Op};
 use crate::state::{
     decode_document, ObservedOidcProvider, ObservedPolicy, ObservedPolicyVersion, ObservedRole,
 };
@@ -836,23 +836,34 @@ async fn prune_oldest(c: &AccountClient, arn: &str) -> Result<(), ApiError> {
         .send()
         .await
         .map_err(|e| ApiError::from_sdk("ListPolicyVersions", e))?;
-    let oldest = list
-        .versions()
-        .iter()
-        .filter(|v| !v.is_default_version())
-        .min_by_key(|v| {
-            (
-                v.create_date().map(|d| d.secs()).unwrap_or_default(),
-                v.version_id().map(str::to_owned),
-            )
-        });
-    if let Some(id) = oldest.and_then(|v| v.version_id()) {
+    let live = ObservedPolicy {
+        versions: list
+            .versions()
+            .iter()
+            .map(|v| ObservedPolicyVersion {
+                version_id: v.version_id().unwrap_or_default().to_owned(),
+                is_default: v.is_default_version(),
+                created: v.create_date().map(|d| d.secs()).unwrap_or_default(),
+                document: None,
+            })
+            .collect(),
+        default_version_id: list
+            .versions()
+            .iter()
+            .find(|v| v.is_default_version())
+            .and_then(|v| v.version_id())
+            .unwrap_or_default()
+            .to_owned(),
+        ..ObservedPolicy::default()
+    };
+    // The same choice as the plan's: the oldest non-default version.
+    if let Some(id) = ops::version_to_prune(&live, 0) {
         c.calls.write();
         match c
             .iam
             .delete_policy_version()
             .policy_arn(arn)
-            .version_id(id)
+            .version_id(&id)
             .send()
             .await
         {
