@@ -366,7 +366,7 @@ pub fn main_with(cli: Cli) -> i32 {
                     );
                     print_outputs(&o);
                 }
-                Format::Human => {}
+                Format::Human => print_outputs(&o),
             }
             0
         }

@@ -267,32 +267,26 @@ fn role_order(roles: &[DesiredRole]) -> Vec<&DesiredRole> {
     // Depth-first topological order on `depends_on`, stable in declaration order; a cycle
     // (two roles trusting each other) falls back to declaration order for the rest, and the
     // engine's propagation retries absorb it.
-    let mut out: Vec<&DesiredRole> = Vec::new();
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
     fn visit<'a>(
         r: &'a DesiredRole,
         all: &'a [DesiredRole],
-        state: &mut BTreeMap<&'a str, u8>,
+        seen: &mut BTreeSet<&'a str>,
         out: &mut Vec<&'a DesiredRole>,
     ) {
-        match state.get(r.key.as_str()) {
-            Some(_) => return,
-            None => {
-                state.insert(&r.key, 1);
-            }
+        if !seen.insert(&r.key) {
+            return;
         }
         for dep in &r.depends_on {
             if let Some(d) = all.iter().find(|x| &x.key == dep) {
-                if d.key != r.key {
-                    visit(d, all, state, out);
-                }
+                visit(d, all, seen, out);
             }
         }
-        state.insert(&r.key, 2);
         out.push(r);
     }
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
     for r in roles {
-        visit(r, roles, &mut state, &mut out);
+        visit(r, roles, &mut seen, &mut out);
     }
     out
 }

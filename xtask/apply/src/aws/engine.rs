@@ -82,7 +82,8 @@ pub struct Outcome {
     pub api_calls: ApiCalls,
     /// Rounds executed.
     pub rounds: u32,
-    /// The deployment's outputs, resolved (apply only): name → (value, sensitive).
+    /// The deployment's outputs, resolved (apply only): name → (value, sensitive). A role's
+    /// unique id is `null` on the apply that creates the role.
     pub outputs: BTreeMap<String, (Value, bool)>,
 }
 
@@ -235,7 +236,7 @@ pub async fn run(
             break;
         }
     }
-    let outputs = if command == Command::Apply && rounds > 0 {
+    let outputs = if command == Command::Apply {
         let ctx = Context {
             targets: &targets,
             region: region.as_deref(),
