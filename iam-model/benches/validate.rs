@@ -1,5 +1,13 @@
-//! Parsing and validating a realistic identity policy, and the canonical writer.
+//! Validation speed: one realistic identity policy (parse and validate, with and without the
+//! catalog checks, and the canonical writer), and the corpus workload — 10,000 realistic,
+//! varied identity policies generated from a fixed seed (`support/corpus.rs`), validated one
+//! after the other on one thread with the catalog checks on. The corpus throughput is the
+//! figure in the README, next to Parliament's on the same policies.
 #![allow(missing_docs, clippy::unwrap_used)]
+
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iam_model::{validate_json, PolicyDocument, ValidationContext};
@@ -20,21 +28,54 @@ pub const REALISTIC: &str = r#"{
   ]
 }"#;
 
-fn bench(c: &mut Criterion) {
+/// How many policies the corpus benchmark validates per iteration.
+const CORPUS: usize = 10_000;
+
+fn policy(c: &mut Criterion) {
     let mut group = c.benchmark_group("policy");
     group.throughput(Throughput::Elements(1));
     let ctx = ValidationContext::default();
     group.bench_function("parse_and_validate", |b| {
         b.iter(|| validate_json(std::hint::black_box(REALISTIC.as_bytes()), &ctx))
     });
-    let structural = ValidationContext { use_catalog: false, ..ValidationContext::default() };
+    let structural = ValidationContext {
+        use_catalog: false,
+        ..ValidationContext::default()
+    };
     group.bench_function("parse_and_validate_without_catalog", |b| {
         b.iter(|| validate_json(std::hint::black_box(REALISTIC.as_bytes()), &structural))
     });
     let doc = PolicyDocument::from_json(REALISTIC).unwrap();
-    group.bench_function("canonical_compact", |b| b.iter(|| std::hint::black_box(&doc).to_json_compact()));
+    group.bench_function("canonical_compact", |b| {
+        b.iter(|| std::hint::black_box(&doc).to_json_compact())
+    });
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn corpus(c: &mut Criterion) {
+    let policies = corpus::policies(corpus::SEED, CORPUS);
+    let ctx = ValidationContext::default();
+    // Sanity: the corpus is realistic, so the only errors are its planted misspellings.
+    let errors = policies
+        .iter()
+        .filter(|p| !validate_json(p.as_bytes(), &ctx).is_valid())
+        .count();
+    assert!(
+        errors > 0 && errors < CORPUS / 50,
+        "{errors} invalid policies"
+    );
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Elements(CORPUS as u64));
+    group.sample_size(10);
+    group.bench_function("validate_10000_identity_policies", |b| {
+        b.iter(|| {
+            for p in &policies {
+                std::hint::black_box(validate_json(std::hint::black_box(p.as_bytes()), &ctx));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, policy, corpus);
 criterion_main!(benches);

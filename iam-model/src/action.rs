@@ -35,10 +35,12 @@ impl Action {
     /// prefix, a non-empty name and no whitespace.
     pub fn parts(&self) -> Option<(&str, &str)> {
         let (service, name) = self.0.split_once(':')?;
+        // Bytes, not chars: every allowed character is ASCII, and no byte of a multi-byte
+        // character is.
         let well_formed = |s: &str| {
             !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?' | '.'))
+                && s.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?' | b'.'))
         };
         (well_formed(service) && well_formed(name)).then_some((service, name))
     }
@@ -91,24 +93,28 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 fn glob_match_impl(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // Actions and ARNs are almost always ASCII: match bytes then, without decoding.
+    if pattern.is_ascii() && text.is_ascii() {
+        let eq = |a: &u8, b: &u8| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        return glob_slices(pattern.as_bytes(), text.as_bytes(), eq, b'*', b'?');
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
+    let eq = |a: &char, b: &char| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    glob_slices(&p, &t, eq, '*', '?')
+}
+
+fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], eq: impl Fn(&T, &T) -> bool, many: T, one: T) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
+    // Where the last `*` was in the pattern, and how much of the text it has swallowed.
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
+    while let Some(tc) = t.get(ti) {
         match p.get(pi) {
-            Some('*') => {
+            Some(&c) if c == many => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || t.get(ti).is_some_and(|&tc| eq(c, tc)) => {
+            Some(c) if *c == one || eq(c, tc) => {
                 pi += 1;
                 ti += 1;
             }
@@ -122,7 +128,7 @@ fn glob_match_impl(pattern: &str, text: &str, ignore_case: bool) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == many))
 }
 
 #[cfg(test)]

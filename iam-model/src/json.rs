@@ -47,6 +47,7 @@ mod tests;
 
 pub use err::{JsonError, JsonErrorKind};
 pub use path::{JsonPath, PathSegment};
+pub(crate) use path::Loc;
 
 /// A position in the source text.
 ///

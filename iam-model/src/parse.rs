@@ -9,7 +9,7 @@
 use crate::action::Action;
 use crate::condition::{Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError};
 use crate::finding::{Code, Finding};
-use crate::json::{self, JsonError, JsonErrorKind, JsonPath, JsonValue, Limits, Spanned};
+use crate::json::{self, JsonError, JsonErrorKind, JsonPath, JsonValue, Limits, Loc, Spanned};
 use crate::policy::{PolicyDocument, Version};
 use crate::principal::{Principal, PrincipalKind};
 use crate::statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};
@@ -114,7 +114,7 @@ pub fn parse_policy_with(input: &[u8], limits: &Limits) -> ParseOutput {
         }
     };
     let mut reader = Reader::default();
-    let document = reader.document(&tree, &JsonPath::root());
+    let document = reader.document(&tree, &Loc::Root);
     let mut findings = reader.findings;
     for f in &mut findings {
         if f.span.is_none() {
@@ -151,19 +151,18 @@ impl Reader {
         self.findings.push(f);
     }
 
-    fn type_mismatch(&mut self, path: &JsonPath, what: &str, node: &Node) {
+    fn type_mismatch(&mut self, path: &Loc<'_>, what: &str, node: &Node) {
         self.push(Finding::new(
             Code::DATA_TYPE_MISMATCH,
-            path.clone(),
-            format!("`{}` must be {what}, found {}", last_key(path), node.value.type_name()),
+            path.path(),
+            format!("`{}` must be {what}, found {}", path.last_key(), node.value.type_name()),
         ));
     }
 
-    fn unknown_element(&mut self, path: &JsonPath, key: &Spanned<String>, known: &[&str]) {
-        let child = path.key(key.value.as_str());
+    fn unknown_element(&mut self, path: &Loc<'_>, key: &Spanned<String>, known: &[&str]) {
         let mut f = Finding::new(
             Code::UNKNOWN_ELEMENT,
-            child,
+            path.key(key.value.as_str()).path(),
             format!("unknown element `{}`", key.value),
         );
         if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
@@ -175,11 +174,11 @@ impl Reader {
         self.push(f);
     }
 
-    fn document(&mut self, node: &Node, path: &JsonPath) -> Option<PolicyDocument> {
+    fn document(&mut self, node: &Node, path: &Loc<'_>) -> Option<PolicyDocument> {
         let Some(members) = node.value.as_object() else {
             self.push(Finding::new(
                 Code::DATA_TYPE_MISMATCH,
-                path.clone(),
+                path.path(),
                 format!("a policy must be a JSON object, found {}", node.value.type_name()),
             ));
             return None;
@@ -196,7 +195,7 @@ impl Reader {
                     JsonValue::String(s) => match Version::parse(s) {
                         Some(v) => doc.version = Some(v),
                         None => self.push(
-                            Finding::new(Code::INVALID_VERSION, p, format!("unknown policy version `{s}`"))
+                            Finding::new(Code::INVALID_VERSION, p.path(), format!("unknown policy version `{s}`"))
                                 .with_help("use `2012-10-17`"),
                         ),
                     },
@@ -223,12 +222,12 @@ impl Reader {
         match node.value.get("Statement").map(|v| &v.value) {
             None => self.push(Finding::new(
                 Code::MISSING_STATEMENT,
-                path.clone(),
+                path.path(),
                 "the policy has no `Statement`",
             )),
             Some(JsonValue::Array(items)) if items.is_empty() => self.push(Finding::new(
                 Code::MISSING_STATEMENT,
-                path.key("Statement"),
+                path.key("Statement").path(),
                 "`Statement` is an empty list",
             )),
             Some(_) => {}
@@ -236,7 +235,7 @@ impl Reader {
         Some(doc)
     }
 
-    fn statement(&mut self, node: &Node, path: &JsonPath) -> Statement {
+    fn statement(&mut self, node: &Node, path: &Loc<'_>) -> Statement {
         let mut st = Statement::with_effect(Effect::Deny);
         let Some(members) = node.value.as_object() else {
             self.type_mismatch(path, "an object", node);
@@ -261,7 +260,7 @@ impl Reader {
                         JsonValue::String(s) => {
                             let mut f = Finding::new(
                                 Code::INVALID_EFFECT,
-                                p,
+                                p.path(),
                                 format!("`{s}` is not an effect"),
                             );
                             f = match s.trim().to_ascii_lowercase().as_str() {
@@ -283,7 +282,7 @@ impl Reader {
                     if action.is_some() {
                         self.push(Finding::new(
                             Code::ELEMENT_COMBINATION,
-                            p,
+                            p.path(),
                             "a statement cannot have both `Action` and `NotAction`",
                         ).with_help("keep one of them"));
                     } else {
@@ -295,7 +294,7 @@ impl Reader {
                     if resource.is_some() {
                         self.push(Finding::new(
                             Code::ELEMENT_COMBINATION,
-                            p,
+                            p.path(),
                             "a statement cannot have both `Resource` and `NotResource`",
                         ).with_help("keep one of them"));
                     } else {
@@ -311,7 +310,7 @@ impl Reader {
                     if principal.is_some() {
                         self.push(Finding::new(
                             Code::ELEMENT_COMBINATION,
-                            p,
+                            p.path(),
                             "a statement cannot have both `Principal` and `NotPrincipal`",
                         ).with_help("keep one of them"));
                     } else if let Some(pr) = parsed {
@@ -327,7 +326,7 @@ impl Reader {
             }
         }
         if !effect_seen {
-            self.push(Finding::new(Code::MISSING_EFFECT, path.clone(), "the statement has no `Effect`")
+            self.push(Finding::new(Code::MISSING_EFFECT, path.path(), "the statement has no `Effect`")
                 .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"));
         }
         match action {
@@ -335,7 +334,7 @@ impl Reader {
             Some((false, list)) => st.action = ActionClause::Action(list),
             None => self.push(Finding::new(
                 Code::MISSING_ACTION,
-                path.clone(),
+                path.path(),
                 "the statement has neither `Action` nor `NotAction`",
             )),
         }
@@ -345,7 +344,7 @@ impl Reader {
     }
 
     /// A string or a list of strings; anything else is reported and skipped.
-    fn string_list(&mut self, node: &Node, path: &JsonPath) -> Vec<String> {
+    fn string_list(&mut self, node: &Node, path: &Loc<'_>) -> Vec<String> {
         match &node.value {
             JsonValue::String(s) => vec![s.clone()],
             JsonValue::Array(items) => {
@@ -365,7 +364,7 @@ impl Reader {
         }
     }
 
-    fn principal(&mut self, node: &Node, path: &JsonPath) -> Option<Principal> {
+    fn principal(&mut self, node: &Node, path: &Loc<'_>) -> Option<Principal> {
         match &node.value {
             JsonValue::String(s) if s == "*" => Some(Principal::Any),
             JsonValue::Object(members) => {
@@ -382,7 +381,7 @@ impl Reader {
                             let known: Vec<&str> = PrincipalKind::ALL.iter().map(|k| k.key()).collect();
                             let mut f = Finding::new(
                                 Code::INVALID_PRINCIPAL_KEY,
-                                p,
+                                p.path(),
                                 format!("unknown principal type `{}`", key.value),
                             );
                             if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
@@ -406,8 +405,8 @@ impl Reader {
                 self.push(
                     Finding::new(
                         Code::INVALID_PRINCIPAL_FORMAT,
-                        path.clone(),
-                        format!("`{}` must be `\"*\"` or an object such as `{{\"AWS\": ...}}`, found {found}", last_key(path)),
+                        path.path(),
+                        format!("`{}` must be `\"*\"` or an object such as `{{\"AWS\": ...}}`, found {found}", path.last_key()),
                     )
                     .with_help("write principals as `{\"AWS\": [\"arn:aws:iam::123456789012:root\"]}`"),
                 );
@@ -416,7 +415,7 @@ impl Reader {
         }
     }
 
-    fn condition(&mut self, node: &Node, path: &JsonPath) -> Condition {
+    fn condition(&mut self, node: &Node, path: &Loc<'_>) -> Condition {
         let mut cond = Condition::new();
         let Some(members) = node.value.as_object() else {
             self.type_mismatch(path, "an object", node);
@@ -429,7 +428,7 @@ impl Reader {
                 Err(OperatorError::NullWithIfExists(name)) => {
                     let mut f = Finding::new(
                         Code::NULL_WITH_IFEXISTS,
-                        op_path.clone(),
+                        op_path.path(),
                         format!("`{name}` combines `Null` with `IfExists`, which IAM rejects"),
                     )
                     .with_help("use `Null` alone");
@@ -440,7 +439,7 @@ impl Reader {
                 Err(OperatorError::Unknown { name, suggestions }) => {
                     let mut f = Finding::new(
                         Code::UNKNOWN_CONDITION_OPERATOR,
-                        op_path.clone(),
+                        op_path.path(),
                         format!("unknown condition operator `{name}`"),
                     )
                     .with_suggestions(&suggestions);
@@ -459,7 +458,7 @@ impl Reader {
                 if let Some(prev) = block_keys.iter().find(|k| k.key.eq_ignore_ascii_case(&key.value)) {
                     let mut f = Finding::new(
                         Code::DUPLICATE_CONDITION_KEY,
-                        key_path.clone(),
+                        key_path.path(),
                         format!(
                             "condition key `{}` repeats `{}` under `{}`: keys are case-insensitive",
                             key.value, prev.key, op_key.value
@@ -485,37 +484,26 @@ impl Reader {
         cond
     }
 
-    fn condition_values(&mut self, node: &Node, path: &JsonPath) -> Vec<ConditionValue> {
+    fn condition_values(&mut self, node: &Node, path: &Loc<'_>) -> Vec<ConditionValue> {
         let mut out = Vec::new();
-        let mut one = |reader: &mut Reader, item: &Node, p: JsonPath| match &item.value {
+        let mut one = |reader: &mut Reader, item: &Node, p: &Loc<'_>| match &item.value {
             JsonValue::String(s) => out.push(ConditionValue::String(Text::from(s.as_str()))),
             JsonValue::Bool(b) => out.push(ConditionValue::Bool(*b)),
             JsonValue::Number(n) => out.push(ConditionValue::Number(n.clone())),
             other => reader.push(Finding::new(
                 Code::CONDITION_VALUE_TYPE,
-                p,
+                p.path(),
                 format!("a condition value must be a string, number or boolean, found {}", other.type_name()),
             )),
         };
         match &node.value {
             JsonValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    one(self, item, path.index(i));
+                    one(self, item, &path.index(i));
                 }
             }
-            _ => one(self, node, path.clone()),
+            _ => one(self, node, path),
         }
         out
     }
-}
-
-fn last_key(path: &JsonPath) -> String {
-    path.segments()
-        .iter()
-        .rev()
-        .find_map(|s| match s {
-            json::PathSegment::Key(k) => Some(k.clone()),
-            json::PathSegment::Index(_) => None,
-        })
-        .unwrap_or_else(|| "policy".to_owned())
 }

@@ -142,7 +142,9 @@ pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate:
         let mut more = validate_measured(doc, ctx, Some(compact_size(tree)));
         for f in &mut more {
             if f.span.is_none() {
-                f.span = Some(tree.locate(&f.path));
+                // A finding about a condition key shows the key, not its value.
+                let key = KEY_CODES.contains(&f.code).then(|| key_span(tree, &f.path)).flatten();
+                f.span = Some(key.unwrap_or_else(|| tree.locate(&f.path)));
             }
         }
         findings.extend(more);
@@ -152,6 +154,37 @@ pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate:
         tree,
         findings: tidy(findings),
     }
+}
+
+/// The codes whose finding is about a condition key itself (its name, or its type against the
+/// operator), which the source shows best at the key.
+const KEY_CODES: &[Code] = &[
+    Code::UNKNOWN_GLOBAL_CONDITION_KEY,
+    Code::UNKNOWN_SERVICE_CONDITION_KEY,
+    Code::CONDITION_KEY_NOT_FOR_ACTION,
+    Code::CONDITION_OPERATOR_MISMATCH,
+    Code::MISSING_QUALIFIER,
+    Code::FORALLVALUES_SINGLE_VALUED_KEY,
+];
+
+/// The span of the object key `path` ends with, when the path leads to an object member.
+fn key_span(tree: &Spanned<JsonValue>, path: &JsonPath) -> Option<crate::json::Span> {
+    use crate::json::PathSegment;
+    let (PathSegment::Key(last), parent) = path.segments().split_last()? else {
+        return None;
+    };
+    let mut node = tree;
+    for segment in parent {
+        node = match (segment, &node.value) {
+            (PathSegment::Key(k), JsonValue::Object(members)) => &members.iter().find(|(key, _)| key.value == *k)?.1,
+            (PathSegment::Index(i), JsonValue::Array(items)) => items.get(*i)?,
+            // One statement or value may stand for a list of one.
+            (PathSegment::Index(0), _) => node,
+            _ => return None,
+        };
+    }
+    let JsonValue::Object(members) = &node.value else { return None };
+    members.iter().find(|(key, _)| key.value == *last).map(|(key, _)| key.span)
 }
 
 /// Removes repeats (same code and path) and findings made redundant by a more basic one, then
@@ -218,13 +251,34 @@ pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
     n
 }
 
+/// How many characters each byte adds to a string's compact JSON form: 2 or 6 for what
+/// needs an escape, 0 for a UTF-8 continuation byte (its character was counted at its first
+/// byte, so this counts characters without decoding them), 1 otherwise.
+const ESCAPED_WIDTH: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 6;
+        b += 1;
+    }
+    t[0x08] = 2;
+    t[0x09] = 2;
+    t[0x0a] = 2;
+    t[0x0c] = 2;
+    t[0x0d] = 2;
+    t[b'"' as usize] = 2;
+    t[b'\\' as usize] = 2;
+    let mut c = 0x80;
+    while c < 0xc0 {
+        t[c] = 0;
+        c += 1;
+    }
+    t
+};
+
 fn escaped_len(s: &str) -> usize {
     2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{08}' | '\u{0c}' => 2,
-            c if (c as u32) < 0x20 => 6,
-            _ => 1,
-        })
+        .bytes()
+        .map(|b| usize::from(ESCAPED_WIDTH[usize::from(b)]))
         .sum::<usize>()
 }

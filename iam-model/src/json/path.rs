@@ -117,3 +117,61 @@ impl Spanned<JsonValue> {
         node.span
     }
 }
+
+/// A path under construction, living on the caller's stack: each step borrows its parent, so
+/// walking a document with one costs no allocation, and a [`JsonPath`] is built from it only
+/// when a finding needs one ([`Loc::path`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Loc<'a> {
+    /// The whole document.
+    Root,
+    /// An object member of the parent, by key.
+    Key(&'a Loc<'a>, &'a str),
+    /// An array element of the parent, by 0-based index.
+    Index(&'a Loc<'a>, usize),
+}
+
+impl<'a> Loc<'a> {
+    /// This location extended with the object key `k`.
+    pub(crate) fn key(&'a self, k: &'a str) -> Loc<'a> {
+        Loc::Key(self, k)
+    }
+
+    /// This location extended with the array index `i`.
+    pub(crate) fn index(&'a self, i: usize) -> Loc<'a> {
+        Loc::Index(self, i)
+    }
+
+    /// The path, built now.
+    pub(crate) fn path(&self) -> JsonPath {
+        let mut steps: Vec<PathSegment> = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                Loc::Root => break,
+                Loc::Key(parent, k) => {
+                    steps.push(PathSegment::Key((*k).to_owned()));
+                    at = parent;
+                }
+                Loc::Index(parent, i) => {
+                    steps.push(PathSegment::Index(*i));
+                    at = parent;
+                }
+            }
+        }
+        steps.reverse();
+        JsonPath(steps)
+    }
+
+    /// The last key on the way here (`policy` at the root), for messages.
+    pub(crate) fn last_key(&self) -> &'a str {
+        let mut at = *self;
+        loop {
+            match at {
+                Loc::Root => return "policy",
+                Loc::Key(_, k) => return k,
+                Loc::Index(parent, _) => at = *parent,
+            }
+        }
+    }
+}

@@ -36,7 +36,7 @@ fn check_key(_op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPath
         return;
     }
     for tag in ["ResourceTag", "RequestTag", "PrincipalTag"] {
-        if name.eq_ignore_ascii_case(tag) || name.eq_ignore_ascii_case(&format!("{tag}/")) {
+        if name.strip_suffix('/').unwrap_or(name).eq_ignore_ascii_case(tag) {
             out.push(
                 Finding::new(Code::TAG_KEY_MISSING, kp(), format!("`{}` needs a tag key", k.key))
                     .with_help(format!("write `{prefix}:{tag}/tag-key`, e.g. `{prefix}:{tag}/team`")),
@@ -60,11 +60,7 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPa
     }
     for (j, v) in k.values.iter().enumerate() {
         let vp = || if many { kp().index(j) } else { kp() };
-        let text = v.as_text();
-        if !text.is_literal() {
-            continue;
-        }
-        let s = text.with_placeholders();
+        let Some(s) = literal_value(v) else { continue };
         if let Some(help) = value_problem(op, &k.key, v, &s) {
             out.push(
                 Finding::new(
@@ -89,7 +85,7 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPa
     if k.key.eq_ignore_ascii_case("aws:SourceIp")
         && family == OperatorFamily::Ip
         && !k.values.is_empty()
-        && k.values.iter().all(|v| v.as_text().as_literal().is_some_and(|s| is_private(&s)))
+        && k.values.iter().all(|v| literal_value(v).is_some_and(|s| is_private(&s)))
     {
         out.push(
             Finding::new(
@@ -107,9 +103,18 @@ fn like_of(op: ConditionOperator) -> String {
     ConditionOperator { base, ..op }.to_string()
 }
 
+/// The value as IAM compares it, when it has no late-bound part (without copying it).
+fn literal_value(v: &ConditionValue) -> Option<std::borrow::Cow<'_, str>> {
+    match v {
+        ConditionValue::String(t) => t.as_literal(),
+        ConditionValue::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b { "true" } else { "false" })),
+        ConditionValue::Number(n) => Some(std::borrow::Cow::Borrowed(n.as_str())),
+    }
+}
+
 /// `*` or `?` that is not part of the `${*}` / `${?}` variables.
 fn has_bare_wildcard(s: &str) -> bool {
-    s.replace("${*}", "").replace("${?}", "").contains(['*', '?'])
+    s.contains(['*', '?']) && s.replace("${*}", "").replace("${?}", "").contains(['*', '?'])
 }
 
 fn value_problem(op: ConditionOperator, key: &str, v: &ConditionValue, s: &str) -> Option<String> {

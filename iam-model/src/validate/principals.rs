@@ -2,7 +2,7 @@
 //! actions a trust statement may allow.
 
 use crate::finding::{Code, Finding};
-use crate::json::JsonPath;
+use crate::json::Loc;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::principal::{Principal, PrincipalKind};
 use crate::statement::{Effect, PrincipalClause, Statement};
@@ -29,27 +29,29 @@ pub(crate) const IDP_DOMAINS: &[&str] = &[
 ];
 
 pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec<Finding>) {
+    let statements = Loc::Root;
+    let statements = statements.key("Statement");
     for (i, st) in doc.statements.iter().enumerate() {
-        let sp = JsonPath::root().key("Statement").index(i);
+        let sp = statements.index(i);
         match (&st.principal, ctx.kind) {
             (Some(p), PolicyKind::Identity(_)) => out.push(
                 Finding::new(
                     Code::PRINCIPAL_NOT_ALLOWED,
-                    sp.key(p.element()),
+                    sp.key(p.element()).path(),
                     format!("an identity policy cannot have `{}`", p.element()),
                 )
                 .with_help("the identity the policy is attached to is the principal: remove the element"),
             ),
             (None, PolicyKind::Trust | PolicyKind::Resource) => out.push(
-                Finding::new(Code::MISSING_PRINCIPAL, sp.clone(), "the statement has no `Principal`")
+                Finding::new(Code::MISSING_PRINCIPAL, sp.path(), "the statement has no `Principal`")
                     .with_help("name who the statement is about, e.g. `\"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}`"),
             ),
             (Some(PrincipalClause::NotPrincipal(_)), PolicyKind::Trust) => out.push(
-                Finding::new(Code::NOTPRINCIPAL_NOT_ALLOWED, sp.key("NotPrincipal"), "a trust policy cannot have `NotPrincipal`")
+                Finding::new(Code::NOTPRINCIPAL_NOT_ALLOWED, sp.key("NotPrincipal").path(), "a trust policy cannot have `NotPrincipal`")
                     .with_help("name the trusted principals with `Principal`"),
             ),
             (Some(PrincipalClause::Principal(Principal::Any)), PolicyKind::Trust) => out.push(
-                Finding::new(Code::TRUST_PRINCIPAL_WILDCARD, sp.key("Principal"), "a trust policy cannot have `\"Principal\": \"*\"`")
+                Finding::new(Code::TRUST_PRINCIPAL_WILDCARD, sp.key("Principal").path(), "a trust policy cannot have `\"Principal\": \"*\"`")
                     .with_help("name the trusted accounts or roles; `{\"AWS\": \"*\"}` with an organization condition is the nearest allowed form"),
             ),
             _ => {}
@@ -63,25 +65,25 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     }
 }
 
-fn check_values(clause: &PrincipalClause, path: &JsonPath, out: &mut Vec<Finding>) {
+fn check_values(clause: &PrincipalClause, path: &Loc<'_>, out: &mut Vec<Finding>) {
     let Principal::Map(map) = clause.principal() else { return };
     if map.is_empty() || map.values().all(Vec::is_empty) {
-        out.push(Finding::new(Code::EMPTY_PRINCIPAL, path.clone(), format!("`{}` names no principal", clause.element())));
+        out.push(Finding::new(Code::EMPTY_PRINCIPAL, path.path(), format!("`{}` names no principal", clause.element())));
         return;
     }
     for (kind, values) in map {
         let kp = path.key(kind.key());
         if values.is_empty() {
-            out.push(Finding::new(Code::EMPTY_PRINCIPAL, kp.clone(), format!("`{}` is an empty list", kind.key())));
+            out.push(Finding::new(Code::EMPTY_PRINCIPAL, kp.path(), format!("`{}` is an empty list", kind.key())));
         }
         for (j, v) in values.iter().enumerate() {
-            let vp = if values.len() == 1 { kp.clone() } else { kp.index(j) };
-            check_value(*kind, v, vp, out);
+            let vp = kp.index(j);
+            check_value(*kind, v, if values.len() == 1 { &kp } else { &vp }, out);
         }
     }
 }
 
-fn check_value(kind: PrincipalKind, value: &Text, path: JsonPath, out: &mut Vec<Finding>) {
+fn check_value(kind: PrincipalKind, value: &Text, path: &Loc<'_>, out: &mut Vec<Finding>) {
     let s = value.with_placeholders();
     let s = s.as_ref();
     if s == "*" {
@@ -89,7 +91,7 @@ fn check_value(kind: PrincipalKind, value: &Text, path: JsonPath, out: &mut Vec<
             out.push(
                 Finding::new(
                     Code::PRINCIPAL_PARTIAL_WILDCARD,
-                    path,
+                    path.path(),
                     format!("`{}` cannot be `*`", kind.key()),
                 )
                 .with_help("only `AWS` (or the whole `Principal`) may be `*`"),
@@ -101,7 +103,7 @@ fn check_value(kind: PrincipalKind, value: &Text, path: JsonPath, out: &mut Vec<
         out.push(
             Finding::new(
                 Code::PRINCIPAL_PARTIAL_WILDCARD,
-                path,
+                path.path(),
                 format!("`{s}` has a wildcard inside a principal, which IAM does not match"),
             )
             .with_help("name principals exactly, or use `{\"AWS\": \"*\"}` with an `aws:PrincipalArn` `ArnLike` condition"),
@@ -117,7 +119,7 @@ fn check_value(kind: PrincipalKind, value: &Text, path: JsonPath, out: &mut Vec<
     };
     if let Some(help) = problem {
         out.push(
-            Finding::new(Code::INVALID_PRINCIPAL, path, format!("`{s}` is not a valid `{}` principal", kind.key()))
+            Finding::new(Code::INVALID_PRINCIPAL, path.path(), format!("`{s}` is not a valid `{}` principal", kind.key()))
                 .with_help(help),
         );
     }
@@ -193,7 +195,7 @@ pub(crate) fn federated_kinds(st: &Statement) -> (bool, Vec<String>) {
     (saml, oidc_hosts)
 }
 
-fn check_trust_actions(st: &Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     let element = st.action.element();
     for (j, a) in st.action.actions().iter().enumerate() {
         let s = a.as_str();
@@ -201,7 +203,7 @@ fn check_trust_actions(st: &Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
         if tolerated || TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(s)) {
             continue;
         }
-        let path = if st.action.actions().len() == 1 { sp.key(element) } else { sp.key(element).index(j) };
+        let path = if st.action.actions().len() == 1 { sp.key(element).path() } else { sp.key(element).index(j).path() };
         out.push(
             Finding::new(Code::TRUST_ACTION_INVALID, path, format!("`{s}` cannot be allowed by a trust policy"))
                 .with_suggestions(&crate::suggest::nearest(s, TRUST_ACTIONS.iter().copied(), 1))
@@ -215,7 +217,7 @@ fn check_trust_actions(st: &Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
     let allows = |action: &str| st.action.actions().iter().any(|a| a.matches(action));
     if saml && !allows("sts:AssumeRoleWithSAML") {
         out.push(
-            Finding::new(Code::MISMATCHED_ACTION_FOR_PRINCIPAL, sp.key(element), "a SAML provider principal needs `sts:AssumeRoleWithSAML`")
+            Finding::new(Code::MISMATCHED_ACTION_FOR_PRINCIPAL, sp.key(element).path(), "a SAML provider principal needs `sts:AssumeRoleWithSAML`")
                 .with_help("add `sts:AssumeRoleWithSAML` to the statement's actions"),
         );
     }
@@ -223,7 +225,7 @@ fn check_trust_actions(st: &Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 Code::MISMATCHED_ACTION_FOR_PRINCIPAL,
-                sp.key(element),
+                sp.key(element).path(),
                 "an OIDC provider principal needs `sts:AssumeRoleWithWebIdentity`",
             )
             .with_help("add `sts:AssumeRoleWithWebIdentity` to the statement's actions"),

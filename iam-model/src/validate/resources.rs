@@ -28,32 +28,36 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
     if s == "*" {
         return;
     }
-    let arn = match Arn::parse(s) {
-        Ok(a) => a,
-        Err(e) => {
-            let help = match e {
-                ArnError::MissingPrefix(_) if s.contains(":::") || s.starts_with("aws:") => {
-                    "an ARN starts with `arn:`, e.g. `arn:aws:s3:::my-bucket`".to_owned()
-                }
-                ArnError::EmptyResource(_) => "name the resource after the fifth colon, or end with `*`".to_owned(),
-                _ => "write `*` or an ARN: `arn:partition:service:region:account-id:resource`".to_owned(),
-            };
-            out.push(Finding::new(Code::INVALID_ARN, path(), format!("`{s}` is not an ARN")).with_help(help));
-            return;
-        }
+    // The fields, borrowed (`Arn::parse` copies them); `Arn::parse` says what is wrong when
+    // there are none.
+    let fields = s.strip_prefix("arn:").and_then(|rest| {
+        let mut it = rest.splitn(5, ':');
+        let (partition, service, _region, account, resource) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+        (!resource.is_empty()).then_some(ArnFields { partition, service, account })
+    });
+    let Some(arn) = fields else {
+        let help = match Arn::parse(s) {
+            Err(ArnError::MissingPrefix(_)) if s.contains(":::") || s.starts_with("aws:") => {
+                "an ARN starts with `arn:`, e.g. `arn:aws:s3:::my-bucket`".to_owned()
+            }
+            Err(ArnError::EmptyResource(_)) => "name the resource after the fifth colon, or end with `*`".to_owned(),
+            _ => "write `*` or an ARN: `arn:partition:service:region:account-id:resource`".to_owned(),
+        };
+        out.push(Finding::new(Code::INVALID_ARN, path(), format!("`{s}` is not an ARN")).with_help(help));
+        return;
     };
-    if arn.service().contains(['*', '?']) {
+    if arn.service.contains(['*', '?']) {
         out.push(
             Finding::new(Code::ARN_SERVICE_WILDCARD, path(), format!("`{s}` has a wildcard in the service segment"))
                 .with_help("IAM does not allow wildcards in an ARN's service; name the service"),
         );
-    } else if arn.service().is_empty() || arn.service().chars().any(|c| c.is_ascii_uppercase()) {
+    } else if arn.service.is_empty() || arn.service.chars().any(|c| c.is_ascii_uppercase()) {
         out.push(
-            Finding::new(Code::INVALID_ARN, path(), format!("`{}` is not a service segment", arn.service()))
-                .with_help(format!("service segments are lowercase: `{}`", arn.service().to_ascii_lowercase())),
+            Finding::new(Code::INVALID_ARN, path(), format!("`{}` is not a service segment", arn.service))
+                .with_help(format!("service segments are lowercase: `{}`", arn.service.to_ascii_lowercase())),
         );
     }
-    let partition = arn.partition();
+    let partition = arn.partition;
     if !partition.contains(['*', '?', '$']) && !PARTITIONS.contains(&partition) {
         out.push(
             Finding::new(Code::INVALID_ARN_PARTITION, path(), format!("`{partition}` is not a partition"))
@@ -61,7 +65,7 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
                 .or_help("partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f and aws-eusc"),
         );
     }
-    let account = arn.account();
+    let account = arn.account;
     let account_ok = account.is_empty()
         || account.contains(['*', '?'])
         || account.contains("${")
@@ -72,4 +76,11 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
                 .with_help("account ids are exactly 12 digits; use `*` for any account"),
         );
     }
+}
+
+/// The fields of an ARN the shape checks look at, borrowed from the resource.
+struct ArnFields<'a> {
+    partition: &'a str,
+    service: &'a str,
+    account: &'a str,
 }

@@ -2,7 +2,7 @@
 //! trust and resource policies that let in more principals than intended.
 
 use crate::finding::{Code, Finding};
-use crate::json::JsonPath;
+use crate::json::Loc;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::principal::{principal_account, Principal, PrincipalKind};
 use crate::statement::{Effect, PrincipalClause, Statement};
@@ -28,32 +28,34 @@ const SOURCE_KEYS: &[&str] = &["aws:SourceArn", "aws:SourceAccount", "aws:Source
 const GITHUB_HOST: &str = "token.actions.githubusercontent.com";
 
 pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec<Finding>) {
+    let statements = Loc::Root;
+    let statements = statements.key("Statement");
     for (i, st) in doc.statements.iter().enumerate() {
-        let sp = JsonPath::root().key("Statement").index(i);
+        let sp = statements.index(i);
         if st.effect != Effect::Allow {
             continue;
         }
         if st.action.is_not() {
             out.push(
-                Finding::new(Code::ALLOW_NOT_ACTION, sp.key("NotAction"), "`Allow` with `NotAction` allows every other action, including ones AWS adds later")
+                Finding::new(Code::ALLOW_NOT_ACTION, sp.key("NotAction").path(), "`Allow` with `NotAction` allows every other action, including ones AWS adds later")
                     .with_help("list the allowed actions, or pair `NotAction` with `Deny`"),
             );
         }
         if st.resource.as_ref().is_some_and(|r| r.is_not()) {
             out.push(
-                Finding::new(Code::ALLOW_NOT_RESOURCE, sp.key("NotResource"), "`Allow` with `NotResource` allows every other resource, including ones created later")
+                Finding::new(Code::ALLOW_NOT_RESOURCE, sp.key("NotResource").path(), "`Allow` with `NotResource` allows every other resource, including ones created later")
                     .with_help("list the allowed resources, or pair `NotResource` with `Deny`"),
             );
         }
         if matches!(st.principal, Some(PrincipalClause::NotPrincipal(_))) {
             out.push(
-                Finding::new(Code::ALLOW_NOT_PRINCIPAL, sp.key("NotPrincipal"), "`Allow` with `NotPrincipal` allows everyone else, anonymous callers included")
+                Finding::new(Code::ALLOW_NOT_PRINCIPAL, sp.key("NotPrincipal").path(), "`Allow` with `NotPrincipal` allows everyone else, anonymous callers included")
                     .with_help("name the allowed principals with `Principal`"),
             );
         }
         if matches!(ctx.kind, PolicyKind::Identity(_)) && is_full_admin(st) {
             out.push(
-                Finding::new(Code::FULL_ADMIN, sp.clone(), "the statement allows every action on every resource")
+                Finding::new(Code::FULL_ADMIN, sp.path(), "the statement allows every action on every resource")
                     .with_help("grant the actions the identity needs; if full administrator access is intended, acknowledge the finding"),
             );
         }
@@ -65,7 +67,8 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     }
 }
 
-fn is_full_admin(st: &Statement) -> bool {
+/// An Allow-able statement of every action (`*` or `*:*`) on every resource (`*`).
+pub(super) fn is_full_admin(st: &Statement) -> bool {
     let any_action = !st.action.is_not() && st.action.actions().iter().any(|a| a.is_any() || a.as_str() == "*:*");
     let any_resource = st
         .resource
@@ -85,12 +88,12 @@ fn principal_of(st: &Statement) -> Option<&Principal> {
     }
 }
 
-fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut Vec<Finding>) {
+fn check_trust(st: &Statement, sp: &Loc<'_>, ctx: &ValidationContext, out: &mut Vec<Finding>) {
     let Some(p) = principal_of(st) else { return };
-    let pp = sp.key("Principal");
+    let pp = || sp.key("Principal").path();
     if p.is_public() && !has_any(st, NARROWING_KEYS) {
         out.push(
-            Finding::new(Code::PUBLIC_TRUST, pp.clone(), "any principal in any AWS account can assume this role")
+            Finding::new(Code::PUBLIC_TRUST, pp(), "any principal in any AWS account can assume this role")
                 .with_help("name the trusted accounts or roles, or add an `aws:PrincipalOrgID` condition"),
         );
     }
@@ -105,7 +108,7 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
             out.push(
                 Finding::new(
                     Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID,
-                    pp.clone(),
+                    pp(),
                     format!("account `{}` is trusted without an external id or organization condition", foreign.join("`, `")),
                 )
                 .with_help("add a `StringEquals` condition on `sts:ExternalId` (the confused-deputy defence) or on `aws:PrincipalOrgID`"),
@@ -121,7 +124,7 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
             let sub_key = format!("{GITHUB_HOST}:sub");
             if !st.condition.has_key(&sub_key) {
                 out.push(
-                    Finding::new(Code::GITHUB_OIDC_NO_SUB, pp.clone(), "GitHub OIDC trust without a `sub` condition lets any GitHub repository assume the role")
+                    Finding::new(Code::GITHUB_OIDC_NO_SUB, pp(), "GitHub OIDC trust without a `sub` condition lets any GitHub repository assume the role")
                         .with_help(format!("add `StringLike` on `{sub_key}` with `repo:ORG/REPO:*`")),
                 );
             } else {
@@ -133,7 +136,7 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
                     .any(|v| v.as_text().with_placeholders().contains('*'));
                 if wildcard {
                     out.push(
-                        Finding::new(Code::GITHUB_OIDC_WILDCARD_SUB, pp.clone(), "the GitHub `sub` condition has a wildcard")
+                        Finding::new(Code::GITHUB_OIDC_WILDCARD_SUB, pp(), "the GitHub `sub` condition has a wildcard")
                             .with_help("pin the repository and, where you can, the branch or environment: `repo:ORG/REPO:ref:refs/heads/main`"),
                     );
                 }
@@ -146,7 +149,7 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
                 .any(|(_, k)| k.key.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase()));
             if !conditioned {
                 out.push(
-                    Finding::new(Code::OIDC_NO_CONDITION, pp.clone(), format!("OIDC trust of `{host_name}` without a condition on its claims"))
+                    Finding::new(Code::OIDC_NO_CONDITION, pp(), format!("OIDC trust of `{host_name}` without a condition on its claims"))
                         .with_help(format!("add conditions on `{host_name}:aud` and `{host_name}:sub`")),
                 );
             }
@@ -154,18 +157,18 @@ fn check_trust(st: &Statement, sp: &JsonPath, ctx: &ValidationContext, out: &mut
     }
 }
 
-fn check_resource_policy(st: &Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_resource_policy(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     let Some(p) = principal_of(st) else { return };
-    let pp = sp.key("Principal");
+    let pp = || sp.key("Principal").path();
     if p.is_public() && !has_any(st, NARROWING_KEYS) && !has_any(st, NETWORK_KEYS) {
         out.push(
-            Finding::new(Code::PUBLIC_RESOURCE_ACCESS, pp.clone(), "the statement grants access to everyone")
+            Finding::new(Code::PUBLIC_RESOURCE_ACCESS, pp(), "the statement grants access to everyone")
                 .with_help("name the principals, or add an `aws:PrincipalOrgID`, `aws:SourceVpce` or similar condition"),
         );
     }
     if !p.values(PrincipalKind::Service).is_empty() && !has_any(st, SOURCE_KEYS) {
         out.push(
-            Finding::new(Code::SERVICE_PRINCIPAL_NO_SOURCE, pp, "a service principal is granted access without a source condition")
+            Finding::new(Code::SERVICE_PRINCIPAL_NO_SOURCE, pp(), "a service principal is granted access without a source condition")
                 .with_help("add `aws:SourceAccount` or `aws:SourceArn` so that only your resources' use of the service is allowed"),
         );
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::finding::{Code, Finding};
-use crate::json::JsonPath;
+use crate::json::{JsonPath, Loc};
 use crate::policy::{PolicyDocument, PolicyKind, Version};
 use crate::text::Segment;
 
@@ -38,17 +38,22 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     }
     let iam_sids = matches!(ctx.kind, PolicyKind::Identity(_) | PolicyKind::Trust);
     let mut sids: HashMap<&str, usize> = HashMap::new();
+    if doc.statements.iter().any(|st| st.sid.is_some()) {
+        sids.reserve(doc.statements.len());
+    }
+    let statements = Loc::Root;
+    let statements = statements.key("Statement");
     for (i, st) in doc.statements.iter().enumerate() {
-        let sp = root.key("Statement").index(i);
+        let sp = statements.index(i);
         if let Some(sid) = &st.sid {
-            let p = sp.key("Sid");
+            let p = || sp.key("Sid").path();
             if sid.is_empty() {
-                out.push(Finding::new(Code::EMPTY_SID, p.clone(), "the `Sid` is empty").with_help("remove it or name the statement"));
+                out.push(Finding::new(Code::EMPTY_SID, p(), "the `Sid` is empty").with_help("remove it or name the statement"));
             } else if iam_sids && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                 let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
                 let mut f = Finding::new(
                     Code::INVALID_SID,
-                    p.clone(),
+                    p(),
                     format!("`{sid}` has characters IAM does not allow in a `Sid`"),
                 );
                 f = if cleaned.is_empty() {
@@ -63,7 +68,7 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
                     out.push(
                         Finding::new(
                             Code::DUPLICATE_SID,
-                            p,
+                            p(),
                             format!("statements {first} and {i} share the `Sid` `{sid}`"),
                         )
                         .with_help("give every statement its own `Sid`"),
@@ -77,7 +82,7 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         if st.action.actions().is_empty() {
             out.push(Finding::new(
                 Code::EMPTY_ACTION,
-                sp.key(st.action.element()),
+                sp.key(st.action.element()).path(),
                 format!("`{}` is an empty list", st.action.element()),
             ).with_help("list at least one action"));
         }
@@ -85,17 +90,17 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
             (Some(r), PolicyKind::Trust) => out.push(
                 Finding::new(
                     Code::RESOURCE_NOT_ALLOWED,
-                    sp.key(r.element()),
+                    sp.key(r.element()).path(),
                     format!("a trust policy cannot have `{}`", r.element()),
                 )
                 .with_help("the role itself is the resource of its trust policy: remove the element"),
             ),
             (Some(r), _) if r.resources().is_empty() => out.push(
-                Finding::new(Code::EMPTY_RESOURCE, sp.key(r.element()), format!("`{}` is an empty list", r.element()))
+                Finding::new(Code::EMPTY_RESOURCE, sp.key(r.element()).path(), format!("`{}` is an empty list", r.element()))
                     .with_help("list at least one resource, or `*`"),
             ),
             (None, PolicyKind::Identity(_) | PolicyKind::Resource) => out.push(
-                Finding::new(Code::MISSING_RESOURCE, sp.clone(), "the statement has neither `Resource` nor `NotResource`")
+                Finding::new(Code::MISSING_RESOURCE, sp.path(), "the statement has neither `Resource` nor `NotResource`")
                     .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),
             ),
             _ => {}
@@ -128,7 +133,7 @@ pub(super) fn check_size(size: usize, ctx: &ValidationContext, out: &mut Vec<Fin
                     ctx.trust_policy_quota
                 ),
             )
-            .with_help("merge principals into fewer statements, or ask for a higher `Role trust policy length` quota (L-C07B4B0D) in Service Quotas and pass it as the trust quota"),
+            .with_help("merge principals into fewer statements, or ask for a higher `Role trust policy length` quota (L-C07B4B0D) in Service Quotas and pass it with `--trust-quota`"),
         ),
         _ => {}
     }
@@ -140,6 +145,10 @@ pub(crate) fn is_policy_char(c: char) -> bool {
 }
 
 fn bad_char(s: &str) -> Option<char> {
+    // Printable ASCII, tab, line feed and carriage return are always fine: skip the decoding.
+    if s.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e)) {
+        return None;
+    }
     s.chars().find(|c| !is_policy_char(*c))
 }
 
@@ -156,12 +165,12 @@ fn push_bad_char(s: &str, path: impl Fn() -> JsonPath, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_characters_statement(st: &crate::statement::Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_characters_statement(st: &crate::statement::Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     if let Some(sid) = &st.sid {
-        push_bad_char(sid, || sp.key("Sid"), out);
+        push_bad_char(sid, || sp.key("Sid").path(), out);
     }
     for (i, a) in st.action.actions().iter().enumerate() {
-        push_bad_char(a.as_str(), || sp.key(st.action.element()).index(i), out);
+        push_bad_char(a.as_str(), || sp.key(st.action.element()).index(i).path(), out);
     }
     let check_text = |t: &crate::text::Text, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>| {
         for seg in t.segments() {
@@ -172,16 +181,16 @@ fn check_characters_statement(st: &crate::statement::Statement, sp: &JsonPath, o
     };
     if let Some(r) = &st.resource {
         for (i, t) in r.resources().iter().enumerate() {
-            check_text(t, &|| sp.key(r.element()).index(i), out);
+            check_text(t, &|| sp.key(r.element()).index(i).path(), out);
         }
     }
     if let Some(p) = &st.principal {
         for (kind, v) in p.principal().entries() {
-            check_text(v, &|| sp.key(p.element()).key(kind.key()), out);
+            check_text(v, &|| sp.key(p.element()).key(kind.key()).path(), out);
         }
     }
     for (op, k) in st.condition.tests() {
-        let kp = || sp.key("Condition").key(op.to_string()).key(k.key.as_str());
+        let kp = || sp.key("Condition").path().key(op.to_string()).key(k.key.as_str());
         push_bad_char(&k.key, kp, out);
         for v in &k.values {
             if let crate::condition::ConditionValue::String(t) = v {
@@ -191,11 +200,11 @@ fn check_characters_statement(st: &crate::statement::Statement, sp: &JsonPath, o
     }
 }
 
-fn check_action_formats(st: &crate::statement::Statement, sp: &JsonPath, out: &mut Vec<Finding>) {
+fn check_action_formats(st: &crate::statement::Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     let element = st.action.element();
     let many = st.action.actions().len() > 1;
     for (j, a) in st.action.actions().iter().enumerate() {
-        let path = if many { sp.key(element).index(j) } else { sp.key(element) };
+        let path = || if many { sp.key(element).index(j).path() } else { sp.key(element).path() };
         if a.is_any() {
             continue;
         }
@@ -209,12 +218,12 @@ fn check_action_formats(st: &crate::statement::Statement, sp: &JsonPath, out: &m
                 } else {
                     "actions read `service:Action`, e.g. `s3:GetObject`".to_owned()
                 };
-                out.push(Finding::new(Code::INVALID_ACTION_FORMAT, path, format!("`{s}` is not an action")).with_help(help));
+                out.push(Finding::new(Code::INVALID_ACTION_FORMAT, path(), format!("`{s}` is not an action")).with_help(help));
             }
             Some((service, _)) if service.contains(['*', '?']) => out.push(
                 Finding::new(
                     Code::SERVICE_NAME_WILDCARD,
-                    path,
+                    path(),
                     format!("`{}` has a wildcard in the service prefix", a.as_str()),
                 )
                 .with_help("name the service: a wildcard prefix matches actions of services you did not mean"),

@@ -1,4 +1,5 @@
 //! Every finding code with an input that triggers it and a close input that does not.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
 use crate::policy::Attachment;
@@ -26,6 +27,12 @@ pub(crate) fn cases() -> Vec<(Code, PolicyKind, String, String)> {
     let gh = r#"{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}"#;
     let gh_trust = |extra: &str| {
         stmt(&format!(r#"{{"Effect":"Allow","Principal":{gh},"Action":"sts:AssumeRoleWithWebIdentity"{extra}}}"#))
+    };
+    let eks = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    let eks_trust = |key: &str| {
+        stmt(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/{eks}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{key}":"system:serviceaccount:ns:sa","{eks}:aud":"sts.amazonaws.com"}}}}}}"#
+        ))
     };
     let ok = allow("");
     vec![
@@ -102,6 +109,40 @@ pub(crate) fn cases() -> Vec<(Code, PolicyKind, String, String)> {
             stmt(r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:ns:sa"}}}"#)),
         (Code::PUBLIC_RESOURCE_ACCESS, RES, stmt(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#),
             stmt(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}"#)),
+        // The catalog checks.
+        (Code::UNKNOWN_SERVICE, ID, ok.replace("s3:GetObject", "s4:GetObject"), ok.clone()),
+        (Code::UNKNOWN_ACTION, ID, ok.replace("s3:GetObject", "s3:GetObjcet"), ok.replace("s3:GetObject", "S3:getobject")),
+        (Code::ACTION_WILDCARD_NO_MATCH, ID, ok.replace("s3:GetObject", "s3:Gett*"), ok.replace("s3:GetObject", "s3:Get*")),
+        (Code::ARN_REGION_NOT_ALLOWED, ID, ok.replace("arn:aws:s3:::", "arn:aws:s3:us-east-1::"), ok.clone()),
+        (Code::ARN_ACCOUNT_NOT_ALLOWED, ID, ok.replace("arn:aws:s3:::", "arn:aws:s3::123456789012:"), ok.clone()),
+        (Code::ARN_REGION_MISSING, ID, stmt(r#"{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"arn:aws:ec2::123456789012:instance/*"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"arn:aws:ec2:*:123456789012:instance/*"}"#)),
+        (Code::RESOURCE_TYPE_MISMATCH, ID, ok.replace("arn:aws:s3:::b/*", "arn:aws:s3:::b"), ok.clone()),
+        (Code::RESOURCE_TYPE_MISMATCH, ID, stmt(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::b"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}"#)),
+        (Code::RESOURCE_TYPE_MISMATCH, ID, stmt(r#"{"Effect":"Allow","Action":"s3:*Object","Resource":"arn:aws:s3:::b"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"s3:*Object","Resource":"arn:aws:s3:::b/*"}"#)),
+        (Code::UNKNOWN_GLOBAL_CONDITION_KEY, ID, cond(r#"{"IpAddress":{"aws:SourceIpp":"203.0.113.0/24"}}"#), cond(r#"{"IpAddress":{"aws:sourceip":"203.0.113.0/24"}}"#)),
+        (Code::UNKNOWN_GLOBAL_CONDITION_KEY, ID, cond(r#"{"StringEquals":{"aws:ResourceTags/team":"a"}}"#), cond(r#"{"StringEquals":{"aws:ResourceTag/team":"a"}}"#)),
+        (Code::UNKNOWN_SERVICE_CONDITION_KEY, ID, cond(r#"{"StringEquals":{"s3:x-amz-acll":"private"}}"#), cond(r#"{"StringEquals":{"s3:x-amz-acl":"private"}}"#)),
+        (Code::UNKNOWN_SERVICE_CONDITION_KEY, TRUST, gh_trust(r#","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:o/r:*","token.actions.githubusercontent.com:subject":"x"}}"#),
+            gh_trust(r#","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:o/r:*","token.actions.githubusercontent.com:repository":"o/r"}}"#)),
+        (Code::UNKNOWN_SERVICE_CONDITION_KEY, TRUST, eks_trust("oidc.eks.eu-west-1.amazonaws.com/id/ABC:subject"), eks_trust("oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub")),
+        (Code::UNKNOWN_SERVICE_CONDITION_KEY, TRUST, eks_trust("oidc.eks.eu-west-1.amazonaws.com/id/XYZ:sub"), eks_trust("oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud")),
+        (Code::CONDITION_OPERATOR_MISMATCH, ID, cond(r#"{"NumericEquals":{"aws:SourceIp":"3"}}"#), cond(r#"{"StringLike":{"aws:SourceArn":"arn:aws:sns:*"}}"#)),
+        (Code::MISSING_QUALIFIER, ID, cond(r#"{"StringEquals":{"aws:TagKeys":"team"}}"#), cond(r#"{"Null":{"aws:TagKeys":"true"}}"#)),
+        (Code::MISSING_QUALIFIER, ID, cond(r#"{"StringEquals":{"aws:TagKeys":"team"}}"#), cond(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}"#)),
+        (Code::FORALLVALUES_SINGLE_VALUED_KEY, ID, cond(r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-1"}}"#), cond(r#"{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}"#)),
+        (Code::CONDITION_KEY_NOT_FOR_ACTION, ID, stmt(r#"{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*","Condition":{"StringLike":{"s3:prefix":"a/*"}}}"#),
+            stmt(r#"{"Effect":"Allow","Action":["ec2:RunInstances","s3:ListBucket"],"Resource":"*","Condition":{"StringLike":{"s3:prefix":"a/*"}}}"#)),
+        (Code::PASSROLE_WILDCARD_RESOURCE, ID, stmt(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/*"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#)),
+        (Code::PASSROLE_WILDCARD_RESOURCE, ID, stmt(r#"{"Effect":"Allow","Action":"iam:Pass*","Resource":"*"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"iam:Pass*","Resource":"arn:aws:iam::123456789012:role/app-ec2"}"#)),
+        (Code::PERMISSIONS_MANAGEMENT_STAR, ID, stmt(r#"{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*"}"#),
+            stmt(r#"{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"arn:aws:iam::123456789012:role/app-*"}"#)),
+        (Code::PERMISSIONS_MANAGEMENT_STAR, ID, stmt(r#"{"Effect":"Allow","Action":["s3:GetObject","s3:PutBucket*"],"Resource":"*"}"#),
+            stmt(r#"{"Effect":"Allow","Action":["s3:GetObject","s3:PutBucket*"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"web"}}}"#)),
         (Code::SERVICE_PRINCIPAL_NO_SOURCE, RES, stmt(r#"{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#),
             stmt(r#"{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}"#)),
     ]
@@ -191,4 +232,235 @@ fn size_ignores_whitespace_outside_strings() {
     let b = crate::json::parse_str(spaced, &Default::default()).unwrap();
     assert_eq!(compact_size(&a), compact.len());
     assert_eq!(compact_size(&b), compact.len());
+}
+
+/// Codes that need more than a policy and the default context, each with the test that covers
+/// it: the account context, or a whole deployment.
+const OWN_TESTS: &[(Code, &str)] = &[
+    (Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID, "cross_account_trust_needs_account_context"),
+    (Code::INVALID_NAME, "deployment_codes_fail_and_pass"),
+    (Code::DUPLICATE_NAME, "deployment_codes_fail_and_pass"),
+    (Code::UNRESOLVED_REFERENCE, "deployment_codes_fail_and_pass"),
+    (Code::INVALID_ROLE_SETTING, "deployment_codes_fail_and_pass"),
+    (Code::INVALID_TAG, "deployment_codes_fail_and_pass"),
+    (Code::ATTACHMENT_QUOTA_EXCEEDED, "deployment_codes_fail_and_pass"),
+    (Code::INVALID_OIDC_PROVIDER, "deployment_codes_fail_and_pass"),
+];
+
+#[test]
+fn every_code_has_a_failing_and_a_passing_case() {
+    let covered: HashSet<Code> = cases().into_iter().map(|c| c.0).collect();
+    for code in Code::ALL {
+        let own = OWN_TESTS.iter().any(|(c, _)| c == code);
+        assert!(covered.contains(code) || own, "{code} has no case in `cases()` and no test of its own");
+        assert!(!(covered.contains(code) && own), "{code} is listed in OWN_TESTS but has a case too");
+    }
+}
+
+#[test]
+fn deployment_codes_fail_and_pass() {
+    use crate::deployment::{Account, Deployment, DeploymentOptions, OidcProvider, Role};
+    use crate::statement::Statement;
+    use crate::text::LateBound;
+    use crate::{PolicyDocument, Principal};
+
+    let trust = || PolicyDocument::new([Statement::allow().principal(Principal::service(["ec2.amazonaws.com"])).action("sts:AssumeRole")]);
+    let role = |name: &str| Role::builder().key(name).name(name).trust(trust()).build();
+    let with_roles = |roles: Vec<Role>| Deployment::builder().blueprint("t").instance("t").roles(roles).build();
+    let github = |url: &str, ids: Vec<String>, thumbprints: Vec<String>| {
+        Deployment::builder()
+            .blueprint("t")
+            .instance("t")
+            .oidc_providers(vec![OidcProvider::builder().key("gh").url(url).client_ids(ids).thumbprints(thumbprints).build()])
+            .build()
+    };
+    let mut tagged = role("app");
+    tagged.tags.insert("aws:team".into(), "web".into());
+    let mut tagged_ok = role("app");
+    tagged_ok.tags.insert("team".into(), "web".into());
+    let mut long_session = role("app");
+    long_session.max_session_duration = 86_400;
+    let mut attached = role("app");
+    let mut attached_ok = role("app");
+    for i in 0..11 {
+        attached = attached.attach(format!("arn:aws:iam::aws:policy/P{i}"));
+        if i < 10 {
+            attached_ok = attached_ok.attach(format!("arn:aws:iam::aws:policy/P{i}"));
+        }
+    }
+    let mut other_account = role("app");
+    other_account.account = "prod".into();
+    let accounts = |d: Deployment| Deployment { accounts: vec![Account::new("default"), Account::new("prod")], ..d };
+    let refers = |key: &str| {
+        let mut r = role("app");
+        r.managed_policy_arns.push(LateBound::policy_arn(key).into());
+        r
+    };
+    let with_policy = |d: Deployment| Deployment {
+        policies: vec![crate::deployment::ManagedPolicy::builder()
+            .key("p")
+            .name("p")
+            .document(PolicyDocument::new([Statement::allow().action("s3:GetObject").resource("arn:aws:s3:::b/*")]))
+            .build()],
+        ..d
+    };
+    let cases: Vec<(Code, Deployment, Deployment)> = vec![
+        (Code::INVALID_NAME, with_roles(vec![role("app role")]), with_roles(vec![role("app-role")])),
+        (Code::DUPLICATE_NAME, with_roles(vec![role("app"), Role { key: "other".into(), ..role("APP") }]), with_roles(vec![role("app"), role("web")])),
+        (Code::UNRESOLVED_REFERENCE, with_policy(with_roles(vec![refers("nope")])), with_policy(with_roles(vec![refers("p")]))),
+        (Code::UNRESOLVED_REFERENCE, with_roles(vec![other_account.clone()]), accounts(with_roles(vec![other_account]))),
+        (Code::INVALID_ROLE_SETTING, with_roles(vec![long_session]), with_roles(vec![role("app")])),
+        (Code::INVALID_TAG, with_roles(vec![tagged]), with_roles(vec![tagged_ok])),
+        (Code::ATTACHMENT_QUOTA_EXCEEDED, with_roles(vec![attached]), with_roles(vec![attached_ok])),
+        (Code::INVALID_OIDC_PROVIDER, github("http://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec![]),
+            github("https://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec![])),
+        (Code::INVALID_OIDC_PROVIDER, github("https://token.actions.githubusercontent.com", vec![], vec![]),
+            github("https://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec!["6938fd4d98bab03faadb97b34396831e3780aea1".into()])),
+    ];
+    let codes = |d: &Deployment| d.validate(&DeploymentOptions::default()).into_iter().map(|f| f.finding.code).collect::<Vec<_>>();
+    for (code, bad, good) in &cases {
+        assert!(codes(bad).contains(code), "{code}: expected in {:?}", codes(bad));
+        assert!(!codes(good).contains(code), "{code}: unexpected in {:?}", codes(good));
+    }
+    for (code, _) in OWN_TESTS.iter().filter(|(_, test)| *test == "deployment_codes_fail_and_pass") {
+        assert!(cases.iter().any(|c| c.0 == *code), "{code} has no deployment case");
+    }
+}
+
+fn finding(report: &Report, code: Code) -> &Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", report.findings))
+}
+
+fn policy(statements: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+}
+
+#[test]
+fn unknown_actions_suggest_the_nearest_names() {
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s3:GetObjcet","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    let f = finding(&report, Code::UNKNOWN_ACTION);
+    assert_eq!(f.message, "`s3:GetObjcet` is not an action of Amazon S3 (`s3`)");
+    assert_eq!(f.help.as_deref(), Some("did you mean `s3:GetObject`?"));
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s4:GetObject","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    assert_eq!(finding(&report, Code::UNKNOWN_SERVICE).help.as_deref(), Some("did you mean `s3:GetObject`?"));
+    // Actions and prefixes are case-insensitive, as in IAM.
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":["iam:Passrole","IAM:getROLE"],"Resource":"arn:aws:iam::123456789012:role/app"}"#).as_bytes(), &ValidationContext::default());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn full_admin_is_one_finding() {
+    // `*` on `*` includes passing roles and managing permissions: FULL_ADMIN alone says so.
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    assert_eq!(report.codes(), [Code::FULL_ADMIN]);
+    // `iam:*` on `*` is not full admin, but both narrower risks.
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    assert_eq!(report.codes(), [Code::PASSROLE_WILDCARD_RESOURCE, Code::PERMISSIONS_MANAGEMENT_STAR]);
+    let pm = finding(&report, Code::PERMISSIONS_MANAGEMENT_STAR);
+    assert!(pm.message.contains("`iam:AttachRolePolicy`") && pm.message.contains("more"), "{}", pm.message);
+    assert!(!pm.message.contains("`iam:PassRole`"), "{}", pm.message);
+    // Neither is about trust or resource policies.
+    let trust = ValidationContext::new(TRUST);
+    let report = validate_json(policy(r#"{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}"#).as_bytes(), &trust);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn wildcard_actions_mismatch_only_when_no_expansion_fits() {
+    let ctx = ValidationContext::default();
+    let codes = |s: &str| validate_json(policy(s).as_bytes(), &ctx).codes();
+    // `s3:Get*` includes bucket and object actions: either resource fits some of them.
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#), []);
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#), []);
+    // No S3 action applies to a DynamoDB table.
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#),
+        [Code::RESOURCE_TYPE_MISMATCH]
+    );
+    // Policy variables and wildcards in the resource are matched as patterns.
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#), []);
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::*:role/*"}"#), []);
+    // An action without resource types needs `*`, or a wildcard ARN of its own service.
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}"#), []);
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:*:*:table/*"}"#), []);
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#),
+        [Code::RESOURCE_TYPE_MISMATCH]
+    );
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"iam:ListRoles","Resource":"arn:aws:s3:::*"}"#), [Code::RESOURCE_TYPE_MISMATCH]);
+    // NotAction and NotResource are not judged.
+    assert_eq!(codes(r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#), []);
+    assert_eq!(codes(r#"{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b"}"#), []);
+    // An S3 access point has a region: its ARN is fine, and so is the action on it.
+    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"}"#), []);
+}
+
+#[test]
+fn late_bound_resources_are_judged_by_their_placeholders_when_they_can_be() {
+    use crate::statement::Statement;
+    use crate::text::{LateBound, Text};
+    use crate::{ArnTemplate, PolicyDocument};
+    let ctx = ValidationContext::default();
+    let codes = |st: Statement| validate(&PolicyDocument::new([st]), &ctx).into_iter().map(|f| f.code).collect::<Vec<_>>();
+    // Account, region and partition placeholders have the real values' shape.
+    assert_eq!(codes(Statement::allow().action("s3:GetObject").resource(ArnTemplate::s3("b/*"))), []);
+    assert_eq!(codes(Statement::allow().action("s3:GetObject").resource(ArnTemplate::s3("b"))), [Code::RESOURCE_TYPE_MISMATCH]);
+    assert_eq!(codes(Statement::allow().action("iam:PassRole").resource(LateBound::role_arn("app"))
+        .condition(crate::Condition::string_equals("iam:PassedToService", ["ec2.amazonaws.com"]))), []);
+    assert_eq!(codes(Statement::allow().action("sqs:SendMessage").resource(ArnTemplate::regional("sqs", "q"))), []);
+    // An external value could be anything: nothing to judge (its placeholder is no ARN; the
+    // shape check says so, and deployments check the known value instead).
+    let external = codes(Statement::allow().action("s3:GetObject").resource(Text::from(LateBound::External("bucket_arn".into()))));
+    assert!(!external.contains(&Code::RESOURCE_TYPE_MISMATCH), "{external:?}");
+}
+
+#[test]
+fn idp_claims_are_checked_against_the_trusted_provider() {
+    let trust = ValidationContext::new(TRUST);
+    let codes = |s: &str| validate_json(policy(s).as_bytes(), &trust).codes();
+    let google = r#"{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"app.apps.googleusercontent.com"}}}"#;
+    assert_eq!(codes(google), []);
+    let saml = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/corp"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}"#;
+    assert_eq!(codes(saml), []);
+}
+
+#[test]
+fn arn_structure_messages_show_the_fix() {
+    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:b/*"}"#).as_bytes(), &ValidationContext::default());
+    let region = finding(&report, Code::ARN_REGION_NOT_ALLOWED);
+    assert_eq!(region.message, "`arn:aws:s3:us-east-1:123456789012:b/*` names the region `us-east-1`, but Amazon S3 `object` ARNs have no region");
+    assert_eq!(region.help.as_deref(), Some("remove the region: `arn:aws:s3:::b/*`"));
+    let account = finding(&report, Code::ARN_ACCOUNT_NOT_ALLOWED);
+    assert_eq!(account.help.as_deref(), Some("remove the account: `arn:aws:s3:::b/*`"));
+}
+
+#[test]
+fn the_realistic_corpus_policy_shapes_have_no_false_positives() {
+    // The kinds of grant in `benches/support/corpus.rs`, each valid as written.
+    for st in [
+        r#"{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":["arn:aws:dynamodb:us-east-1:123456789012:table/t","arn:aws:dynamodb:us-east-1:123456789012:table/t/index/*"]}"#,
+        r#"{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f*:*"}"#,
+        r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}"#,
+        r#"{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"arn:aws:ec2:us-east-1:123456789012:instance/*","Condition":{"StringEquals":{"aws:ResourceTag/Team":"web"}}}"#,
+        r#"{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"app/prod"}}}"#,
+        r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:app/prod/*"}"#,
+        r#"{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1"]}}}"#,
+    ] {
+        let report = validate_json(policy(st).as_bytes(), &ValidationContext::default());
+        assert!(report.findings.is_empty(), "{st}: {:#?}", report.findings);
+    }
+}
+
+#[test]
+fn condition_key_findings_point_at_the_key() {
+    let second = r#" "Condition": {"IpAddress": {"aws:SourceIpp": "203.0.113.0/24"}}}}"#;
+    let input = format!("{{\"Version\":\"2012-10-17\",\"Statement\":{{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\n{second}");
+    let report = validate_json(input.as_bytes(), &ValidationContext::default());
+    let span = finding(&report, Code::UNKNOWN_GLOBAL_CONDITION_KEY).span.expect("span");
+    let column = second.find("\"aws:SourceIpp\"").map(|c| c + 1);
+    assert_eq!((span.line, Some(span.column as usize)), (2, column));
 }

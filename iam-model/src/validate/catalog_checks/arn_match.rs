@@ -1,0 +1,380 @@
+//! An allocation-free twin of [`catalog::arn_format_matches`] for the validator's hot path.
+//!
+//! RESOURCE_TYPE_MISMATCH asks "can this resource be of that type?" a few times per statement;
+//! the catalog's matcher answers with two token vectors and a dynamic-programming table on the
+//! heap each time, which made it the largest single cost of validating a policy. This module
+//! runs the same algorithm (same fields, same tokens, same table, read backwards) on fixed
+//! buffers on the stack, for ASCII input of modest length; anything else is handed to the
+//! catalog. The catalog's function stays the definition: a test compares the two over every
+//! ARN format of the catalog.
+
+use crate::catalog;
+
+/// Longest field (in tokens) handled here; longer ones go to the catalog.
+const MAX: usize = 126;
+
+/// A set of characters: what a placeholder or wildcard may stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Any,
+    Not(u8),
+    NotEither(u8, u8),
+}
+
+impl Class {
+    fn contains(self, c: u8) -> bool {
+        match self {
+            Class::Any => true,
+            Class::Not(x) => c != x,
+            Class::NotEither(x, y) => c != x && c != y,
+        }
+    }
+}
+
+/// One element of a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Lit(u8),
+    One(Class),
+    Many(Class),
+}
+
+/// A token list on the stack.
+struct Toks {
+    buf: [Tok; MAX],
+    len: usize,
+}
+
+impl Toks {
+    fn new() -> Self {
+        Toks {
+            buf: [Tok::Lit(0); MAX],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, t: Tok) -> Option<()> {
+        *self.buf.get_mut(self.len)? = t;
+        self.len += 1;
+        Some(())
+    }
+
+    fn as_slice(&self) -> &[Tok] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Splits at the first five `:` that are not inside `${…}`, as the catalog does.
+fn fields(arn: &str) -> Option<[&str; 6]> {
+    let mut out = [""; 6];
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    let mut field = 0usize;
+    let mut prev = 0u8;
+    for (i, &c) in arn.as_bytes().iter().enumerate() {
+        match c {
+            b'{' if prev == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                *out.get_mut(field)? = arn.get(start..i)?;
+                field += 1;
+                start = i + 1;
+                // The rest is the resource part, colons and all.
+                if field == 5 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    if field < 5 {
+        return None;
+    }
+    *out.get_mut(5)? = arn.get(start..)?;
+    Some(out)
+}
+
+/// The content of a `${…}` starting at byte `i` of `s`, and the byte after the `}`.
+fn placeholder_at(s: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let rest = s.get(i..)?.strip_prefix(b"${")?;
+    let end = rest.iter().position(|&b| b == b'}')?;
+    Some((rest.get(..end)?, i + 2 + end + 1))
+}
+
+fn format_tokens(field: &[u8], resource: bool, out: &mut Toks) -> Option<()> {
+    let whole = resource && placeholder_at(field, 0).is_some_and(|(_, end)| end == field.len());
+    let mut i = 0usize;
+    while let Some(&c) = field.get(i) {
+        if let Some((_, end)) = placeholder_at(field, i) {
+            let class = if whole {
+                Class::NotEither(b'/', b':')
+            } else if resource {
+                match field.get(end) {
+                    Some(&next @ (b'/' | b':')) => Class::Not(next),
+                    _ => Class::Any,
+                }
+            } else {
+                Class::Any
+            };
+            out.push(Tok::One(class))?;
+            out.push(Tok::Many(class))?;
+            i = end;
+            continue;
+        }
+        out.push(if c == b'*' {
+            Tok::Many(Class::Any)
+        } else {
+            Tok::Lit(c)
+        })?;
+        i += 1;
+    }
+    Some(())
+}
+
+fn arn_tokens(field: &[u8], out: &mut Toks) -> Option<()> {
+    let mut i = 0usize;
+    while let Some(&c) = field.get(i) {
+        if let Some((name, end)) = placeholder_at(field, i) {
+            out.push(match name {
+                b"*" => Tok::Lit(b'*'),
+                b"?" => Tok::Lit(b'?'),
+                b"$" => Tok::Lit(b'$'),
+                _ => Tok::Many(Class::Any),
+            })?;
+            i = end;
+            continue;
+        }
+        out.push(match c {
+            b'*' => Tok::Many(Class::Any),
+            b'?' => Tok::One(Class::Any),
+            _ => Tok::Lit(c),
+        })?;
+        i += 1;
+    }
+    Some(())
+}
+
+/// Whether some string is matched by both token lists (the format's `a`, the policy's `b`).
+///
+/// The catalog fills a table over all suffix pairs. Here the format's tokens are the states of
+/// an automaton (state `k`: the first `k` tokens are matched), kept as the bits of a `u128`,
+/// and the policy's tokens are read left to right, each moving the set of states that some
+/// string it produces can reach: a literal moves the states whose token accepts it, `?` the
+/// states whose token accepts some character (all of them), `*` (and a policy variable) every
+/// state after the first one reached. The intersection is not empty when the last state is
+/// reachable. The set rarely holds more than a few states, so each step looks at those only.
+fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
+    let n = a.len();
+    if n >= 127 {
+        return None;
+    }
+    let bit = |k: usize| 1u128 << k;
+    let many = a
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t, Tok::Many(_)))
+        .fold(0u128, |m, (k, _)| m | bit(k));
+    let all_states = bit(n + 1) - 1;
+    // A `Many` token can match nothing: its state reaches the next one for free.
+    let closure = |mut s: u128| loop {
+        let next = s | ((s & many) << 1);
+        if next == s {
+            return s & all_states;
+        }
+        s = next;
+    };
+    // One character: each state moves past its token if the token accepts the character,
+    // or stays on a `Many` token that does.
+    let step = |s: u128, accepts: &dyn Fn(Tok) -> bool| -> u128 {
+        let mut next = 0u128;
+        let mut rest = s & !bit(n);
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            match a.get(k) {
+                Some(&t @ Tok::Many(_)) if accepts(t) => next |= bit(k),
+                Some(&t) if accepts(t) => next |= bit(k + 1),
+                _ => {}
+            }
+        }
+        closure(next)
+    };
+    let mut states = closure(1);
+    for t in b {
+        if states == 0 {
+            return Some(false);
+        }
+        states = match *t {
+            Tok::Lit(c) => step(states, &|t| match t {
+                Tok::Lit(x) => x == c,
+                Tok::One(class) | Tok::Many(class) => class.contains(c),
+            }),
+            // Some character: every token accepts one (a class excludes at most two).
+            Tok::One(Class::Any) => step(states, &|_| true),
+            // Any string: from the first state reached, every later state can be reached.
+            Tok::Many(Class::Any) => all_states & !(bit(states.trailing_zeros() as usize) - 1),
+            // The policy side only has `Any` classes.
+            Tok::One(_) | Tok::Many(_) => return None,
+        };
+    }
+    Some(states & bit(n) != 0)
+}
+
+/// The literal text at the start of a format field (before any `${` or `*`).
+fn format_head(field: &[u8]) -> &[u8] {
+    let end = (0..field.len())
+        .find(|&i| {
+            field.get(i) == Some(&b'*') || field.get(i..).is_some_and(|r| r.starts_with(b"${"))
+        })
+        .unwrap_or(field.len());
+    field.get(..end).unwrap_or_default()
+}
+
+/// The literal text at the start of a policy ARN field (before any `*`, `?` or `${`).
+fn arn_head(field: &[u8]) -> &[u8] {
+    let end = (0..field.len())
+        .find(|&i| {
+            matches!(field.get(i), Some(b'*' | b'?'))
+                || field.get(i..).is_some_and(|r| r.starts_with(b"${"))
+        })
+        .unwrap_or(field.len());
+    field.get(..end).unwrap_or_default()
+}
+
+fn field_matches(format: &str, arn: &str, resource: bool) -> Option<bool> {
+    if format == arn {
+        return Some(true);
+    }
+    let (format, arn) = (format.as_bytes(), arn.as_bytes());
+    if !resource && placeholder_at(format, 0).is_some_and(|(_, end)| end == format.len()) {
+        return Some(!arn.is_empty());
+    }
+    let (fh, ah) = (format_head(format), arn_head(arn));
+    let common = fh.len().min(ah.len());
+    if fh.get(..common) != ah.get(..common) {
+        return Some(false);
+    }
+    let (mut f, mut a) = (Toks::new(), Toks::new());
+    format_tokens(format, resource, &mut f)?;
+    arn_tokens(arn, &mut a)?;
+    intersects(f.as_slice().get(common..)?, a.as_slice().get(common..)?)
+}
+
+/// A policy resource, split into its fields once for matching against many formats.
+pub(super) struct SplitArn<'a> {
+    text: &'a str,
+    /// `None` when it is not ASCII (the catalog decides) or has fewer than six fields.
+    fields: Option<[&'a str; 6]>,
+}
+
+impl<'a> SplitArn<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        let fields = if text.is_ascii() { fields(text) } else { None };
+        SplitArn { text, fields }
+    }
+}
+
+/// [`catalog::arn_format_matches`]: whether the policy resource `arn` can name a resource of
+/// the ARN format `format`.
+pub(super) fn format_matches(format: &str, arn: &str) -> bool {
+    split_format_matches(format, &SplitArn::new(arn))
+}
+
+/// [`format_matches`] for a resource split already.
+pub(super) fn split_format_matches(format: &str, arn: &SplitArn<'_>) -> bool {
+    fast(format, arn).unwrap_or_else(|| catalog::arn_format_matches(format, arn.text))
+}
+
+fn fast(format: &str, arn: &SplitArn<'_>) -> Option<bool> {
+    if arn.text == "*" {
+        return Some(true);
+    }
+    if !format.is_ascii() || !arn.text.is_ascii() {
+        return None;
+    }
+    let (Some(f), Some(a)) = (fields(format), arn.fields) else {
+        return Some(false);
+    };
+    for (i, (ff, af)) in f.iter().zip(a.iter()).enumerate() {
+        if !field_matches(ff, af, i == 5)? {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_the_catalog_on_every_format() {
+        let arns = [
+            "*",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket*",
+            "arn:aws:s3:::b/k/x.txt",
+            "arn:aws:s3:::a:b",
+            "arn:aws:s3:::bucke?",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::t*",
+            "arn:aws:s3:::/",
+            "arn:aws:s3:::x/",
+            "arn:aws:s3:::",
+            "arn:aws:s3:::home/${aws:username}/*",
+            "arn:aws:s3:::a${*}b",
+            "arn:aws:s3:us-east-1::bucket",
+            "arn:aws-cn:s3:::bucket",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*",
+            "arn:aws:dynamodb:*:*:table/*",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/o/stream/*",
+            "arn:aws:lambda:eu-west-1:123456789012:function:app-*",
+            "arn:aws:lambda:eu-west-1:123456789012:function:f:prod",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x*:*",
+            "arn:aws:logs:*:*:*",
+            "arn:aws:iam::123456789012:role/path/name",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:iam::${aws:PrincipalAccount}:role/x",
+            "arn:aws:iam::123456789012:",
+            "arn:aws:sqs:us-east-1:123456789012:queue",
+            "arn:aws:ec2:us-east-1:123456789012:instance/*",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1::image/ami-1",
+            "arn:aws:kms:us-east-1:123456789012:key/1234",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/a/b/*",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/*",
+            "arn:aws:sns:*:123456789012:t",
+            "arn:aws:*:*:*:*",
+            "arn:*:s?:::b",
+            "arn:aws:execute-api:us-east-1:123456789012:api/stage/GET/path",
+            "arn:aws:s3:::caf\u{e9}",
+            "not an arn",
+            "arn:aws:s3",
+            "arn:aws:apigateway:us-east-1::/restapis/*",
+        ];
+        let mut decided = 0usize;
+        let mut pairs = 0usize;
+        for service in catalog::services() {
+            for rt in service.resource_types() {
+                for format in rt.arn_formats() {
+                    for arn in arns {
+                        pairs += 1;
+                        let expected = catalog::arn_format_matches(format, arn);
+                        if let Some(answer) = fast(format, &SplitArn::new(arn)) {
+                            decided += 1;
+                            assert_eq!(answer, expected, "{format} vs {arn}");
+                        }
+                        assert_eq!(format_matches(format, arn), expected, "{format} vs {arn}");
+                    }
+                }
+            }
+        }
+        // Only the non-ASCII ARN (and nothing else) goes to the catalog.
+        assert!(decided * 100 >= pairs * 97, "{decided} of {pairs}");
+    }
+}

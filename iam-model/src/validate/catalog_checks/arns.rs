@@ -1,0 +1,455 @@
+//! Resources against the catalog's ARN formats: the region and account fields each service's
+//! formats have (ARN_REGION_NOT_ALLOWED, ARN_ACCOUNT_NOT_ALLOWED, ARN_REGION_MISSING), and
+//! whether each action of a statement can apply to any of its resources
+//! (RESOURCE_TYPE_MISMATCH).
+//!
+//! Both work on the resource as the validator sees it: literal text, or late-bound values
+//! replaced by their placeholders when those have the shape of the real value (account ids,
+//! regions, partitions, ARNs and names of objects in the deployment). A resource with a
+//! generated or external value, or one that is not an ARN (reported as INVALID_ARN), cannot
+//! be judged; a statement with such a resource, or with `*`, is never a mismatch.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::action::glob_match;
+use crate::catalog::{self, ActionDef, ResourceTypeDef};
+use crate::finding::{Code, Finding};
+use crate::json::{JsonPath, Loc};
+use crate::policy::PolicyKind;
+use crate::statement::{ResourceClause, Statement};
+use crate::text::{LateBound, Segment, Text};
+
+use super::actions::{entry_path, Entry};
+use super::arn_match::{format_matches, split_format_matches, SplitArn};
+use super::{FnvBuild, ValidationContext};
+
+pub(super) fn check(
+    st: &Statement,
+    sp: &Loc<'_>,
+    ctx: &ValidationContext,
+    entries: &[Entry<'_>],
+    out: &mut Vec<Finding>,
+) {
+    // A trust policy has no resources (RESOURCE_NOT_ALLOWED says so if it does).
+    if ctx.kind == PolicyKind::Trust {
+        return;
+    }
+    let Some(clause) = &st.resource else { return };
+    let list = clause.resources();
+    for (j, t) in list.iter().enumerate() {
+        if let Some(s) = judgeable(t) {
+            let path = || {
+                let element = sp.key(clause.element());
+                if list.len() > 1 {
+                    element.index(j).path()
+                } else {
+                    element.path()
+                }
+            };
+            check_structure(&s, &path, out);
+        }
+    }
+    if let ResourceClause::Resource(list) = clause {
+        if !st.action.is_not() {
+            check_types(st, sp, list, entries, out);
+        }
+    }
+}
+
+/// The resource as the checks read it, or `None` when its value cannot be judged before
+/// deployment (a generated or external value: its shape is unknown).
+pub(super) fn judgeable(t: &Text) -> Option<Cow<'_, str>> {
+    let unknown_shape = t.segments().iter().any(|s| {
+        matches!(
+            s,
+            Segment::Late(LateBound::Generated(_) | LateBound::External(_))
+        )
+    });
+    (!unknown_shape).then(|| t.with_placeholders())
+}
+
+/// `arn:partition:service:region:account:resource`, split; `None` when it is not shaped so.
+pub(super) fn split_arn(s: &str) -> Option<[&str; 6]> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut out = ["arn", "", "", "", "", ""];
+    let (mut start, mut field) = (0usize, 1usize);
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        if b == b':' {
+            *out.get_mut(field)? = rest.get(start..i)?;
+            field += 1;
+            start = i + 1;
+            if field == 5 {
+                break;
+            }
+        }
+    }
+    if field < 5 {
+        return None;
+    }
+    out[5] = rest.get(start..)?;
+    Some(out)
+}
+
+/// The literal text a pattern starts with: before any `*`, `?` or `${`.
+fn literal_head(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let end = bytes
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| {
+            b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{'))
+        })
+        .unwrap_or(s.len());
+    s.get(..end).unwrap_or_default()
+}
+
+/// The ARN formats of one service segment, and which fields any of them has or lacks.
+#[derive(Default)]
+struct ServiceFormats {
+    formats: Vec<Format>,
+    /// Some format has a region.
+    regional: bool,
+    /// Some format has no region.
+    global: bool,
+    /// Some format has no account.
+    accountless: bool,
+}
+
+type Index = HashMap<&'static str, ServiceFormats, FnvBuild>;
+
+/// One ARN format of the catalog, with what the structure checks need to know about it.
+struct Format {
+    format: &'static str,
+    resource_type: &'static ResourceTypeDef,
+    /// The literal start of the resource part (`instance/`, empty for `${BucketName}`).
+    head: &'static str,
+    has_region: bool,
+    has_account: bool,
+}
+
+/// Every ARN format of the catalog, by the service segment of the ARN (which is not always
+/// the action prefix of the service that defines it). Built once, on first use.
+fn formats_by_service() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index::default();
+        for service in catalog::services() {
+            for resource_type in service.resource_types() {
+                for &format in resource_type.arn_formats() {
+                    let Some([_, _, segment, region, account, resource]) = split_arn(format) else {
+                        continue;
+                    };
+                    // A placeholder service (`${Vendor}`) says nothing about one service.
+                    if segment.contains("${") {
+                        continue;
+                    }
+                    let entry = index.entry(segment).or_default();
+                    entry.regional |= !region.is_empty();
+                    entry.global |= region.is_empty();
+                    entry.accountless |= account.is_empty();
+                    entry.formats.push(Format {
+                        format,
+                        resource_type,
+                        head: literal_head(resource),
+                        has_region: !region.is_empty(),
+                        has_account: !account.is_empty(),
+                    });
+                }
+            }
+        }
+        index
+    })
+}
+
+/// Whether an ARN field is empty, can be empty (`*`), or holds a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Empty,
+    MaybeEmpty,
+    Present,
+}
+
+fn field(s: &str) -> Field {
+    if s.is_empty() {
+        Field::Empty
+    } else if s.bytes().all(|b| b == b'*') {
+        Field::MaybeEmpty
+    } else {
+        Field::Present
+    }
+}
+
+/// The region and account fields of a resource ARN against the formats of its service.
+///
+/// The formats considered are those whose resource part matches the ARN's (so that an S3
+/// access point, which has a region, does not excuse a region in an S3 object ARN). Those
+/// are first narrowed by the literal start of the resource part; the exact match is computed
+/// only when the narrowed formats disagree about the field in question.
+fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
+    let Some([_, partition, service, region, account, resource]) = split_arn(s) else {
+        return;
+    };
+    // Variables before the resource part are reported elsewhere and make the fields unknown.
+    if [partition, service, region, account]
+        .iter()
+        .any(|f| f.contains("${"))
+        || service.contains(['*', '?'])
+    {
+        return;
+    }
+    let (region_field, account_field) = (field(region), field(account));
+    let Some(segment) = formats_by_service().get(service) else {
+        return;
+    };
+    // Most ARNs are settled here: no format of the service could disagree with them.
+    let region_not_allowed = region_field == Field::Present && segment.global;
+    let region_missing = region_field == Field::Empty && segment.regional;
+    let account_not_allowed = account_field == Field::Present && segment.accountless;
+    if !(region_not_allowed || region_missing || account_not_allowed) {
+        return;
+    }
+    let formats = &segment.formats;
+    let head = literal_head(resource);
+    let narrowed = || {
+        formats.iter().filter(move |f| {
+            let common = f.head.len().min(head.len());
+            f.head.as_bytes().get(..common) == head.as_bytes().get(..common)
+        })
+    };
+    // Matching ignores the region and account: which formats fit the resource part.
+    let mut probe: Option<String> = None;
+    let mut matches = |f: &Format| {
+        let probe = probe.get_or_insert_with(|| format!("arn:*:{service}:*:*:{resource}"));
+        format_matches(f.format, probe)
+    };
+    // Among the formats that fit: is there one, and does any (or every) one have the field?
+    let mut survey = |has: fn(&Format) -> bool| -> Option<(&Format, bool, bool)> {
+        let (mut first, mut any, mut all) = (None, false, true);
+        for f in narrowed() {
+            if matches(f) {
+                first.get_or_insert(f);
+                any |= has(f);
+                all &= has(f);
+            }
+        }
+        first.map(|f| (f, any, all))
+    };
+    // Each question is asked only when the narrowed formats disagree about the field.
+    let region_not_allowed = match region_not_allowed && narrowed().any(|f| !f.has_region) {
+        true => survey(|f| f.has_region).and_then(|(f, any, _)| (!any).then_some(f)),
+        false => None,
+    };
+    let region_missing = match region_missing && narrowed().any(|f| f.has_region) {
+        true => survey(|f| f.has_region).and_then(|(f, _, all)| all.then_some(f)),
+        false => None,
+    };
+    let account_not_allowed = match account_not_allowed && narrowed().any(|f| !f.has_account) {
+        true => survey(|f| f.has_account).and_then(|(f, any, _)| (!any).then_some(f)),
+        false => None,
+    };
+    // The ARN with every problem found fixed, for the help lines.
+    let fixed = format!(
+        "arn:{partition}:{service}:{}:{}:{resource}",
+        match (region_not_allowed, region_missing) {
+            (Some(_), _) => "",
+            (_, Some(_)) => "*",
+            _ => region,
+        },
+        if account_not_allowed.is_some() {
+            ""
+        } else {
+            account
+        },
+    );
+    if let Some(f) = region_not_allowed {
+        out.push(
+            Finding::new(
+                Code::ARN_REGION_NOT_ALLOWED,
+                path(),
+                format!(
+                    "`{s}` names the region `{region}`, but {} ARNs have no region",
+                    describe(f)
+                ),
+            )
+            .with_help(format!("remove the region: `{fixed}`")),
+        );
+    }
+    if let Some(f) = region_missing {
+        out.push(
+            Finding::new(
+                Code::ARN_REGION_MISSING,
+                path(),
+                format!("`{s}` has no region, but {} ARNs name one", describe(f)),
+            )
+            .with_help(format!(
+                "name the region, or write `*` for every region: `{fixed}`"
+            )),
+        );
+    }
+    if let Some(f) = account_not_allowed {
+        out.push(
+            Finding::new(
+                Code::ARN_ACCOUNT_NOT_ALLOWED,
+                path(),
+                format!(
+                    "`{s}` names the account `{account}`, but {} ARNs have no account",
+                    describe(f)
+                ),
+            )
+            .with_help(format!("remove the account: `{fixed}`")),
+        );
+    }
+}
+
+/// `Amazon S3 \`object\`` for messages.
+fn describe(f: &Format) -> String {
+    format!(
+        "{} `{}`",
+        f.resource_type.service().name(),
+        f.resource_type.name()
+    )
+}
+
+/// RESOURCE_TYPE_MISMATCH: every action entry (every expansion of a pattern) must be able to
+/// apply to some resource of the statement; an action without resource types needs `*`.
+fn check_types(
+    st: &Statement,
+    sp: &Loc<'_>,
+    list: &[Text],
+    entries: &[Entry<'_>],
+    out: &mut Vec<Finding>,
+) {
+    let mut judged = true;
+    for t in list {
+        match judgeable(t) {
+            Some(s) if s == "*" => return,
+            Some(s) if split_arn(&s).is_some() => {}
+            // Not an ARN (INVALID_ARN), or an unknown shape: the statement cannot be judged.
+            _ => judged = false,
+        }
+    }
+    if !judged || list.is_empty() {
+        return;
+    }
+    // The resources, split once.
+    let texts: Vec<Cow<'_, str>> = list.iter().filter_map(judgeable).collect();
+    let resources: Vec<SplitArn<'_>> = texts.iter().map(|s| SplitArn::new(s)).collect();
+    // Whether some resource of the statement can be of a resource type, memoized: the
+    // actions of one service share their resource types.
+    let mut memo: Vec<(&'static ResourceTypeDef, bool)> = Vec::new();
+    let mut type_fits = |rt: &'static ResourceTypeDef| -> bool {
+        if let Some((_, fits)) = memo.iter().find(|(t, _)| std::ptr::eq(*t, rt)) {
+            return *fits;
+        }
+        let fits = resources.iter().any(|arn| {
+            rt.arn_formats()
+                .iter()
+                .any(|format| split_format_matches(format, arn))
+        });
+        memo.push((rt, fits));
+        fits
+    };
+    // An action without resource types asks for `*`. Services authorize such actions against
+    // a service-level ARN (`arn:aws:iam::123456789012:role/` for `iam:ListRoles`,
+    // `…:table/*` for `dynamodb:ListTables`, `arn:aws:s3:::*` in AWS's own S3 examples), so a
+    // wildcard ARN of the action's service counts as `*`; a specific ARN, or one of another
+    // service, is the mistake reported.
+    let service_wildcard = |a: &ActionDef| {
+        texts.iter().any(|s| {
+            split_arn(s).is_some_and(|[_, _, service, _, _, resource]| {
+                resource.contains(['*', '?']) && glob_match(service, a.service().prefix())
+            })
+        })
+    };
+    let mut action_fits = |a: &'static ActionDef| -> bool {
+        if a.supports_only_wildcard_resource() {
+            return service_wildcard(a);
+        }
+        a.resource_types().any(|(rt, _)| type_fits(rt))
+    };
+    for (j, entry) in entries.iter().enumerate() {
+        let text = st.action.actions().get(j).map_or("", |a| a.as_str());
+        match entry {
+            Entry::Any | Entry::Unknown => {}
+            Entry::One(action) => {
+                if !action_fits(action) {
+                    out.push(mismatch_for_action(text, action, entry_path(st, sp, j)));
+                }
+            }
+            Entry::Pattern(..) => {
+                if !entry.any(&mut action_fits) {
+                    out.push(
+                        Finding::new(
+                            Code::RESOURCE_TYPE_MISMATCH,
+                            entry_path(st, sp, j),
+                            format!("no action `{text}` matches can apply to a resource of the statement"),
+                        )
+                        .with_help("list resources of the types these actions take, or move the pattern to a statement with such resources (`*` for actions without resource types)"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn mismatch_for_action(text: &str, action: &ActionDef, path: JsonPath) -> Finding {
+    if action.supports_only_wildcard_resource() {
+        return Finding::new(
+            Code::RESOURCE_TYPE_MISMATCH,
+            path,
+            format!("`{text}` does not support resource-level permissions: it applies only to `\"Resource\": \"*\"`"),
+        )
+        .with_help("move the action to a statement whose `Resource` is `*` (or a wildcard ARN of its service)");
+    }
+    // The types it takes, required ones first, each with its first format.
+    let mut types: Vec<(&ResourceTypeDef, bool)> = action.resource_types().collect();
+    types.sort_by_key(|(_, required)| !required);
+    let shown: Vec<String> = types
+        .iter()
+        .take(3)
+        .map(|(rt, _)| match rt.arn_formats().first() {
+            Some(format) => format!("`{}` (`{format}`)", rt.name()),
+            None => format!("`{}`", rt.name()),
+        })
+        .collect();
+    let more = types.len().saturating_sub(shown.len());
+    let list = if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    Finding::new(
+        Code::RESOURCE_TYPE_MISMATCH,
+        path,
+        format!("`{text}` cannot apply to any resource of the statement: it takes {list}"),
+    )
+    .with_help(
+        "add a resource of a type the action takes, or move the action to a statement with one",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_and_fields() {
+        assert_eq!(literal_head("instance/*"), "instance/");
+        assert_eq!(literal_head("${BucketName}/${ObjectName}"), "");
+        assert_eq!(literal_head("home/${aws:username}/x"), "home/");
+        assert_eq!(split_arn("arn:aws:s3:::b/c:d").map(|f| f[5]), Some("b/c:d"));
+        assert!(split_arn("s3:::b").is_none());
+        assert!(
+            field("*") == Field::MaybeEmpty
+                && field("") == Field::Empty
+                && field("us-*") == Field::Present
+        );
+        // Every literal service segment is indexed; S3 has object, bucket and access points.
+        let s3 = formats_by_service()
+            .get("s3")
+            .map_or(0, |s| s.formats.len());
+        assert!(s3 >= 3, "{s3}");
+    }
+}
