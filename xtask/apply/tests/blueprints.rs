@@ -423,10 +423,25 @@ async fn an_engine_process_killed_midway_converges_on_rerun() {
     assert_eq!(clean["api_calls"]["write"], 0, "{:?}", clean["changes"]);
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+/// A temporary folder, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn join(&self, p: impl AsRef<Path>) -> std::path::PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir(name: &str) -> TempDir {
     let d = std::env::temp_dir().join(format!("rolewright-apply-{name}-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 #[test]
