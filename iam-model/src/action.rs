@@ -39,8 +39,9 @@ impl Action {
         // character is.
         let well_formed = |s: &str| {
             !s.is_empty()
-                && s.bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?' | b'.'))
+                && s.bytes().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?' | b'.')
+                })
         };
         (well_formed(service) && well_formed(name)).then_some((service, name))
     }
@@ -95,16 +96,34 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 fn glob_match_impl(pattern: &str, text: &str, ignore_case: bool) -> bool {
     // Actions and ARNs are almost always ASCII: match bytes then, without decoding.
     if pattern.is_ascii() && text.is_ascii() {
-        let eq = |a: &u8, b: &u8| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        let eq = |a: &u8, b: &u8| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
         return glob_slices(pattern.as_bytes(), text.as_bytes(), eq, b'*', b'?');
     }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let eq = |a: &char, b: &char| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    let eq = |a: &char, b: &char| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
     glob_slices(&p, &t, eq, '*', '?')
 }
 
-fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], eq: impl Fn(&T, &T) -> bool, many: T, one: T) -> bool {
+fn glob_slices<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    eq: impl Fn(&T, &T) -> bool,
+    many: T,
+    one: T,
+) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     // Where the last `*` was in the pattern, and how much of the text it has swallowed.
     let mut star: Option<(usize, usize)> = None;
@@ -128,7 +147,8 @@ fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], eq: impl Fn(&T, &T) -> boo
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == many))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == many))
 }
 
 #[cfg(test)]
@@ -137,8 +157,14 @@ mod tests {
 
     #[test]
     fn parts_and_format() {
-        assert_eq!(Action::from("s3:GetObject").parts(), Some(("s3", "GetObject")));
-        assert_eq!(Action::from("iam:*AccessKey*").parts(), Some(("iam", "*AccessKey*")));
+        assert_eq!(
+            Action::from("s3:GetObject").parts(),
+            Some(("s3", "GetObject"))
+        );
+        assert_eq!(
+            Action::from("iam:*AccessKey*").parts(),
+            Some(("iam", "*AccessKey*"))
+        );
         assert_eq!(Action::from("s3GetObject").parts(), None);
         assert_eq!(Action::from("s3:").parts(), None);
         assert_eq!(Action::from(":Get").parts(), None);

@@ -37,11 +37,17 @@ pub struct Arn {
 pub enum ArnError {
     /// It does not start with `arn:`.
     #[error("`{0}` does not start with `arn:`")]
-    #[diagnostic(code(rolewright::arn::prefix), help("an ARN reads `arn:partition:service:region:account-id:resource`, or use `*`"))]
+    #[diagnostic(
+        code(rolewright::arn::prefix),
+        help("an ARN reads `arn:partition:service:region:account-id:resource`, or use `*`")
+    )]
     MissingPrefix(String),
     /// It has fewer than six colon-separated fields.
     #[error("`{0}` has fewer than the six fields of an ARN")]
-    #[diagnostic(code(rolewright::arn::fields), help("an ARN reads `arn:partition:service:region:account-id:resource`"))]
+    #[diagnostic(
+        code(rolewright::arn::fields),
+        help("an ARN reads `arn:partition:service:region:account-id:resource`")
+    )]
     MissingFields(String),
     /// The resource field is empty.
     #[error("`{0}` has an empty resource part")]
@@ -272,16 +278,31 @@ mod tests {
         ] {
             assert_eq!(Arn::parse(s).unwrap().to_string(), s);
         }
-        assert!(matches!(Arn::parse("s3:::b"), Err(ArnError::MissingPrefix(_))));
-        assert!(matches!(Arn::parse("arn:aws:s3"), Err(ArnError::MissingFields(_))));
-        assert!(matches!(Arn::parse("arn:aws:s3:::"), Err(ArnError::EmptyResource(_))));
+        assert!(matches!(
+            Arn::parse("s3:::b"),
+            Err(ArnError::MissingPrefix(_))
+        ));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3"),
+            Err(ArnError::MissingFields(_))
+        ));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3:::"),
+            Err(ArnError::EmptyResource(_))
+        ));
     }
 
     #[test]
     fn matching() {
-        assert!(Arn::pattern_matches("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y"));
+        assert!(Arn::pattern_matches(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/x/y"
+        ));
         assert!(!Arn::pattern_matches("arn:aws:s3:::b/*", "arn:aws:s3:::b"));
-        assert!(Arn::pattern_matches("arn:*:iam::*:role/sym/*", "arn:aws:iam::1:role/sym/a"));
+        assert!(Arn::pattern_matches(
+            "arn:*:iam::*:role/sym/*",
+            "arn:aws:iam::1:role/sym/a"
+        ));
         assert!(Arn::pattern_matches("*", "anything"));
     }
 }

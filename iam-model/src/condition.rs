@@ -229,7 +229,12 @@ fn suggest_operator(name: &str) -> Vec<String> {
     }
     let mut scored: Vec<(usize, String)> = candidates
         .into_iter()
-        .map(|c| (crate::suggest::edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                crate::suggest::edit_distance(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
         .collect();
     scored.sort();
@@ -355,7 +360,11 @@ impl Condition {
         key: impl Into<String>,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.push(operator.into(), key.into(), values.into_iter().map(Into::into).collect());
+        self.push(
+            operator.into(),
+            key.into(),
+            values.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -482,7 +491,10 @@ mod tests {
         }
         match ConditionOperator::parse("StringEqual") {
             Err(OperatorError::Unknown { suggestions, .. }) => {
-                assert_eq!(suggestions.first().map(String::as_str), Some("StringEquals"))
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("StringEquals")
+                )
             }
             other => panic!("{other:?}"),
         }

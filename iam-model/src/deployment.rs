@@ -235,7 +235,10 @@ impl OidcProvider {
     /// The URL without its scheme: the host and path IAM uses in the provider ARN and in
     /// condition keys (`token.actions.githubusercontent.com:sub`).
     pub fn host_path(&self) -> &str {
-        self.url.strip_prefix("https://").unwrap_or(&self.url).trim_end_matches('/')
+        self.url
+            .strip_prefix("https://")
+            .unwrap_or(&self.url)
+            .trim_end_matches('/')
     }
 
     /// The provider's ARN as a text.
@@ -298,7 +301,10 @@ impl InputType {
             InputType::List(t) => format!("list({})", t.terraform()),
             InputType::Map(t) => format!("map({})", t.terraform()),
             InputType::Object(fields) => {
-                let inner: Vec<String> = fields.iter().map(|(k, t)| format!("{k} = {}", t.terraform())).collect();
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|(k, t)| format!("{k} = {}", t.terraform()))
+                    .collect();
                 format!("object({{{}}})", inner.join(", "))
             }
             InputType::Any => "any".into(),
@@ -414,7 +420,8 @@ impl Deployment {
     /// is the unaliased one: the account keyed [`DEFAULT_ACCOUNT`] when declared, else the
     /// first declared account.
     pub fn primary_account(&self) -> Option<&Account> {
-        self.account(DEFAULT_ACCOUNT).or_else(|| self.accounts.first())
+        self.account(DEFAULT_ACCOUNT)
+            .or_else(|| self.accounts.first())
     }
 
     /// The ownership tags every object of this deployment carries: [`TAG_BLUEPRINT`] and

@@ -55,7 +55,8 @@ enum NormalPrincipal {
 
 /// The normal form of a document.
 pub fn normalize(doc: &PolicyDocument) -> NormalForm {
-    let mut statements: Vec<NormalStatement> = doc.statements.iter().map(normalize_statement).collect();
+    let mut statements: Vec<NormalStatement> =
+        doc.statements.iter().map(normalize_statement).collect();
     statements.sort();
     statements.dedup();
     NormalForm {
@@ -113,7 +114,12 @@ fn normalize_principal(p: &Principal) -> NormalPrincipal {
         Principal::Any => NormalPrincipal::Any,
         Principal::Map(map) => {
             // `{"AWS": "*"}` and `"*"` are the same principal set for IAM.
-            if map.len() == 1 && p.values(PrincipalKind::Aws).iter().all(|v| v.as_literal().is_some_and(|s| s == "*")) && !p.values(PrincipalKind::Aws).is_empty() {
+            if map.len() == 1
+                && p.values(PrincipalKind::Aws)
+                    .iter()
+                    .all(|v| v.as_literal().is_some_and(|s| s == "*"))
+                && !p.values(PrincipalKind::Aws).is_empty()
+            {
                 return NormalPrincipal::Any;
             }
             NormalPrincipal::Map(
@@ -122,7 +128,13 @@ fn normalize_principal(p: &Principal) -> NormalPrincipal {
                     .map(|(k, vs)| {
                         let set = vs
                             .iter()
-                            .map(|v| if *k == PrincipalKind::Aws { normalize_aws_text(v) } else { v.clone() })
+                            .map(|v| {
+                                if *k == PrincipalKind::Aws {
+                                    normalize_aws_text(v)
+                                } else {
+                                    v.clone()
+                                }
+                            })
                             .collect();
                         (*k, set)
                     })
@@ -180,11 +192,19 @@ mod tests {
 
     #[test]
     fn account_root_and_wildcard_principal() {
-        let a = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:root"]},"Action":"sts:AssumeRole"}]}"#);
-        let b = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::111122223333:root"]},"Action":"sts:AssumeRole"}]}"#);
+        let a = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:root"]},"Action":"sts:AssumeRole"}]}"#,
+        );
+        let b = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::111122223333:root"]},"Action":"sts:AssumeRole"}]}"#,
+        );
         assert!(equivalent(&a, &b));
-        let star = doc(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#);
-        let aws_star = doc(r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*"}]}"#);
+        let star = doc(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        let aws_star = doc(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
         assert!(equivalent(&star, &aws_star));
     }
 }

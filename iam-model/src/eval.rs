@@ -13,7 +13,9 @@ use std::net::IpAddr;
 
 use crate::action::{glob_match, glob_match_ci};
 use crate::arn::Arn;
-use crate::condition::{BaseOperator, ConditionOperator, ConditionValue, OperatorFamily, SetQualifier};
+use crate::condition::{
+    BaseOperator, ConditionOperator, ConditionValue, OperatorFamily, SetQualifier,
+};
 use crate::policy::PolicyDocument;
 use crate::principal::{principal_account, Principal, PrincipalKind};
 use crate::statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};
@@ -61,14 +63,22 @@ impl Request {
     }
 
     /// Adds a context key with its values.
-    pub fn with<V: Into<String>>(mut self, key: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        self.context
-            .insert(key.into().to_ascii_lowercase(), values.into_iter().map(Into::into).collect());
+    pub fn with<V: Into<String>>(
+        mut self,
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.context.insert(
+            key.into().to_ascii_lowercase(),
+            values.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     fn values(&self, key: &str) -> Option<&[String]> {
-        self.context.get(&key.to_ascii_lowercase()).map(Vec::as_slice)
+        self.context
+            .get(&key.to_ascii_lowercase())
+            .map(Vec::as_slice)
     }
 }
 
@@ -188,11 +198,27 @@ fn substitute(t: &Text, request: &Request) -> String {
 /// Glob matching in which `${*}`/`${?}` (substituted as markers) are literal characters.
 fn glob_literal_aware(pattern: &str, text: &str, ignore_case: bool) -> bool {
     if !pattern.contains(['\u{0}', '\u{1}']) {
-        return if ignore_case { glob_match_ci(pattern, text) } else { glob_match(pattern, text) };
+        return if ignore_case {
+            glob_match_ci(pattern, text)
+        } else {
+            glob_match(pattern, text)
+        };
     }
     // Replace each literal marker with a character that cannot be a glob, then compare.
-    let escaped_pattern: String = pattern.chars().map(|c| if c == '\u{0}' || c == '\u{1}' { '\u{3}' } else { c }).collect();
-    let escaped_text: String = text.chars().map(|c| if c == '*' || c == '?' { '\u{3}' } else { c }).collect();
+    let escaped_pattern: String = pattern
+        .chars()
+        .map(|c| {
+            if c == '\u{0}' || c == '\u{1}' {
+                '\u{3}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let escaped_text: String = text
+        .chars()
+        .map(|c| if c == '*' || c == '?' { '\u{3}' } else { c })
+        .collect();
     if ignore_case {
         glob_match_ci(&escaped_pattern, &escaped_text)
     } else {
@@ -233,7 +259,8 @@ fn principal_matches(p: &Principal, rp: &RequestPrincipal) -> bool {
             return s.as_ref() == value.as_str();
         }
         // An account (bare id or `:root`) stands for every principal of that account.
-        let is_account = s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s.ends_with(":root");
+        let is_account =
+            s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s.ends_with(":root");
         if is_account {
             principal_account(&s) == principal_account(value)
         } else {
@@ -288,12 +315,16 @@ fn positive_match(base: BaseOperator, request: &str, policy: &str) -> bool {
     use BaseOperator as B;
     match base {
         B::StringEquals | B::StringNotEquals => policy == request,
-        B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => policy.eq_ignore_ascii_case(request),
+        B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
+            policy.eq_ignore_ascii_case(request)
+        }
         B::StringLike | B::StringNotLike => glob_literal_aware(policy, request, false),
-        B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => match (Arn::parse(policy), Arn::parse(request)) {
-            (Ok(p), Ok(r)) => p.matches(&r),
-            _ => false,
-        },
+        B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => {
+            match (Arn::parse(policy), Arn::parse(request)) {
+                (Ok(p), Ok(r)) => p.matches(&r),
+                _ => false,
+            }
+        }
         B::Bool => policy.eq_ignore_ascii_case(request),
         B::BinaryEquals => policy == request,
         B::IpAddress | B::NotIpAddress => ip_in(request, policy),
@@ -307,7 +338,9 @@ fn positive_match(base: BaseOperator, request: &str, policy: &str) -> bool {
 
 fn compare(a: Option<f64>, b: Option<f64>, base: BaseOperator) -> bool {
     use BaseOperator as B;
-    let (Some(a), Some(b)) = (a, b) else { return false };
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
     match base {
         B::NumericEquals | B::NumericNotEquals | B::DateEquals | B::DateNotEquals => a == b,
         B::NumericLessThan | B::DateLessThan => a < b,
@@ -329,11 +362,16 @@ fn date(s: &str) -> Option<f64> {
     }
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|d| d.parse::<i64>().ok());
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = if s.len() >= 16 { (num(11..13)?, num(14..16)?, num(17..19).unwrap_or(0)) } else { (0, 0, 0) };
+    let (hh, mm, ss) = if s.len() >= 16 {
+        (num(11..13)?, num(14..16)?, num(17..19).unwrap_or(0))
+    } else {
+        (0, 0, 0)
+    };
     let offset = match s.get(s.len().saturating_sub(6)..) {
         Some(tz) if (tz.starts_with('+') || tz.starts_with('-')) && tz.get(3..4) == Some(":") => {
             let sign = if tz.starts_with('-') { -1 } else { 1 };
-            sign * (tz.get(1..3)?.parse::<i64>().ok()? * 3600 + tz.get(4..6)?.parse::<i64>().ok()? * 60)
+            sign * (tz.get(1..3)?.parse::<i64>().ok()? * 3600
+                + tz.get(4..6)?.parse::<i64>().ok()? * 60)
         }
         _ => 0,
     };
@@ -349,7 +387,9 @@ fn date(s: &str) -> Option<f64> {
 }
 
 fn ip_in(request: &str, policy: &str) -> bool {
-    let Ok(ip) = request.parse::<IpAddr>() else { return false };
+    let Ok(ip) = request.parse::<IpAddr>() else {
+        return false;
+    };
     let (net, len) = match policy.split_once('/') {
         Some((n, l)) => (n, l.parse::<u32>().ok()),
         None => (policy, None),
@@ -362,7 +402,11 @@ fn ip_in(request: &str, policy: &str) -> bool {
         }
         (IpAddr::V6(a), Ok(IpAddr::V6(b))) => {
             let len = len.unwrap_or(128).min(128);
-            let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+            let mask = if len == 0 {
+                0
+            } else {
+                u128::MAX << (128 - len)
+            };
             u128::from(a) & mask == u128::from(b) & mask
         }
         _ => false,

@@ -241,7 +241,11 @@ impl Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}] at `{}`: {}", self.severity, self.code, self.path, self.message)?;
+        write!(
+            f,
+            "{} [{}] at `{}`: {}",
+            self.severity, self.code, self.path, self.message
+        )?;
         if let Some(h) = &self.help {
             write!(f, " (help: {h})")?;
         }

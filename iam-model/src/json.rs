@@ -46,8 +46,8 @@ mod path;
 mod tests;
 
 pub use err::{JsonError, JsonErrorKind};
-pub use path::{JsonPath, PathSegment};
 pub(crate) use path::Loc;
+pub use path::{JsonPath, PathSegment};
 
 /// A position in the source text.
 ///

@@ -7,7 +7,9 @@
 //! so finding paths keep the statement indices of the source.
 
 use crate::action::Action;
-use crate::condition::{Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError};
+use crate::condition::{
+    Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError,
+};
 use crate::finding::{Code, Finding};
 use crate::json::{self, JsonError, JsonErrorKind, JsonPath, JsonValue, Limits, Loc, Spanned};
 use crate::policy::{PolicyDocument, Version};
@@ -40,7 +42,11 @@ pub struct ParsePolicyError {
 fn summary(findings: &[Finding]) -> String {
     match findings {
         [one] => format!("invalid policy: {}", one.message),
-        [first, rest @ ..] => format!("invalid policy: {} (and {} more)", first.message, rest.len()),
+        [first, rest @ ..] => format!(
+            "invalid policy: {} (and {} more)",
+            first.message,
+            rest.len()
+        ),
         [] => "invalid policy".to_owned(),
     }
 }
@@ -155,7 +161,11 @@ impl Reader {
         self.push(Finding::new(
             Code::DATA_TYPE_MISMATCH,
             path.path(),
-            format!("`{}` must be {what}, found {}", path.last_key(), node.value.type_name()),
+            format!(
+                "`{}` must be {what}, found {}",
+                path.last_key(),
+                node.value.type_name()
+            ),
         ));
     }
 
@@ -166,9 +176,15 @@ impl Reader {
             format!("unknown element `{}`", key.value),
         );
         if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
-            f = f.with_help(format!("element names are case-sensitive: did you mean `{exact}`?"));
+            f = f.with_help(format!(
+                "element names are case-sensitive: did you mean `{exact}`?"
+            ));
         } else {
-            f = f.with_suggestions(&crate::suggest::nearest(&key.value, known.iter().copied(), 2));
+            f = f.with_suggestions(&crate::suggest::nearest(
+                &key.value,
+                known.iter().copied(),
+                2,
+            ));
         }
         f.span = Some(key.span);
         self.push(f);
@@ -179,7 +195,10 @@ impl Reader {
             self.push(Finding::new(
                 Code::DATA_TYPE_MISMATCH,
                 path.path(),
-                format!("a policy must be a JSON object, found {}", node.value.type_name()),
+                format!(
+                    "a policy must be a JSON object, found {}",
+                    node.value.type_name()
+                ),
             ));
             return None;
         };
@@ -195,8 +214,12 @@ impl Reader {
                     JsonValue::String(s) => match Version::parse(s) {
                         Some(v) => doc.version = Some(v),
                         None => self.push(
-                            Finding::new(Code::INVALID_VERSION, p.path(), format!("unknown policy version `{s}`"))
-                                .with_help("use `2012-10-17`"),
+                            Finding::new(
+                                Code::INVALID_VERSION,
+                                p.path(),
+                                format!("unknown policy version `{s}`"),
+                            )
+                            .with_help("use `2012-10-17`"),
                         ),
                     },
                     _ => self.type_mismatch(&p, "a string", value),
@@ -205,17 +228,15 @@ impl Reader {
                     JsonValue::String(s) => doc.id = Some(s.clone()),
                     _ => self.type_mismatch(&p, "a string", value),
                 },
-                "Statement" => {
-                    match &value.value {
-                        JsonValue::Array(items) => {
-                            for (i, item) in items.iter().enumerate() {
-                                doc.statements.push(self.statement(item, &p.index(i)));
-                            }
+                "Statement" => match &value.value {
+                    JsonValue::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            doc.statements.push(self.statement(item, &p.index(i)));
                         }
-                        JsonValue::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
-                        _ => self.type_mismatch(&p, "an object or an array of objects", value),
                     }
-                }
+                    JsonValue::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
+                    _ => self.type_mismatch(&p, "an object or an array of objects", value),
+                },
                 _ => self.unknown_element(path, key, DOCUMENT_ELEMENTS),
             }
         }
@@ -275,28 +296,39 @@ impl Reader {
                 }
                 "Action" | "NotAction" => {
                     let not = key.value == "NotAction";
-                    let list = self.string_list(value, &p)
+                    let list = self
+                        .string_list(value, &p)
                         .into_iter()
                         .map(Action::from)
                         .collect();
                     if action.is_some() {
-                        self.push(Finding::new(
-                            Code::ELEMENT_COMBINATION,
-                            p.path(),
-                            "a statement cannot have both `Action` and `NotAction`",
-                        ).with_help("keep one of them"));
+                        self.push(
+                            Finding::new(
+                                Code::ELEMENT_COMBINATION,
+                                p.path(),
+                                "a statement cannot have both `Action` and `NotAction`",
+                            )
+                            .with_help("keep one of them"),
+                        );
                     } else {
                         action = Some((not, list));
                     }
                 }
                 "Resource" | "NotResource" => {
-                    let list: Vec<Text> = self.string_list(value, &p).into_iter().map(Text::from).collect();
+                    let list: Vec<Text> = self
+                        .string_list(value, &p)
+                        .into_iter()
+                        .map(Text::from)
+                        .collect();
                     if resource.is_some() {
-                        self.push(Finding::new(
-                            Code::ELEMENT_COMBINATION,
-                            p.path(),
-                            "a statement cannot have both `Resource` and `NotResource`",
-                        ).with_help("keep one of them"));
+                        self.push(
+                            Finding::new(
+                                Code::ELEMENT_COMBINATION,
+                                p.path(),
+                                "a statement cannot have both `Resource` and `NotResource`",
+                            )
+                            .with_help("keep one of them"),
+                        );
                     } else {
                         resource = Some(if key.value == "NotResource" {
                             ResourceClause::NotResource(list)
@@ -308,11 +340,14 @@ impl Reader {
                 "Principal" | "NotPrincipal" => {
                     let parsed = self.principal(value, &p);
                     if principal.is_some() {
-                        self.push(Finding::new(
-                            Code::ELEMENT_COMBINATION,
-                            p.path(),
-                            "a statement cannot have both `Principal` and `NotPrincipal`",
-                        ).with_help("keep one of them"));
+                        self.push(
+                            Finding::new(
+                                Code::ELEMENT_COMBINATION,
+                                p.path(),
+                                "a statement cannot have both `Principal` and `NotPrincipal`",
+                            )
+                            .with_help("keep one of them"),
+                        );
                     } else if let Some(pr) = parsed {
                         principal = Some(if key.value == "NotPrincipal" {
                             PrincipalClause::NotPrincipal(pr)
@@ -326,8 +361,14 @@ impl Reader {
             }
         }
         if !effect_seen {
-            self.push(Finding::new(Code::MISSING_EFFECT, path.path(), "the statement has no `Effect`")
-                .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"));
+            self.push(
+                Finding::new(
+                    Code::MISSING_EFFECT,
+                    path.path(),
+                    "the statement has no `Effect`",
+                )
+                .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+            );
         }
         match action {
             Some((true, list)) => st.action = ActionClause::NotAction(list),
@@ -373,22 +414,37 @@ impl Reader {
                     let p = path.key(key.value.as_str());
                     match PrincipalKind::from_key(&key.value) {
                         Some(kind) => {
-                            let values: Vec<Text> =
-                                self.string_list(value, &p).into_iter().map(Text::from).collect();
+                            let values: Vec<Text> = self
+                                .string_list(value, &p)
+                                .into_iter()
+                                .map(Text::from)
+                                .collect();
                             map.insert(kind, values);
                         }
                         None => {
-                            let known: Vec<&str> = PrincipalKind::ALL.iter().map(|k| k.key()).collect();
+                            let known: Vec<&str> =
+                                PrincipalKind::ALL.iter().map(|k| k.key()).collect();
                             let mut f = Finding::new(
                                 Code::INVALID_PRINCIPAL_KEY,
                                 p.path(),
                                 format!("unknown principal type `{}`", key.value),
                             );
-                            if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
-                                f = f.with_help(format!("principal types are case-sensitive: did you mean `{exact}`?"));
+                            if let Some(exact) =
+                                known.iter().find(|k| k.eq_ignore_ascii_case(&key.value))
+                            {
+                                f = f.with_help(format!(
+                                    "principal types are case-sensitive: did you mean `{exact}`?"
+                                ));
                             } else {
-                                f = f.with_suggestions(&crate::suggest::nearest(&key.value, known.iter().copied(), 1))
-                                    .or_help("use `AWS`, `Service`, `Federated` or `CanonicalUser`");
+                                f = f
+                                    .with_suggestions(&crate::suggest::nearest(
+                                        &key.value,
+                                        known.iter().copied(),
+                                        1,
+                                    ))
+                                    .or_help(
+                                        "use `AWS`, `Service`, `Federated` or `CanonicalUser`",
+                                    );
                             }
                             f.span = Some(key.span);
                             self.push(f);
@@ -455,7 +511,10 @@ impl Reader {
             let mut block_keys: Vec<KeyCondition> = Vec::new();
             for (key, value) in keys {
                 let key_path = op_path.key(key.value.as_str());
-                if let Some(prev) = block_keys.iter().find(|k| k.key.eq_ignore_ascii_case(&key.value)) {
+                if let Some(prev) = block_keys
+                    .iter()
+                    .find(|k| k.key.eq_ignore_ascii_case(&key.value))
+                {
                     let mut f = Finding::new(
                         Code::DUPLICATE_CONDITION_KEY,
                         key_path.path(),
@@ -493,7 +552,10 @@ impl Reader {
             other => reader.push(Finding::new(
                 Code::CONDITION_VALUE_TYPE,
                 p.path(),
-                format!("a condition value must be a string, number or boolean, found {}", other.type_name()),
+                format!(
+                    "a condition value must be a string, number or boolean, found {}",
+                    other.type_name()
+                ),
             )),
         };
         match &node.value {

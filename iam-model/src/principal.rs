@@ -75,7 +75,10 @@ impl Principal {
     }
 
     /// A map with one kind.
-    pub fn of<T: Into<Text>>(kind: PrincipalKind, values: impl IntoIterator<Item = T>) -> Principal {
+    pub fn of<T: Into<Text>>(
+        kind: PrincipalKind,
+        values: impl IntoIterator<Item = T>,
+    ) -> Principal {
         let mut map = BTreeMap::new();
         map.insert(kind, values.into_iter().map(Into::into).collect());
         Principal::Map(map)
@@ -83,7 +86,11 @@ impl Principal {
 
     /// Adds values of `kind` to a map principal (turning `Any` into a map is not done:
     /// `Any` already covers everyone).
-    pub fn and<T: Into<Text>>(mut self, kind: PrincipalKind, values: impl IntoIterator<Item = T>) -> Principal {
+    pub fn and<T: Into<Text>>(
+        mut self,
+        kind: PrincipalKind,
+        values: impl IntoIterator<Item = T>,
+    ) -> Principal {
         if let Principal::Map(map) = &mut self {
             map.entry(kind)
                 .or_default()
@@ -163,10 +170,22 @@ mod tests {
 
     #[test]
     fn account_normalization() {
-        assert_eq!(normalize_aws_principal("123456789012"), "arn:aws:iam::123456789012:root");
-        assert_eq!(normalize_aws_principal("arn:aws:iam::1:role/x"), "arn:aws:iam::1:role/x");
-        assert_eq!(principal_account("arn:aws:iam::123456789012:role/x"), Some("123456789012"));
-        assert_eq!(principal_account("arn:aws:sts::111122223333:assumed-role/a/b"), Some("111122223333"));
+        assert_eq!(
+            normalize_aws_principal("123456789012"),
+            "arn:aws:iam::123456789012:root"
+        );
+        assert_eq!(
+            normalize_aws_principal("arn:aws:iam::1:role/x"),
+            "arn:aws:iam::1:role/x"
+        );
+        assert_eq!(
+            principal_account("arn:aws:iam::123456789012:role/x"),
+            Some("123456789012")
+        );
+        assert_eq!(
+            principal_account("arn:aws:sts::111122223333:assumed-role/a/b"),
+            Some("111122223333")
+        );
         assert_eq!(principal_account("*"), None);
     }
 }

@@ -25,7 +25,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidates closest to `needle` (case-insensitive), best first, at most `max`, within an
 /// edit distance of a third of the needle's length (at least 2).
-pub fn nearest<'a>(needle: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+pub fn nearest<'a>(
+    needle: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let lower = needle.to_ascii_lowercase();
     let cap = (needle.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &'a str)> = candidates
@@ -46,7 +50,10 @@ mod tests {
     fn distances() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(nearest("Efect", ["Effect", "Action", "Sid"], 3), vec!["Effect"]);
+        assert_eq!(
+            nearest("Efect", ["Effect", "Action", "Sid"], 3),
+            vec!["Effect"]
+        );
         assert!(nearest("zzzzzz", ["Effect"], 3).is_empty());
     }
 }

@@ -115,10 +115,9 @@ impl LateBound {
                 (ObjectKind::Policy, RefAttribute::Arn) => {
                     Cow::Owned(format!("arn:aws:iam::000000000000:policy/{}", r.key))
                 }
-                (ObjectKind::OidcProvider, RefAttribute::Arn) => Cow::Owned(format!(
-                    "arn:aws:iam::000000000000:oidc-provider/{}",
-                    r.key
-                )),
+                (ObjectKind::OidcProvider, RefAttribute::Arn) => {
+                    Cow::Owned(format!("arn:aws:iam::000000000000:oidc-provider/{}", r.key))
+                }
                 (_, RefAttribute::Name) => Cow::Owned(r.key.clone()),
                 (_, RefAttribute::UniqueId) => Cow::Borrowed("AROA0000000000000000"),
             },
@@ -386,7 +385,11 @@ mod tests {
 
     #[test]
     fn adjacent_literals_merge() {
-        let t = Text::from("a").then("b").then(LateBound::Region).then("c").then("");
+        let t = Text::from("a")
+            .then("b")
+            .then(LateBound::Region)
+            .then("c")
+            .then("");
         assert_eq!(t.segments().len(), 3);
         assert_eq!(t, Text::from("ab").then(LateBound::Region).then("c"));
     }

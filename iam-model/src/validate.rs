@@ -109,7 +109,11 @@ pub fn validate(doc: &PolicyDocument, ctx: &ValidationContext) -> Vec<Finding> {
 }
 
 /// [`validate`], with the size already measured on the source text when there is one.
-fn validate_measured(doc: &PolicyDocument, ctx: &ValidationContext, size: Option<usize>) -> Vec<Finding> {
+fn validate_measured(
+    doc: &PolicyDocument,
+    ctx: &ValidationContext,
+    size: Option<usize>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(doc, ctx, &mut out);
     structure::check_size(size.unwrap_or_else(|| doc.size()), ctx, &mut out);
@@ -131,7 +135,11 @@ pub fn validate_json(input: &[u8], ctx: &ValidationContext) -> Report {
 }
 
 /// [`validate_json`] with explicit parser limits.
-pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate::json::Limits) -> Report {
+pub fn validate_json_with(
+    input: &[u8],
+    ctx: &ValidationContext,
+    limits: &crate::json::Limits,
+) -> Report {
     let ParseOutput {
         document,
         tree,
@@ -143,7 +151,10 @@ pub fn validate_json_with(input: &[u8], ctx: &ValidationContext, limits: &crate:
         for f in &mut more {
             if f.span.is_none() {
                 // A finding about a condition key shows the key, not its value.
-                let key = KEY_CODES.contains(&f.code).then(|| key_span(tree, &f.path)).flatten();
+                let key = KEY_CODES
+                    .contains(&f.code)
+                    .then(|| key_span(tree, &f.path))
+                    .flatten();
                 f.span = Some(key.unwrap_or_else(|| tree.locate(&f.path)));
             }
         }
@@ -176,15 +187,22 @@ fn key_span(tree: &Spanned<JsonValue>, path: &JsonPath) -> Option<crate::json::S
     let mut node = tree;
     for segment in parent {
         node = match (segment, &node.value) {
-            (PathSegment::Key(k), JsonValue::Object(members)) => &members.iter().find(|(key, _)| key.value == *k)?.1,
+            (PathSegment::Key(k), JsonValue::Object(members)) => {
+                &members.iter().find(|(key, _)| key.value == *k)?.1
+            }
             (PathSegment::Index(i), JsonValue::Array(items)) => items.get(*i)?,
             // One statement or value may stand for a list of one.
             (PathSegment::Index(0), _) => node,
             _ => return None,
         };
     }
-    let JsonValue::Object(members) = &node.value else { return None };
-    members.iter().find(|(key, _)| key.value == *last).map(|(key, _)| key.span)
+    let JsonValue::Object(members) = &node.value else {
+        return None;
+    };
+    members
+        .iter()
+        .find(|(key, _)| key.value == *last)
+        .map(|(key, _)| key.span)
 }
 
 /// Removes repeats (same code and path) and findings made redundant by a more basic one, then
@@ -200,7 +218,10 @@ fn tidy(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .into_iter()
         .filter(|f| {
-            !(f.code == Code::EMPTY_ACTION && missing_action.iter().any(|p| f.path.segments().starts_with(p.segments())))
+            !(f.code == Code::EMPTY_ACTION
+                && missing_action
+                    .iter()
+                    .any(|p| f.path.segments().starts_with(p.segments())))
         })
         .filter(|f| {
             if f.code != Code::MISSING_STATEMENT {

@@ -55,7 +55,11 @@ impl PolicyDocument {
     }
 
     /// The canonical JSON with late-bound values written by `writer`.
-    pub fn render<W: TextWriter + ?Sized>(&self, writer: &W, style: JsonStyle) -> Result<String, UnresolvedError> {
+    pub fn render<W: TextWriter + ?Sized>(
+        &self,
+        writer: &W,
+        style: JsonStyle,
+    ) -> Result<String, UnresolvedError> {
         let mut w = Writer {
             out: String::with_capacity(512),
             style,
@@ -115,7 +119,11 @@ impl<W: TextWriter + ?Sized> Writer<'_, W> {
         let mut buf = String::new();
         escape_into(key, &mut buf);
         self.text.literal(&buf, &mut self.out);
-        self.out.push_str(if self.style == JsonStyle::Pretty { "\": " } else { "\":" });
+        self.out.push_str(if self.style == JsonStyle::Pretty {
+            "\": "
+        } else {
+            "\":"
+        });
     }
 
     fn raw_string(&mut self, s: &str) {
@@ -211,7 +219,9 @@ impl<W: TextWriter + ?Sized> Writer<'_, W> {
         if let Some(p) = &s.principal {
             self.key(&mut first, p.element());
             match p {
-                PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p) => self.principal(p)?,
+                PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p) => {
+                    self.principal(p)?
+                }
             }
         }
         self.key(&mut first, s.action.element());

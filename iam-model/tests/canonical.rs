@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use iam_model::condition::BaseOperator;
-use iam_model::{ArnTemplate, Condition, LateBound, PolicyDocument, Principal, PrincipalKind, Statement, Text};
+use iam_model::{
+    ArnTemplate, Condition, LateBound, PolicyDocument, Principal, PrincipalKind, Statement, Text,
+};
 
 #[test]
 fn identity_policy_built_fluently() {
@@ -11,7 +13,10 @@ fn identity_policy_built_fluently() {
             .sid("ListBucket")
             .action("s3:ListBucket")
             .resource("arn:aws:s3:::reports")
-            .condition(Condition::string_like("s3:prefix", ["home/${aws:username}/*"])),
+            .condition(Condition::string_like(
+                "s3:prefix",
+                ["home/${aws:username}/*"],
+            )),
         Statement::allow()
             .sid("ReadWriteOwnObjects")
             .actions(["s3:GetObject", "s3:PutObject"])
@@ -21,11 +26,14 @@ fn identity_policy_built_fluently() {
                 "aws:MultiFactorAuthAge",
                 [3600u64],
             )),
-        Statement::deny().not_actions(["iam:*", "sts:*"]).resource("*").condition(Condition::test(
-            iam_model::ConditionOperator::new(BaseOperator::StringNotEquals).if_exists(),
-            "aws:RequestedRegion",
-            ["eu-west-1", "eu-central-1"],
-        )),
+        Statement::deny()
+            .not_actions(["iam:*", "sts:*"])
+            .resource("*")
+            .condition(Condition::test(
+                iam_model::ConditionOperator::new(BaseOperator::StringNotEquals).if_exists(),
+                "aws:RequestedRegion",
+                ["eu-west-1", "eu-central-1"],
+            )),
     ]);
     insta::assert_snapshot!(doc.to_json_pretty().unwrap());
     insta::assert_snapshot!("identity_policy_compact", doc.to_json_compact().unwrap());
@@ -55,10 +63,26 @@ fn late_bound_values_with_placeholders() {
             [Text::from(LateBound::oidc_provider_arn("eks"))],
         ))
         .action("sts:AssumeRole")
-        .condition(Condition::string_equals("sts:ExternalId", [LateBound::Generated("external_id".into())]))]);
-    let json = doc.render(&iam_model::text::PlaceholderResolver, iam_model::JsonStyle::Pretty).unwrap();
+        .condition(Condition::string_equals(
+            "sts:ExternalId",
+            [LateBound::Generated("external_id".into())],
+        ))]);
+    let json = doc
+        .render(
+            &iam_model::text::PlaceholderResolver,
+            iam_model::JsonStyle::Pretty,
+        )
+        .unwrap();
     insta::assert_snapshot!(json);
-    assert!(doc.to_json_compact().is_err(), "late-bound values need a resolver");
-    let roles = PolicyDocument::new([Statement::allow().action("sts:AssumeRole").resource(ArnTemplate::iam("role/sym/*"))]);
-    assert_eq!(roles.texts().next().unwrap().to_string(), "arn:{{partition}}:iam::{{account_id}}:role/sym/*");
+    assert!(
+        doc.to_json_compact().is_err(),
+        "late-bound values need a resolver"
+    );
+    let roles = PolicyDocument::new([Statement::allow()
+        .action("sts:AssumeRole")
+        .resource(ArnTemplate::iam("role/sym/*"))]);
+    assert_eq!(
+        roles.texts().next().unwrap().to_string(),
+        "arn:{{partition}}:iam::{{account_id}}:role/sym/*"
+    );
 }

@@ -4,8 +4,8 @@
 
 use iam_model::condition::{BaseOperator, ConditionOperator};
 use iam_model::{
-    equivalent, parse_policy, validate_json, Condition, ConditionValue, JsonStyle, PolicyDocument, Principal,
-    PrincipalKind, Statement, ValidationContext, Version,
+    equivalent, parse_policy, validate_json, Condition, ConditionValue, JsonStyle, PolicyDocument,
+    Principal, PrincipalKind, Statement, ValidationContext, Version,
 };
 use proptest::prelude::*;
 
@@ -53,15 +53,22 @@ fn value() -> impl Strategy<Value = ConditionValue> {
 }
 
 fn condition() -> impl Strategy<Value = Condition> {
-    prop::collection::vec((operator(), word(), word(), prop::collection::vec(value(), 1..4)), 0..4).prop_map(
-        |tests| {
-            let mut c = Condition::new();
-            for (op, prefix, key, values) in tests {
-                c.push(op, format!("{prefix}:{key}"), values);
-            }
-            c
-        },
+    prop::collection::vec(
+        (
+            operator(),
+            word(),
+            word(),
+            prop::collection::vec(value(), 1..4),
+        ),
+        0..4,
     )
+    .prop_map(|tests| {
+        let mut c = Condition::new();
+        for (op, prefix, key, values) in tests {
+            c.push(op, format!("{prefix}:{key}"), values);
+        }
+        c
+    })
 }
 
 fn principal() -> impl Strategy<Value = Principal> {
@@ -90,29 +97,55 @@ fn statement() -> impl Strategy<Value = Statement> {
         prop::option::of((any::<bool>(), prop::collection::vec(text(), 1..4))),
         condition(),
     )
-        .prop_map(|(sid, allow, principal, (not_action, actions), resources, condition)| {
-            let mut s = if allow { Statement::allow() } else { Statement::deny() };
-            if let Some(sid) = sid {
-                s = s.sid(sid);
-            }
-            s = if not_action { s.not_actions(actions) } else { s.actions(actions) };
-            if let Some((not, p)) = principal {
-                s = if not { s.not_principal(p) } else { s.principal(p) };
-            }
-            if let Some((not, r)) = resources {
-                s = if not { s.not_resources(r) } else { s.resources(r) };
-            }
-            s.condition(condition)
-        })
+        .prop_map(
+            |(sid, allow, principal, (not_action, actions), resources, condition)| {
+                let mut s = if allow {
+                    Statement::allow()
+                } else {
+                    Statement::deny()
+                };
+                if let Some(sid) = sid {
+                    s = s.sid(sid);
+                }
+                s = if not_action {
+                    s.not_actions(actions)
+                } else {
+                    s.actions(actions)
+                };
+                if let Some((not, p)) = principal {
+                    s = if not {
+                        s.not_principal(p)
+                    } else {
+                        s.principal(p)
+                    };
+                }
+                if let Some((not, r)) = resources {
+                    s = if not {
+                        s.not_resources(r)
+                    } else {
+                        s.resources(r)
+                    };
+                }
+                s.condition(condition)
+            },
+        )
 }
 
 fn policy() -> impl Strategy<Value = PolicyDocument> {
     (
-        prop_oneof![Just(None), Just(Some(Version::V2012_10_17)), Just(Some(Version::V2008_10_17))],
+        prop_oneof![
+            Just(None),
+            Just(Some(Version::V2012_10_17)),
+            Just(Some(Version::V2008_10_17))
+        ],
         prop::option::of(word()),
         prop::collection::vec(statement(), 1..5),
     )
-        .prop_map(|(version, id, statements)| PolicyDocument { version, id, statements })
+        .prop_map(|(version, id, statements)| PolicyDocument {
+            version,
+            id,
+            statements,
+        })
 }
 
 proptest! {
@@ -162,7 +195,10 @@ fn deep_nesting_is_rejected_without_overflow() {
         .unwrap()
         .join()
         .unwrap();
-    assert!(report.contains(&iam_model::Code::INPUT_TOO_LARGE) || report.contains(&iam_model::Code::NESTING_TOO_DEEP));
+    assert!(
+        report.contains(&iam_model::Code::INPUT_TOO_LARGE)
+            || report.contains(&iam_model::Code::NESTING_TOO_DEEP)
+    );
     let deep = format!("{}{}", "[".repeat(60_000), "]".repeat(60_000));
     let codes = validate_json(deep.as_bytes(), &ValidationContext::default()).codes();
     assert_eq!(codes, [iam_model::Code::NESTING_TOO_DEEP]);
@@ -180,7 +216,11 @@ fn five_mib_is_rejected_quickly() {
 
 #[test]
 fn invalid_utf8_is_an_encoding_finding() {
-    let codes = validate_json(b"{\"Version\":\"2012-10-17\xff\"}", &ValidationContext::default()).codes();
+    let codes = validate_json(
+        b"{\"Version\":\"2012-10-17\xff\"}",
+        &ValidationContext::default(),
+    )
+    .codes();
     assert_eq!(codes, [iam_model::Code::INVALID_ENCODING]);
 }
 

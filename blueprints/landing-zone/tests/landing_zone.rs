@@ -159,7 +159,8 @@ fn every_variant_validates_without_errors_or_unexplained_security_findings() {
                 let org_scps = f.finding.code == iam_model::Code::PERMISSIONS_MANAGEMENT_STAR
                     && matches!(f.object, iam_model::deployment::ObjectId::Inline(ref role, ref policy) if role == "state" && policy == "TerraformStateOrg");
                 assert!(
-                    org_scps || matches!(f.object, iam_model::deployment::ObjectId::Inline(ref role, ref policy) if role == "state" && policy == "TerraformStateSSO"),
+                    org_scps
+                        || matches!(f.object, iam_model::deployment::ObjectId::Inline(ref role, ref policy) if role == "state" && policy == "TerraformStateSSO"),
                     "{name}: only the elevated document is acknowledged: {f}"
                 );
             }

@@ -103,7 +103,12 @@ struct Collector<'a> {
 impl Collector<'_> {
     fn push(&mut self, object: ObjectId, finding: Finding) {
         let acknowledged = (finding.severity == Severity::Security)
-            .then(|| self.ack.iter().find(|a| a.code == finding.code).map(|a| a.reason.clone()))
+            .then(|| {
+                self.ack
+                    .iter()
+                    .find(|a| a.code == finding.code)
+                    .map(|a| a.reason.clone())
+            })
             .flatten();
         self.out.push(DeploymentFinding {
             object,
@@ -113,16 +118,35 @@ impl Collector<'_> {
     }
 }
 
-pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> Vec<DeploymentFinding> {
-    let mut c = Collector { out: Vec::new(), ack: &[] };
+pub(super) fn validate_deployment(
+    d: &Deployment,
+    opts: &DeploymentOptions,
+) -> Vec<DeploymentFinding> {
+    let mut c = Collector {
+        out: Vec::new(),
+        ack: &[],
+    };
     check_accounts_and_refs(d, &mut c);
     let mut role_names: HashMap<(String, String), &str> = HashMap::new();
     for role in &d.roles {
         let id = ObjectId::Role(role.key.clone());
         c.ack = &role.acknowledged;
         let account_id = d.account(&role.account).and_then(|a| a.id.clone());
-        if let Some(prev) = role_names.insert((role.account.clone(), role.name.to_ascii_lowercase()), &role.key) {
-            c.push(id.clone(), object_finding(Code::DUPLICATE_NAME, format!("roles `{prev}` and `{}` are both named `{}` in account `{}`", role.key, role.name, role.account), "role names are unique per account, ignoring case"));
+        if let Some(prev) = role_names.insert(
+            (role.account.clone(), role.name.to_ascii_lowercase()),
+            &role.key,
+        ) {
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::DUPLICATE_NAME,
+                    format!(
+                        "roles `{prev}` and `{}` are both named `{}` in account `{}`",
+                        role.key, role.name, role.account
+                    ),
+                    "role names are unique per account, ignoring case",
+                ),
+            );
         }
         check_name(&mut c, &id, "role name", &role.name, 64);
         check_path(&mut c, &id, &role.path);
@@ -130,9 +154,23 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
             c.push(id.clone(), Finding::new(Code::INVALID_NAME, crate::json::JsonPath::root(), format!("path and name of role `{}` are {} characters together; console Switch Role needs 64 at most", role.name, role.path.len() + role.name.len())).with_help("shorten the path or the name if people switch to this role in the console").severity(Severity::Warning));
         }
         if !(3600..=43200).contains(&role.max_session_duration) {
-            c.push(id.clone(), object_finding(Code::INVALID_ROLE_SETTING, format!("max session duration {} is outside 3600..=43200 seconds", role.max_session_duration), "IAM accepts one to twelve hours"));
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::INVALID_ROLE_SETTING,
+                    format!(
+                        "max session duration {} is outside 3600..=43200 seconds",
+                        role.max_session_duration
+                    ),
+                    "IAM accepts one to twelve hours",
+                ),
+            );
         }
-        if role.description.chars().count() > 1000 || role.description.chars().any(|ch| !matches!(ch, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}')) {
+        if role.description.chars().count() > 1000
+            || role.description.chars().any(
+                |ch| !matches!(ch, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}'),
+            )
+        {
             c.push(id.clone(), object_finding(Code::INVALID_ROLE_SETTING, format!("description of role `{}` is over 1,000 characters or has characters IAM rejects", role.name), "use at most 1,000 printable Latin-1 characters"));
         }
         check_tags(&mut c, &id, &role.tags);
@@ -156,7 +194,10 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
                 use_catalog: opts.use_catalog,
             };
             // The aggregate quota is checked below; a single policy is reported there too.
-            for f in validate(doc, &ctx).into_iter().filter(|f| f.code != Code::POLICY_SIZE_EXCEEDED) {
+            for f in validate(doc, &ctx)
+                .into_iter()
+                .filter(|f| f.code != Code::POLICY_SIZE_EXCEEDED)
+            {
                 c.push(pid.clone(), f);
             }
             inline_total += doc.size();
@@ -170,7 +211,14 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
         if let Some(b) = &role.permissions_boundary {
             let s = b.with_placeholders();
             if !s.starts_with("arn:") || !s.contains(":policy/") {
-                c.push(id.clone(), object_finding(Code::INVALID_ROLE_SETTING, format!("permissions boundary `{s}` is not a managed policy ARN"), "use `arn:aws:iam::ACCOUNT:policy/NAME`"));
+                c.push(
+                    id.clone(),
+                    object_finding(
+                        Code::INVALID_ROLE_SETTING,
+                        format!("permissions boundary `{s}` is not a managed policy ARN"),
+                        "use `arn:aws:iam::ACCOUNT:policy/NAME`",
+                    ),
+                );
             }
         }
     }
@@ -179,8 +227,20 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
     for p in &d.policies {
         let id = ObjectId::Policy(p.key.clone());
         c.ack = &p.acknowledged;
-        if let Some(prev) = policy_names.insert((p.account.clone(), p.name.to_ascii_lowercase()), &p.key) {
-            c.push(id.clone(), object_finding(Code::DUPLICATE_NAME, format!("policies `{prev}` and `{}` are both named `{}` in account `{}`", p.key, p.name, p.account), "managed policy names are unique per account"));
+        if let Some(prev) =
+            policy_names.insert((p.account.clone(), p.name.to_ascii_lowercase()), &p.key)
+        {
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::DUPLICATE_NAME,
+                    format!(
+                        "policies `{prev}` and `{}` are both named `{}` in account `{}`",
+                        p.key, p.name, p.account
+                    ),
+                    "managed policy names are unique per account",
+                ),
+            );
         }
         check_name(&mut c, &id, "policy name", &p.name, 128);
         check_policy_path(&mut c, &id, &p.path);
@@ -199,14 +259,35 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
     for o in &d.oidc_providers {
         let id = ObjectId::OidcProvider(o.key.clone());
         if !o.url.starts_with("https://") || o.host_path().is_empty() {
-            c.push(id.clone(), object_finding(Code::INVALID_OIDC_PROVIDER, format!("`{}` is not an https issuer URL", o.url), "OIDC issuer URLs start with `https://`"));
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::INVALID_OIDC_PROVIDER,
+                    format!("`{}` is not an https issuer URL", o.url),
+                    "OIDC issuer URLs start with `https://`",
+                ),
+            );
         }
         if o.client_ids.is_empty() {
-            c.push(id.clone(), object_finding(Code::INVALID_OIDC_PROVIDER, format!("OIDC provider `{}` has no client id (audience)", o.url), "add the audience your tokens carry, e.g. `sts.amazonaws.com`"));
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::INVALID_OIDC_PROVIDER,
+                    format!("OIDC provider `{}` has no client id (audience)", o.url),
+                    "add the audience your tokens carry, e.g. `sts.amazonaws.com`",
+                ),
+            );
         }
         for t in &o.thumbprints {
             if t.len() != 40 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-                c.push(id.clone(), object_finding(Code::INVALID_OIDC_PROVIDER, format!("thumbprint `{t}` is not 40 hexadecimal characters"), "a thumbprint is the SHA-1 of the issuer's top certificate, in hex"));
+                c.push(
+                    id.clone(),
+                    object_finding(
+                        Code::INVALID_OIDC_PROVIDER,
+                        format!("thumbprint `{t}` is not 40 hexadecimal characters"),
+                        "a thumbprint is the SHA-1 of the issuer's top certificate, in hex",
+                    ),
+                );
             }
         }
         check_tags(&mut c, &id, &o.tags);
@@ -222,21 +303,34 @@ pub(super) fn validate_deployment(d: &Deployment, opts: &DeploymentOptions) -> V
 fn with_oidc_provider_arns(d: &Deployment, trust: &PolicyDocument) -> PolicyDocument {
     let mut doc = trust.clone();
     for st in &mut doc.statements {
-        let Some(PrincipalClause::Principal(Principal::Map(map)) | PrincipalClause::NotPrincipal(Principal::Map(map))) = &mut st.principal else {
+        let Some(
+            PrincipalClause::Principal(Principal::Map(map))
+            | PrincipalClause::NotPrincipal(Principal::Map(map)),
+        ) = &mut st.principal
+        else {
             continue;
         };
         for v in map.values_mut().flatten() {
             *v = v.map_late(|l| match l {
-                LateBound::Ref(r) if r.kind == ObjectKind::OidcProvider && r.attribute == RefAttribute::Arn => match d.oidc_provider(&r.key) {
-                    Some(p) => Text::from("arn:")
-                        .then(LateBound::Partition)
-                        .then(":iam::")
-                        .then(LateBound::account(p.account.as_str()))
-                        .then(":oidc-provider/")
-                        .then(p.host_path()),
-                    None => l.clone().into(),
-                },
-                LateBound::External(n) => match d.externals.iter().find(|e| &e.name == n).and_then(|e| e.value.as_deref()) {
+                LateBound::Ref(r)
+                    if r.kind == ObjectKind::OidcProvider && r.attribute == RefAttribute::Arn =>
+                {
+                    match d.oidc_provider(&r.key) {
+                        Some(p) => Text::from("arn:")
+                            .then(LateBound::Partition)
+                            .then(":iam::")
+                            .then(LateBound::account(p.account.as_str()))
+                            .then(":oidc-provider/")
+                            .then(p.host_path()),
+                        None => l.clone().into(),
+                    }
+                }
+                LateBound::External(n) => match d
+                    .externals
+                    .iter()
+                    .find(|e| &e.name == n)
+                    .and_then(|e| e.value.as_deref())
+                {
                     Some(v) => Text::literal(v),
                     None => l.clone().into(),
                 },
@@ -250,9 +344,18 @@ fn with_oidc_provider_arns(d: &Deployment, trust: &PolicyDocument) -> PolicyDocu
 fn check_name(c: &mut Collector<'_>, id: &ObjectId, what: &str, name: &str, max: usize) {
     let ok = !name.is_empty()
         && name.chars().count() <= max
-        && name.chars().all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch));
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch));
     if !ok {
-        c.push(id.clone(), object_finding(Code::INVALID_NAME, format!("{what} `{name}` breaks IAM's rules"), &format!("use 1 to {max} characters of letters, digits and `_+=,.@-`")));
+        c.push(
+            id.clone(),
+            object_finding(
+                Code::INVALID_NAME,
+                format!("{what} `{name}` breaks IAM's rules"),
+                &format!("use 1 to {max} characters of letters, digits and `_+=,.@-`"),
+            ),
+        );
     }
 }
 
@@ -264,7 +367,14 @@ fn check_path(c: &mut Collector<'_>, id: &ObjectId, path: &str) {
             && path.ends_with('/')
             && path.chars().all(|ch| ('\u{21}'..='\u{7E}').contains(&ch)));
     if !ok {
-        c.push(id.clone(), object_finding(Code::INVALID_NAME, format!("path `{path}` breaks IAM's rules"), "a path starts and ends with `/`, e.g. `/sym/`"));
+        c.push(
+            id.clone(),
+            object_finding(
+                Code::INVALID_NAME,
+                format!("path `{path}` breaks IAM's rules"),
+                "a path starts and ends with `/`, e.g. `/sym/`",
+            ),
+        );
     }
 }
 
@@ -272,23 +382,51 @@ fn check_policy_path(c: &mut Collector<'_>, id: &ObjectId, path: &str) {
     let ok = path.starts_with('/')
         && path.ends_with('/')
         && path.len() <= 512
-        && path.split('/').filter(|s| !s.is_empty()).all(|seg| seg.chars().all(|ch| ch.is_ascii_alphanumeric() || ".,+@=_-".contains(ch)));
+        && path.split('/').filter(|s| !s.is_empty()).all(|seg| {
+            seg.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ".,+@=_-".contains(ch))
+        });
     if !ok {
-        c.push(id.clone(), object_finding(Code::INVALID_NAME, format!("policy path `{path}` breaks IAM's rules"), "a policy path starts and ends with `/` and uses letters, digits and `.,+@=_-`"));
+        c.push(
+            id.clone(),
+            object_finding(
+                Code::INVALID_NAME,
+                format!("policy path `{path}` breaks IAM's rules"),
+                "a policy path starts and ends with `/` and uses letters, digits and `.,+@=_-`",
+            ),
+        );
     }
 }
 
 fn check_tags(c: &mut Collector<'_>, id: &ObjectId, tags: &BTreeMap<String, String>) {
     if tags.len() > 50 {
-        c.push(id.clone(), object_finding(Code::INVALID_TAG, format!("{} tags, over IAM's limit of 50", tags.len()), "drop or merge tags"));
+        c.push(
+            id.clone(),
+            object_finding(
+                Code::INVALID_TAG,
+                format!("{} tags, over IAM's limit of 50", tags.len()),
+                "drop or merge tags",
+            ),
+        );
     }
     let tag_char = |ch: char| ch.is_alphanumeric() || ch.is_whitespace() || "_.:/=+-@".contains(ch);
     for (k, v) in tags {
-        if k.is_empty() || k.chars().count() > 128 || !k.chars().all(tag_char) || k.to_ascii_lowercase().starts_with("aws:") {
+        if k.is_empty()
+            || k.chars().count() > 128
+            || !k.chars().all(tag_char)
+            || k.to_ascii_lowercase().starts_with("aws:")
+        {
             c.push(id.clone(), object_finding(Code::INVALID_TAG, format!("tag key `{k}` breaks IAM's rules"), "tag keys are 1 to 128 letters, digits, spaces and `_.:/=+-@`, and may not start with `aws:`"));
         }
         if v.chars().count() > 256 || !v.chars().all(tag_char) {
-            c.push(id.clone(), object_finding(Code::INVALID_TAG, format!("tag value `{v}` of `{k}` breaks IAM's rules"), "tag values are at most 256 letters, digits, spaces and `_.:/=+-@`"));
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::INVALID_TAG,
+                    format!("tag value `{v}` of `{k}` breaks IAM's rules"),
+                    "tag values are at most 256 letters, digits, spaces and `_.:/=+-@`",
+                ),
+            );
         }
     }
 }
@@ -301,24 +439,52 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
     let mut seen = HashMap::new();
     for a in &d.accounts {
         if seen.insert(a.key.as_str(), ()).is_some() {
-            c.push(ObjectId::Deployment, object_finding(Code::DUPLICATE_NAME, format!("account key `{}` is declared twice", a.key), "give each account its own key"));
+            c.push(
+                ObjectId::Deployment,
+                object_finding(
+                    Code::DUPLICATE_NAME,
+                    format!("account key `{}` is declared twice", a.key),
+                    "give each account its own key",
+                ),
+            );
         }
         if let Some(id) = &a.id {
             if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-                c.push(ObjectId::Deployment, object_finding(Code::INVALID_NAME, format!("account id `{id}` of `{}` is not 12 digits", a.key), "account ids are exactly 12 digits"));
+                c.push(
+                    ObjectId::Deployment,
+                    object_finding(
+                        Code::INVALID_NAME,
+                        format!("account id `{id}` of `{}` is not 12 digits", a.key),
+                        "account ids are exactly 12 digits",
+                    ),
+                );
             }
         }
     }
     let check_text = |c: &mut Collector<'_>, id: &ObjectId, t: &Text| {
         for l in t.late_bound() {
             if let Some(msg) = unresolved(d, l) {
-                c.push(id.clone(), object_finding(Code::UNRESOLVED_REFERENCE, msg, "declare the object or value in the deployment, or fix the key"));
+                c.push(
+                    id.clone(),
+                    object_finding(
+                        Code::UNRESOLVED_REFERENCE,
+                        msg,
+                        "declare the object or value in the deployment, or fix the key",
+                    ),
+                );
             }
         }
     };
     let check_account_key = |c: &mut Collector<'_>, id: &ObjectId, key: &str| {
         if d.account(key).is_none() {
-            c.push(id.clone(), object_finding(Code::UNRESOLVED_REFERENCE, format!("account `{key}` is not declared"), "add it to the deployment's accounts"));
+            c.push(
+                id.clone(),
+                object_finding(
+                    Code::UNRESOLVED_REFERENCE,
+                    format!("account `{key}` is not declared"),
+                    "add it to the deployment's accounts",
+                ),
+            );
         }
     };
     for r in &d.roles {
@@ -363,7 +529,9 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
 
 fn unresolved(d: &Deployment, l: &LateBound) -> Option<String> {
     match l {
-        LateBound::AccountId(Some(k)) if d.account(k).is_none() => Some(format!("account `{k}` is not declared")),
+        LateBound::AccountId(Some(k)) if d.account(k).is_none() => {
+            Some(format!("account `{k}` is not declared"))
+        }
         LateBound::Ref(r) => {
             let exists = match r.kind {
                 ObjectKind::Role => d.role(&r.key).is_some(),
@@ -403,20 +571,32 @@ mod tests {
         Deployment::builder()
             .blueprint("t")
             .instance("t")
-            .roles(vec![Role::builder().key("ci").name("ci").trust(trust).build()])
+            .roles(vec![Role::builder()
+                .key("ci")
+                .name("ci")
+                .trust(trust)
+                .build()])
             .oidc_providers(vec![provider])
             .build()
     }
 
     #[test]
     fn oidc_claim_checks_see_the_referenced_providers_issuer() {
-        let codes = |d: &Deployment| d.validate(&DeploymentOptions::default()).into_iter().map(|f| f.finding.code).collect::<Vec<_>>();
+        let codes = |d: &Deployment| {
+            d.validate(&DeploymentOptions::default())
+                .into_iter()
+                .map(|f| f.finding.code)
+                .collect::<Vec<_>>()
+        };
         let pinned = deployment(Condition::string_equals(
             "token.actions.githubusercontent.com:sub",
             ["repo:acme/infra:ref:refs/heads/main"],
         ));
         assert_eq!(codes(&pinned), []);
-        let open = deployment(Condition::string_equals("token.actions.githubusercontent.com:aud", ["sts.amazonaws.com"]));
+        let open = deployment(Condition::string_equals(
+            "token.actions.githubusercontent.com:aud",
+            ["sts.amazonaws.com"],
+        ));
         assert_eq!(codes(&open), [Code::GITHUB_OIDC_NO_SUB]);
     }
 
@@ -430,8 +610,16 @@ mod tests {
             Deployment::builder()
                 .blueprint("t")
                 .instance("t")
-                .roles(vec![Role::builder().key("r").name("r").trust(trust.clone()).build()])
-                .externals(vec![crate::deployment::ExternalValue::builder().name("partner_role").description("d").value(value).build()])
+                .roles(vec![Role::builder()
+                    .key("r")
+                    .name("r")
+                    .trust(trust.clone())
+                    .build()])
+                .externals(vec![crate::deployment::ExternalValue::builder()
+                    .name("partner_role")
+                    .description("d")
+                    .value(value)
+                    .build()])
                 .build()
                 .validate(&DeploymentOptions::default())
                 .into_iter()

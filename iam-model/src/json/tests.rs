@@ -1416,7 +1416,10 @@ fn locate_in_a_policy() {
     assert_eq!(locate(&root), (1, 1, POLICY));
     // A final key points at a scalar value, and at the key of an object or array.
     assert_eq!(locate(&root.key("Version")), (2, 14, "\"2012-10-17\""));
-    assert_eq!(locate(&statements.index(0).key("Sid")), (5, 14, "\"ReadBucket\""));
+    assert_eq!(
+        locate(&statements.index(0).key("Sid")),
+        (5, 14, "\"ReadBucket\"")
+    );
     assert_eq!(locate(&statements), (3, 3, "\"Statement\""));
     // Array elements, nested arrays and objects.
     assert_eq!(
@@ -1433,7 +1436,10 @@ fn locate_in_a_policy() {
         .key("NotIpAddress")
         .key("aws:SourceIp");
     assert_eq!(locate(&source_ip), (15, 26, "\"aws:SourceIp\""));
-    assert_eq!(locate(&statements.index(1).key("Condition")), (14, 7, "\"Condition\""));
+    assert_eq!(
+        locate(&statements.index(1).key("Condition")),
+        (14, 7, "\"Condition\"")
+    );
     assert_eq!(locate(&source_ip.index(1)), (15, 59, "\"203.0.113.0/24\""));
     let via = statements
         .index(1)

@@ -3,7 +3,9 @@
 
 use std::net::IpAddr;
 
-use crate::condition::{BaseOperator, ConditionOperator, ConditionValue, KeyCondition, OperatorFamily};
+use crate::condition::{
+    BaseOperator, ConditionOperator, ConditionValue, KeyCondition, OperatorFamily,
+};
 use crate::finding::{Code, Finding};
 use crate::json::JsonPath;
 use crate::policy::PolicyDocument;
@@ -13,39 +15,74 @@ use super::ValidationContext;
 pub(super) fn check(doc: &PolicyDocument, _ctx: &ValidationContext, out: &mut Vec<Finding>) {
     for (i, st) in doc.statements.iter().enumerate() {
         for (op, k) in st.condition.tests() {
-            let kp = || JsonPath::root().key("Statement").index(i).key("Condition").key(op.to_string()).key(k.key.as_str());
+            let kp = || {
+                JsonPath::root()
+                    .key("Statement")
+                    .index(i)
+                    .key("Condition")
+                    .key(op.to_string())
+                    .key(k.key.as_str())
+            };
             check_key(op, k, &kp, out);
             check_values(op, k, &kp, out);
         }
     }
 }
 
-fn check_key(_op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
+fn check_key(
+    _op: ConditionOperator,
+    k: &KeyCondition,
+    kp: &dyn Fn() -> JsonPath,
+    out: &mut Vec<Finding>,
+) {
     let Some((prefix, name)) = k.key.split_once(':') else {
         out.push(
-            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp(), format!("`{}` is not a condition key", k.key))
-                .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
+            Finding::new(
+                Code::INVALID_CONDITION_KEY_FORMAT,
+                kp(),
+                format!("`{}` is not a condition key", k.key),
+            )
+            .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
         );
         return;
     };
     if prefix.is_empty() || name.is_empty() {
         out.push(
-            Finding::new(Code::INVALID_CONDITION_KEY_FORMAT, kp(), format!("`{}` is not a condition key", k.key))
-                .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
+            Finding::new(
+                Code::INVALID_CONDITION_KEY_FORMAT,
+                kp(),
+                format!("`{}` is not a condition key", k.key),
+            )
+            .with_help("condition keys read `prefix:name`, e.g. `aws:SourceIp` or `s3:prefix`"),
         );
         return;
     }
     for tag in ["ResourceTag", "RequestTag", "PrincipalTag"] {
-        if name.strip_suffix('/').unwrap_or(name).eq_ignore_ascii_case(tag) {
+        if name
+            .strip_suffix('/')
+            .unwrap_or(name)
+            .eq_ignore_ascii_case(tag)
+        {
             out.push(
-                Finding::new(Code::TAG_KEY_MISSING, kp(), format!("`{}` needs a tag key", k.key))
-                    .with_help(format!("write `{prefix}:{tag}/tag-key`, e.g. `{prefix}:{tag}/team`")),
+                Finding::new(
+                    Code::TAG_KEY_MISSING,
+                    kp(),
+                    format!("`{}` needs a tag key", k.key),
+                )
+                .with_help(format!(
+                    "write `{prefix}:{tag}/tag-key`, e.g. `{prefix}:{tag}/team`"
+                )),
             );
         }
     }
 }
 
-fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
+fn check_values(
+    op: ConditionOperator,
+    k: &KeyCondition,
+    kp: &dyn Fn() -> JsonPath,
+    out: &mut Vec<Finding>,
+) {
     let family = op.base.family();
     let many = k.values.len() > 1;
     if matches!(family, OperatorFamily::Bool | OperatorFamily::Null) && many {
@@ -53,7 +90,11 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPa
             Finding::new(
                 Code::MULTIPLE_BOOLEAN_VALUES,
                 kp(),
-                format!("`{op}` on `{}` has {} values; a Boolean test takes one", k.key, k.values.len()),
+                format!(
+                    "`{op}` on `{}` has {} values; a Boolean test takes one",
+                    k.key,
+                    k.values.len()
+                ),
             )
             .with_help("keep one value: `true` or `false`"),
         );
@@ -85,7 +126,9 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPa
     if k.key.eq_ignore_ascii_case("aws:SourceIp")
         && family == OperatorFamily::Ip
         && !k.values.is_empty()
-        && k.values.iter().all(|v| literal_value(v).is_some_and(|s| is_private(&s)))
+        && k.values
+            .iter()
+            .all(|v| literal_value(v).is_some_and(|s| is_private(&s)))
     {
         out.push(
             Finding::new(
@@ -99,7 +142,11 @@ fn check_values(op: ConditionOperator, k: &KeyCondition, kp: &dyn Fn() -> JsonPa
 }
 
 fn like_of(op: ConditionOperator) -> String {
-    let base = if op.base.is_negated() { BaseOperator::StringNotLike } else { BaseOperator::StringLike };
+    let base = if op.base.is_negated() {
+        BaseOperator::StringNotLike
+    } else {
+        BaseOperator::StringLike
+    };
     ConditionOperator { base, ..op }.to_string()
 }
 
@@ -107,14 +154,21 @@ fn like_of(op: ConditionOperator) -> String {
 fn literal_value(v: &ConditionValue) -> Option<std::borrow::Cow<'_, str>> {
     match v {
         ConditionValue::String(t) => t.as_literal(),
-        ConditionValue::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b { "true" } else { "false" })),
+        ConditionValue::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b {
+            "true"
+        } else {
+            "false"
+        })),
         ConditionValue::Number(n) => Some(std::borrow::Cow::Borrowed(n.as_str())),
     }
 }
 
 /// `*` or `?` that is not part of the `${*}` / `${?}` variables.
 fn has_bare_wildcard(s: &str) -> bool {
-    s.contains(['*', '?']) && s.replace("${*}", "").replace("${?}", "").contains(['*', '?'])
+    s.contains(['*', '?'])
+        && s.replace("${*}", "")
+            .replace("${?}", "")
+            .contains(['*', '?'])
 }
 
 fn value_problem(op: ConditionOperator, key: &str, v: &ConditionValue, s: &str) -> Option<String> {
@@ -127,15 +181,24 @@ fn value_problem(op: ConditionOperator, key: &str, v: &ConditionValue, s: &str) 
         },
         OperatorFamily::Numeric => (!has_var && !s.parse::<f64>().is_ok_and(f64::is_finite))
             .then(|| "numeric operators take a number such as `3600`".into()),
-        OperatorFamily::Date => (!has_var && !is_date(s))
-            .then(|| "date operators take ISO 8601 (`2026-01-31T00:00:00Z`) or epoch seconds".into()),
-        OperatorFamily::Ip => (!has_var && !is_ip_or_cidr(s))
-            .then(|| "IP operators take an IPv4 or IPv6 address or CIDR block, e.g. `203.0.113.0/24`".into()),
-        OperatorFamily::Binary => (!has_var && !is_base64(s)).then(|| "`BinaryEquals` takes a base-64 value".into()),
-        OperatorFamily::String if key.eq_ignore_ascii_case("sts:ExternalId") && !op.base.is_like() && !has_var => {
+        OperatorFamily::Date => (!has_var && !is_date(s)).then(|| {
+            "date operators take ISO 8601 (`2026-01-31T00:00:00Z`) or epoch seconds".into()
+        }),
+        OperatorFamily::Ip => (!has_var && !is_ip_or_cidr(s)).then(|| {
+            "IP operators take an IPv4 or IPv6 address or CIDR block, e.g. `203.0.113.0/24`".into()
+        }),
+        OperatorFamily::Binary => {
+            (!has_var && !is_base64(s)).then(|| "`BinaryEquals` takes a base-64 value".into())
+        }
+        OperatorFamily::String
+            if key.eq_ignore_ascii_case("sts:ExternalId") && !op.base.is_like() && !has_var =>
+        {
             let ok = (2..=1224).contains(&s.chars().count())
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
-            (!ok).then(|| "an external id is 2 to 1,224 characters of letters, digits and `_+=,.@:/-`".into())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
+            (!ok).then(|| {
+                "an external id is 2 to 1,224 characters of letters, digits and `_+=,.@:/-`".into()
+            })
         }
         _ => None,
     }
@@ -175,11 +238,19 @@ pub(crate) fn is_date(s: &str) -> bool {
         return true;
     }
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let num = |r: std::ops::Range<usize>| -> u32 {
-        b.get(r).map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))).unwrap_or(0)
+        b.get(r)
+            .map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+            .unwrap_or(0)
     };
-    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
+    if !(digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
         return false;
     }
     let (month, day) = (num(5..7), num(8..10));
@@ -194,7 +265,8 @@ pub(crate) fn is_date(s: &str) -> bool {
         return false;
     }
     let t = rest.get(1..).unwrap_or(&[]);
-    let tdig = |r: std::ops::Range<usize>| t.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let tdig =
+        |r: std::ops::Range<usize>| t.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     if !(tdig(0..2) && t.get(2) == Some(&b':') && tdig(3..5)) {
         return false;
     }
@@ -217,7 +289,9 @@ pub(crate) fn is_date(s: &str) -> bool {
     }
     match t.get(i..) {
         Some([]) | Some([b'Z']) => true,
-        Some([b'+' | b'-', h1, h2, b':', m1, m2]) => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
+        Some([b'+' | b'-', h1, h2, b':', m1, m2]) => {
+            [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit())
+        }
         _ => false,
     }
 }

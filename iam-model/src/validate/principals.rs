@@ -66,15 +66,25 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
 }
 
 fn check_values(clause: &PrincipalClause, path: &Loc<'_>, out: &mut Vec<Finding>) {
-    let Principal::Map(map) = clause.principal() else { return };
+    let Principal::Map(map) = clause.principal() else {
+        return;
+    };
     if map.is_empty() || map.values().all(Vec::is_empty) {
-        out.push(Finding::new(Code::EMPTY_PRINCIPAL, path.path(), format!("`{}` names no principal", clause.element())));
+        out.push(Finding::new(
+            Code::EMPTY_PRINCIPAL,
+            path.path(),
+            format!("`{}` names no principal", clause.element()),
+        ));
         return;
     }
     for (kind, values) in map {
         let kp = path.key(kind.key());
         if values.is_empty() {
-            out.push(Finding::new(Code::EMPTY_PRINCIPAL, kp.path(), format!("`{}` is an empty list", kind.key())));
+            out.push(Finding::new(
+                Code::EMPTY_PRINCIPAL,
+                kp.path(),
+                format!("`{}` is an empty list", kind.key()),
+            ));
         }
         for (j, v) in values.iter().enumerate() {
             let vp = kp.index(j);
@@ -114,13 +124,18 @@ fn check_value(kind: PrincipalKind, value: &Text, path: &Loc<'_>, out: &mut Vec<
         PrincipalKind::Aws => aws_principal_problem(s),
         PrincipalKind::Service => service_principal_problem(s),
         PrincipalKind::Federated => federated_principal_problem(s),
-        PrincipalKind::CanonicalUser => (!(s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())))
-            .then(|| "a canonical user id is 64 hexadecimal characters".to_owned()),
+        PrincipalKind::CanonicalUser => (!(s.len() == 64
+            && s.bytes().all(|b| b.is_ascii_hexdigit())))
+        .then(|| "a canonical user id is 64 hexadecimal characters".to_owned()),
     };
     if let Some(help) = problem {
         out.push(
-            Finding::new(Code::INVALID_PRINCIPAL, path.path(), format!("`{s}` is not a valid `{}` principal", kind.key()))
-                .with_help(help),
+            Finding::new(
+                Code::INVALID_PRINCIPAL,
+                path.path(),
+                format!("`{s}` is not a valid `{}` principal", kind.key()),
+            )
+            .with_help(help),
         );
     }
 }
@@ -133,7 +148,10 @@ fn aws_principal_problem(s: &str) -> Option<String> {
         return None; // a unique id left behind by a deleted principal: valid, if unusual
     }
     let Ok(arn) = crate::arn::Arn::parse(s) else {
-        return Some("use a 12-digit account id or an IAM ARN such as `arn:aws:iam::123456789012:role/name`".into());
+        return Some(
+            "use a 12-digit account id or an IAM ARN such as `arn:aws:iam::123456789012:role/name`"
+                .into(),
+        );
     };
     if !crate::arn::PARTITIONS.contains(&arn.partition()) {
         return Some(format!("`{}` is not a partition", arn.partition()));
@@ -148,17 +166,37 @@ fn aws_principal_problem(s: &str) -> Option<String> {
         "iam" if res.starts_with("group/") => {
             Some("a group can never be a principal: name its users or a role instead".into())
         }
-        "iam" if ["user/", "role/", "federated-user/"].iter().any(|p| res.starts_with(p)) => None,
+        "iam"
+            if ["user/", "role/", "federated-user/"]
+                .iter()
+                .any(|p| res.starts_with(p)) =>
+        {
+            None
+        }
         "sts" if res.starts_with("assumed-role/") || res.starts_with("federated-user/") => None,
-        _ => Some("an AWS principal is an account, `root`, a user, a role or an assumed-role session".into()),
+        _ => Some(
+            "an AWS principal is an account, `root`, a user, a role or an assumed-role session"
+                .into(),
+        ),
     }
 }
 
 fn service_principal_problem(s: &str) -> Option<String> {
-    let host = s.strip_suffix(".amazonaws.com").or_else(|| s.strip_suffix(".amazonaws.com.cn"));
+    let host = s
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| s.strip_suffix(".amazonaws.com.cn"));
     match host {
-        Some(h) if !h.is_empty() && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') => None,
-        _ => Some("a service principal reads `service.amazonaws.com`, e.g. `ec2.amazonaws.com`".into()),
+        Some(h)
+            if !h.is_empty()
+                && h.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                }) =>
+        {
+            None
+        }
+        _ => Some(
+            "a service principal reads `service.amazonaws.com`, e.g. `ec2.amazonaws.com`".into(),
+        ),
     }
 }
 
@@ -168,7 +206,8 @@ fn federated_principal_problem(s: &str) -> Option<String> {
     }
     if let Ok(arn) = crate::arn::Arn::parse(s) {
         if arn.service() == "iam"
-            && (arn.resource().starts_with("saml-provider/") || arn.resource().starts_with("oidc-provider/"))
+            && (arn.resource().starts_with("saml-provider/")
+                || arn.resource().starts_with("oidc-provider/"))
         {
             return None;
         }
@@ -199,11 +238,17 @@ fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     let element = st.action.element();
     for (j, a) in st.action.actions().iter().enumerate() {
         let s = a.as_str();
-        let tolerated = s == "*" || a.parts().is_some_and(|(svc, _)| svc.eq_ignore_ascii_case("sts") && a.is_pattern());
+        let tolerated = s == "*"
+            || a.parts()
+                .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case("sts") && a.is_pattern());
         if tolerated || TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(s)) {
             continue;
         }
-        let path = if st.action.actions().len() == 1 { sp.key(element).path() } else { sp.key(element).index(j).path() };
+        let path = if st.action.actions().len() == 1 {
+            sp.key(element).path()
+        } else {
+            sp.key(element).index(j).path()
+        };
         out.push(
             Finding::new(Code::TRUST_ACTION_INVALID, path, format!("`{s}` cannot be allowed by a trust policy"))
                 .with_suggestions(&crate::suggest::nearest(s, TRUST_ACTIONS.iter().copied(), 1))
@@ -217,8 +262,12 @@ fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     let allows = |action: &str| st.action.actions().iter().any(|a| a.matches(action));
     if saml && !allows("sts:AssumeRoleWithSAML") {
         out.push(
-            Finding::new(Code::MISMATCHED_ACTION_FOR_PRINCIPAL, sp.key(element).path(), "a SAML provider principal needs `sts:AssumeRoleWithSAML`")
-                .with_help("add `sts:AssumeRoleWithSAML` to the statement's actions"),
+            Finding::new(
+                Code::MISMATCHED_ACTION_FOR_PRINCIPAL,
+                sp.key(element).path(),
+                "a SAML provider principal needs `sts:AssumeRoleWithSAML`",
+            )
+            .with_help("add `sts:AssumeRoleWithSAML` to the statement's actions"),
         );
     }
     if !oidc.is_empty() && !allows("sts:AssumeRoleWithWebIdentity") {
@@ -232,4 +281,3 @@ fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
-

@@ -15,7 +15,11 @@ pub(super) fn check(doc: &PolicyDocument, _ctx: &ValidationContext, out: &mut Ve
         for (j, t) in r.resources().iter().enumerate() {
             let path = || {
                 let rp = JsonPath::root().key("Statement").index(i).key(r.element());
-                if many { rp.index(j) } else { rp }
+                if many {
+                    rp.index(j)
+                } else {
+                    rp
+                }
             };
             let s = t.with_placeholders();
             check_arn(&s, &path, out);
@@ -32,29 +36,51 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
     // there are none.
     let fields = s.strip_prefix("arn:").and_then(|rest| {
         let mut it = rest.splitn(5, ':');
-        let (partition, service, _region, account, resource) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
-        (!resource.is_empty()).then_some(ArnFields { partition, service, account })
+        let (partition, service, _region, account, resource) =
+            (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+        (!resource.is_empty()).then_some(ArnFields {
+            partition,
+            service,
+            account,
+        })
     });
     let Some(arn) = fields else {
         let help = match Arn::parse(s) {
             Err(ArnError::MissingPrefix(_)) if s.contains(":::") || s.starts_with("aws:") => {
                 "an ARN starts with `arn:`, e.g. `arn:aws:s3:::my-bucket`".to_owned()
             }
-            Err(ArnError::EmptyResource(_)) => "name the resource after the fifth colon, or end with `*`".to_owned(),
-            _ => "write `*` or an ARN: `arn:partition:service:region:account-id:resource`".to_owned(),
+            Err(ArnError::EmptyResource(_)) => {
+                "name the resource after the fifth colon, or end with `*`".to_owned()
+            }
+            _ => {
+                "write `*` or an ARN: `arn:partition:service:region:account-id:resource`".to_owned()
+            }
         };
-        out.push(Finding::new(Code::INVALID_ARN, path(), format!("`{s}` is not an ARN")).with_help(help));
+        out.push(
+            Finding::new(Code::INVALID_ARN, path(), format!("`{s}` is not an ARN")).with_help(help),
+        );
         return;
     };
     if arn.service.contains(['*', '?']) {
         out.push(
-            Finding::new(Code::ARN_SERVICE_WILDCARD, path(), format!("`{s}` has a wildcard in the service segment"))
-                .with_help("IAM does not allow wildcards in an ARN's service; name the service"),
+            Finding::new(
+                Code::ARN_SERVICE_WILDCARD,
+                path(),
+                format!("`{s}` has a wildcard in the service segment"),
+            )
+            .with_help("IAM does not allow wildcards in an ARN's service; name the service"),
         );
     } else if arn.service.is_empty() || arn.service.chars().any(|c| c.is_ascii_uppercase()) {
         out.push(
-            Finding::new(Code::INVALID_ARN, path(), format!("`{}` is not a service segment", arn.service))
-                .with_help(format!("service segments are lowercase: `{}`", arn.service.to_ascii_lowercase())),
+            Finding::new(
+                Code::INVALID_ARN,
+                path(),
+                format!("`{}` is not a service segment", arn.service),
+            )
+            .with_help(format!(
+                "service segments are lowercase: `{}`",
+                arn.service.to_ascii_lowercase()
+            )),
         );
     }
     let partition = arn.partition;
@@ -72,8 +98,12 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
         || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
     if !account_ok {
         out.push(
-            Finding::new(Code::INVALID_ARN_ACCOUNT, path(), format!("`{account}` is not a 12-digit account id"))
-                .with_help("account ids are exactly 12 digits; use `*` for any account"),
+            Finding::new(
+                Code::INVALID_ARN_ACCOUNT,
+                path(),
+                format!("`{account}` is not a 12-digit account id"),
+            )
+            .with_help("account ids are exactly 12 digits; use `*` for any account"),
         );
     }
 }

@@ -21,9 +21,19 @@ const NARROWING_KEYS: &[&str] = &[
     "aws:SourceOrgID",
 ];
 
-const NETWORK_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp", "aws:VpceAccount"];
+const NETWORK_KEYS: &[&str] = &[
+    "aws:SourceVpce",
+    "aws:SourceVpc",
+    "aws:SourceIp",
+    "aws:VpceAccount",
+];
 
-const SOURCE_KEYS: &[&str] = &["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+const SOURCE_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
 
 const GITHUB_HOST: &str = "token.actions.githubusercontent.com";
 
@@ -49,8 +59,12 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         }
         if matches!(st.principal, Some(PrincipalClause::NotPrincipal(_))) {
             out.push(
-                Finding::new(Code::ALLOW_NOT_PRINCIPAL, sp.key("NotPrincipal").path(), "`Allow` with `NotPrincipal` allows everyone else, anonymous callers included")
-                    .with_help("name the allowed principals with `Principal`"),
+                Finding::new(
+                    Code::ALLOW_NOT_PRINCIPAL,
+                    sp.key("NotPrincipal").path(),
+                    "`Allow` with `NotPrincipal` allows everyone else, anonymous callers included",
+                )
+                .with_help("name the allowed principals with `Principal`"),
             );
         }
         if matches!(ctx.kind, PolicyKind::Identity(_)) && is_full_admin(st) {
@@ -69,11 +83,18 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
 
 /// An Allow-able statement of every action (`*` or `*:*`) on every resource (`*`).
 pub(super) fn is_full_admin(st: &Statement) -> bool {
-    let any_action = !st.action.is_not() && st.action.actions().iter().any(|a| a.is_any() || a.as_str() == "*:*");
-    let any_resource = st
-        .resource
-        .as_ref()
-        .is_some_and(|r| !r.is_not() && r.resources().iter().any(|t| t.as_literal().is_some_and(|s| s == "*")));
+    let any_action = !st.action.is_not()
+        && st
+            .action
+            .actions()
+            .iter()
+            .any(|a| a.is_any() || a.as_str() == "*:*");
+    let any_resource = st.resource.as_ref().is_some_and(|r| {
+        !r.is_not()
+            && r.resources()
+                .iter()
+                .any(|t| t.as_literal().is_some_and(|s| s == "*"))
+    });
     any_action && any_resource
 }
 
@@ -93,8 +114,14 @@ fn check_trust(st: &Statement, sp: &Loc<'_>, ctx: &ValidationContext, out: &mut 
     let pp = || sp.key("Principal").path();
     if p.is_public() && !has_any(st, NARROWING_KEYS) {
         out.push(
-            Finding::new(Code::PUBLIC_TRUST, pp(), "any principal in any AWS account can assume this role")
-                .with_help("name the trusted accounts or roles, or add an `aws:PrincipalOrgID` condition"),
+            Finding::new(
+                Code::PUBLIC_TRUST,
+                pp(),
+                "any principal in any AWS account can assume this role",
+            )
+            .with_help(
+                "name the trusted accounts or roles, or add an `aws:PrincipalOrgID` condition",
+            ),
         );
     }
     if let Some(own) = &ctx.account_id {
@@ -102,9 +129,22 @@ fn check_trust(st: &Statement, sp: &Loc<'_>, ctx: &ValidationContext, out: &mut 
             .values(PrincipalKind::Aws)
             .iter()
             .filter_map(|v| v.as_literal())
-            .filter_map(|s| principal_account(&s).filter(|a| a != own).map(str::to_owned))
+            .filter_map(|s| {
+                principal_account(&s)
+                    .filter(|a| a != own)
+                    .map(str::to_owned)
+            })
             .collect();
-        if !foreign.is_empty() && !has_any(st, &["sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths"]) {
+        if !foreign.is_empty()
+            && !has_any(
+                st,
+                &[
+                    "sts:ExternalId",
+                    "aws:PrincipalOrgID",
+                    "aws:PrincipalOrgPaths",
+                ],
+            )
+        {
             out.push(
                 Finding::new(
                     Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID,
@@ -143,14 +183,21 @@ fn check_trust(st: &Statement, sp: &Loc<'_>, ctx: &ValidationContext, out: &mut 
             }
         } else {
             let prefix = format!("{host_name}:");
-            let conditioned = st
-                .condition
-                .tests()
-                .any(|(_, k)| k.key.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase()));
+            let conditioned = st.condition.tests().any(|(_, k)| {
+                k.key
+                    .to_ascii_lowercase()
+                    .starts_with(&prefix.to_ascii_lowercase())
+            });
             if !conditioned {
                 out.push(
-                    Finding::new(Code::OIDC_NO_CONDITION, pp(), format!("OIDC trust of `{host_name}` without a condition on its claims"))
-                        .with_help(format!("add conditions on `{host_name}:aud` and `{host_name}:sub`")),
+                    Finding::new(
+                        Code::OIDC_NO_CONDITION,
+                        pp(),
+                        format!("OIDC trust of `{host_name}` without a condition on its claims"),
+                    )
+                    .with_help(format!(
+                        "add conditions on `{host_name}:aud` and `{host_name}:sub`"
+                    )),
                 );
             }
         }

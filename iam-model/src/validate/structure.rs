@@ -14,12 +14,22 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     let root = JsonPath::root();
     match doc.version {
         None => out.push(
-            Finding::new(Code::MISSING_VERSION, root.clone(), "the policy has no `Version`")
-                .with_help("add `\"Version\": \"2012-10-17\"`; without it policy variables are literal text"),
+            Finding::new(
+                Code::MISSING_VERSION,
+                root.clone(),
+                "the policy has no `Version`",
+            )
+            .with_help(
+                "add `\"Version\": \"2012-10-17\"`; without it policy variables are literal text",
+            ),
         ),
         Some(Version::V2008_10_17) => out.push(
-            Finding::new(Code::OLD_VERSION, root.key("Version"), "`2008-10-17` is the old policy language version")
-                .with_help("use `2012-10-17`"),
+            Finding::new(
+                Code::OLD_VERSION,
+                root.key("Version"),
+                "`2008-10-17` is the old policy language version",
+            )
+            .with_help("use `2012-10-17`"),
         ),
         Some(Version::V2012_10_17) => {}
     }
@@ -34,7 +44,11 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         );
     }
     if doc.statements.is_empty() {
-        out.push(Finding::new(Code::MISSING_STATEMENT, root.clone(), "the policy has no statement"));
+        out.push(Finding::new(
+            Code::MISSING_STATEMENT,
+            root.clone(),
+            "the policy has no statement",
+        ));
     }
     let iam_sids = matches!(ctx.kind, PolicyKind::Identity(_) | PolicyKind::Trust);
     let mut sids: HashMap<&str, usize> = HashMap::new();
@@ -48,7 +62,10 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         if let Some(sid) = &st.sid {
             let p = || sp.key("Sid").path();
             if sid.is_empty() {
-                out.push(Finding::new(Code::EMPTY_SID, p(), "the `Sid` is empty").with_help("remove it or name the statement"));
+                out.push(
+                    Finding::new(Code::EMPTY_SID, p(), "the `Sid` is empty")
+                        .with_help("remove it or name the statement"),
+                );
             } else if iam_sids && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                 let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
                 let mut f = Finding::new(
@@ -80,11 +97,14 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         }
         check_action_formats(st, &sp, out);
         if st.action.actions().is_empty() {
-            out.push(Finding::new(
-                Code::EMPTY_ACTION,
-                sp.key(st.action.element()).path(),
-                format!("`{}` is an empty list", st.action.element()),
-            ).with_help("list at least one action"));
+            out.push(
+                Finding::new(
+                    Code::EMPTY_ACTION,
+                    sp.key(st.action.element()).path(),
+                    format!("`{}` is an empty list", st.action.element()),
+                )
+                .with_help("list at least one action"),
+            );
         }
         match (&st.resource, ctx.kind) {
             (Some(r), PolicyKind::Trust) => out.push(
@@ -93,15 +113,25 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
                     sp.key(r.element()).path(),
                     format!("a trust policy cannot have `{}`", r.element()),
                 )
-                .with_help("the role itself is the resource of its trust policy: remove the element"),
+                .with_help(
+                    "the role itself is the resource of its trust policy: remove the element",
+                ),
             ),
             (Some(r), _) if r.resources().is_empty() => out.push(
-                Finding::new(Code::EMPTY_RESOURCE, sp.key(r.element()).path(), format!("`{}` is an empty list", r.element()))
-                    .with_help("list at least one resource, or `*`"),
+                Finding::new(
+                    Code::EMPTY_RESOURCE,
+                    sp.key(r.element()).path(),
+                    format!("`{}` is an empty list", r.element()),
+                )
+                .with_help("list at least one resource, or `*`"),
             ),
             (None, PolicyKind::Identity(_) | PolicyKind::Resource) => out.push(
-                Finding::new(Code::MISSING_RESOURCE, sp.path(), "the statement has neither `Resource` nor `NotResource`")
-                    .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),
+                Finding::new(
+                    Code::MISSING_RESOURCE,
+                    sp.path(),
+                    "the statement has neither `Resource` nor `NotResource`",
+                )
+                .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),
             ),
             _ => {}
         }
@@ -146,7 +176,9 @@ pub(crate) fn is_policy_char(c: char) -> bool {
 
 fn bad_char(s: &str) -> Option<char> {
     // Printable ASCII, tab, line feed and carriage return are always fine: skip the decoding.
-    if s.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e)) {
+    if s.bytes()
+        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e))
+    {
         return None;
     }
     s.chars().find(|c| !is_policy_char(*c))
@@ -158,27 +190,41 @@ fn push_bad_char(s: &str, path: impl Fn() -> JsonPath, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::INVALID_CHARACTER,
                 path(),
-                format!("`{}` contains the character U+{:04X}, which IAM does not accept", s, c as u32),
+                format!(
+                    "`{}` contains the character U+{:04X}, which IAM does not accept",
+                    s, c as u32
+                ),
             )
-            .with_help("policies may contain only tab, line feed, carriage return and U+0020 to U+00FF"),
+            .with_help(
+                "policies may contain only tab, line feed, carriage return and U+0020 to U+00FF",
+            ),
         );
     }
 }
 
-fn check_characters_statement(st: &crate::statement::Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
+fn check_characters_statement(
+    st: &crate::statement::Statement,
+    sp: &Loc<'_>,
+    out: &mut Vec<Finding>,
+) {
     if let Some(sid) = &st.sid {
         push_bad_char(sid, || sp.key("Sid").path(), out);
     }
     for (i, a) in st.action.actions().iter().enumerate() {
-        push_bad_char(a.as_str(), || sp.key(st.action.element()).index(i).path(), out);
+        push_bad_char(
+            a.as_str(),
+            || sp.key(st.action.element()).index(i).path(),
+            out,
+        );
     }
-    let check_text = |t: &crate::text::Text, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>| {
-        for seg in t.segments() {
-            if let Segment::Literal(l) = seg {
-                push_bad_char(l, path, out);
+    let check_text =
+        |t: &crate::text::Text, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>| {
+            for seg in t.segments() {
+                if let Segment::Literal(l) = seg {
+                    push_bad_char(l, path, out);
+                }
             }
-        }
-    };
+        };
     if let Some(r) = &st.resource {
         for (i, t) in r.resources().iter().enumerate() {
             check_text(t, &|| sp.key(r.element()).index(i).path(), out);
@@ -190,7 +236,12 @@ fn check_characters_statement(st: &crate::statement::Statement, sp: &Loc<'_>, ou
         }
     }
     for (op, k) in st.condition.tests() {
-        let kp = || sp.key("Condition").path().key(op.to_string()).key(k.key.as_str());
+        let kp = || {
+            sp.key("Condition")
+                .path()
+                .key(op.to_string())
+                .key(k.key.as_str())
+        };
         push_bad_char(&k.key, kp, out);
         for v in &k.values {
             if let crate::condition::ConditionValue::String(t) = v {
@@ -204,7 +255,13 @@ fn check_action_formats(st: &crate::statement::Statement, sp: &Loc<'_>, out: &mu
     let element = st.action.element();
     let many = st.action.actions().len() > 1;
     for (j, a) in st.action.actions().iter().enumerate() {
-        let path = || if many { sp.key(element).index(j).path() } else { sp.key(element).path() };
+        let path = || {
+            if many {
+                sp.key(element).index(j).path()
+            } else {
+                sp.key(element).path()
+            }
+        };
         if a.is_any() {
             continue;
         }

@@ -11,22 +11,37 @@ const RES: PolicyKind = PolicyKind::Resource;
 /// (code, kind, an input that must report it, a close input that must not).
 pub(crate) fn cases() -> Vec<(Code, PolicyKind, String, String)> {
     let stmt = |body: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{body}]}}"#);
-    let allow = |extra: &str| stmt(&format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"{extra}}}"#));
+    let allow = |extra: &str| {
+        stmt(&format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"{extra}}}"#
+        ))
+    };
     let trust = |principal: &str, extra: &str| {
-        stmt(&format!(r#"{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{extra}}}"#))
+        stmt(&format!(
+            r#"{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{extra}}}"#
+        ))
     };
     let cond = |c: &str| allow(&format!(r#","Condition":{c}"#));
     let big = |n: usize| {
-        let res: Vec<String> = (0..n).map(|i| format!("\"arn:aws:s3:::bucket-number-{i}/*\"")).collect();
-        stmt(&format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":[{}]}}"#, res.join(",")))
+        let res: Vec<String> = (0..n)
+            .map(|i| format!("\"arn:aws:s3:::bucket-number-{i}/*\""))
+            .collect();
+        stmt(&format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":[{}]}}"#,
+            res.join(",")
+        ))
     };
     let big_trust = |n: usize| {
-        let ps: Vec<String> = (0..n).map(|i| format!("\"arn:aws:iam::123456789012:role/role-number-{i}\"")).collect();
+        let ps: Vec<String> = (0..n)
+            .map(|i| format!("\"arn:aws:iam::123456789012:role/role-number-{i}\""))
+            .collect();
         trust(&format!(r#"{{"AWS":[{}]}}"#, ps.join(",")), "")
     };
     let gh = r#"{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}"#;
     let gh_trust = |extra: &str| {
-        stmt(&format!(r#"{{"Effect":"Allow","Principal":{gh},"Action":"sts:AssumeRoleWithWebIdentity"{extra}}}"#))
+        stmt(&format!(
+            r#"{{"Effect":"Allow","Principal":{gh},"Action":"sts:AssumeRoleWithWebIdentity"{extra}}}"#
+        ))
     };
     let eks = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
     let eks_trust = |key: &str| {
@@ -158,22 +173,31 @@ fn codes_of(input: &str, kind: PolicyKind, account: Option<&str>) -> Vec<Code> {
 fn every_case_fails_and_passes() {
     for (code, kind, bad, good) in cases() {
         let bad_codes = codes_of(&bad, kind, None);
-        assert!(bad_codes.contains(&code), "{code}: expected in {bad_codes:?} for {bad:.300}");
+        assert!(
+            bad_codes.contains(&code),
+            "{code}: expected in {bad_codes:?} for {bad:.300}"
+        );
         let good_codes = codes_of(&good, kind, None);
-        assert!(!good_codes.contains(&code), "{code}: unexpected in {good_codes:?} for {good:.300}");
+        assert!(
+            !good_codes.contains(&code),
+            "{code}: unexpected in {good_codes:?} for {good:.300}"
+        );
     }
 }
 
 #[test]
 fn cross_account_trust_needs_account_context() {
     let t = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole"}]}"#;
-    assert!(codes_of(t, TRUST, Some("123456789012")).contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
-    assert!(!codes_of(t, TRUST, Some("210987654321")).contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
+    assert!(codes_of(t, TRUST, Some("123456789012"))
+        .contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
+    assert!(!codes_of(t, TRUST, Some("210987654321"))
+        .contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
     let with_id = t.replace(
         r#""Action":"sts:AssumeRole""#,
         r#""Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"a1b2c3d4e5"}}"#,
     );
-    assert!(!codes_of(&with_id, TRUST, Some("123456789012")).contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
+    assert!(!codes_of(&with_id, TRUST, Some("123456789012"))
+        .contains(&Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID));
 }
 
 #[test]
@@ -198,18 +222,29 @@ fn all_findings_are_reported_in_one_pass() {
 fn findings_point_at_the_source() {
     let input = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:GetObject\",\n    \"Resource\": \"bucket\"\n  }]\n}";
     let report = validate_json(input.as_bytes(), &ValidationContext::default());
-    let f = report.findings.iter().find(|f| f.code == Code::INVALID_ARN).expect("INVALID_ARN");
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::INVALID_ARN)
+        .expect("INVALID_ARN");
     assert_eq!(f.path.to_string(), "/Statement/0/Resource");
     let span = f.span.expect("span");
     assert_eq!((span.line, span.column), (6, 17));
-    assert_eq!(f.help.as_deref(), Some("write `*` or an ARN: `arn:partition:service:region:account-id:resource`"));
+    assert_eq!(
+        f.help.as_deref(),
+        Some("write `*` or an ARN: `arn:partition:service:region:account-id:resource`")
+    );
 }
 
 #[test]
 fn suggestions_for_misspelled_elements() {
     let input = r#"{"Version":"2012-10-17","Statement":[{"Efect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
     let report = validate_json(input.as_bytes(), &ValidationContext::default());
-    let f = report.findings.iter().find(|f| f.code == Code::UNKNOWN_ELEMENT).expect("UNKNOWN_ELEMENT");
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::UNKNOWN_ELEMENT)
+        .expect("UNKNOWN_ELEMENT");
     assert_eq!(f.help.as_deref(), Some("did you mean `Effect`?"));
 }
 
@@ -221,7 +256,9 @@ fn trust_quota_is_configurable() {
         .map(|c| c.2)
         .unwrap_or_default();
     let ctx = ValidationContext::new(TRUST).with_trust_quota(8_192);
-    assert!(!validate_json(t.as_bytes(), &ctx).codes().contains(&Code::TRUST_POLICY_SIZE_EXCEEDED));
+    assert!(!validate_json(t.as_bytes(), &ctx)
+        .codes()
+        .contains(&Code::TRUST_POLICY_SIZE_EXCEEDED));
 }
 
 #[test]
@@ -237,14 +274,23 @@ fn size_ignores_whitespace_outside_strings() {
 /// Codes that need more than a policy and the default context, each with the test that covers
 /// it: the account context, or a whole deployment.
 const OWN_TESTS: &[(Code, &str)] = &[
-    (Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID, "cross_account_trust_needs_account_context"),
+    (
+        Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID,
+        "cross_account_trust_needs_account_context",
+    ),
     (Code::INVALID_NAME, "deployment_codes_fail_and_pass"),
     (Code::DUPLICATE_NAME, "deployment_codes_fail_and_pass"),
     (Code::UNRESOLVED_REFERENCE, "deployment_codes_fail_and_pass"),
     (Code::INVALID_ROLE_SETTING, "deployment_codes_fail_and_pass"),
     (Code::INVALID_TAG, "deployment_codes_fail_and_pass"),
-    (Code::ATTACHMENT_QUOTA_EXCEEDED, "deployment_codes_fail_and_pass"),
-    (Code::INVALID_OIDC_PROVIDER, "deployment_codes_fail_and_pass"),
+    (
+        Code::ATTACHMENT_QUOTA_EXCEEDED,
+        "deployment_codes_fail_and_pass",
+    ),
+    (
+        Code::INVALID_OIDC_PROVIDER,
+        "deployment_codes_fail_and_pass",
+    ),
 ];
 
 #[test]
@@ -252,8 +298,14 @@ fn every_code_has_a_failing_and_a_passing_case() {
     let covered: HashSet<Code> = cases().into_iter().map(|c| c.0).collect();
     for code in Code::ALL {
         let own = OWN_TESTS.iter().any(|(c, _)| c == code);
-        assert!(covered.contains(code) || own, "{code} has no case in `cases()` and no test of its own");
-        assert!(!(covered.contains(code) && own), "{code} is listed in OWN_TESTS but has a case too");
+        assert!(
+            covered.contains(code) || own,
+            "{code} has no case in `cases()` and no test of its own"
+        );
+        assert!(
+            !(covered.contains(code) && own),
+            "{code} is listed in OWN_TESTS but has a case too"
+        );
     }
 }
 
@@ -264,14 +316,29 @@ fn deployment_codes_fail_and_pass() {
     use crate::text::LateBound;
     use crate::{PolicyDocument, Principal};
 
-    let trust = || PolicyDocument::new([Statement::allow().principal(Principal::service(["ec2.amazonaws.com"])).action("sts:AssumeRole")]);
+    let trust = || {
+        PolicyDocument::new([Statement::allow()
+            .principal(Principal::service(["ec2.amazonaws.com"]))
+            .action("sts:AssumeRole")])
+    };
     let role = |name: &str| Role::builder().key(name).name(name).trust(trust()).build();
-    let with_roles = |roles: Vec<Role>| Deployment::builder().blueprint("t").instance("t").roles(roles).build();
+    let with_roles = |roles: Vec<Role>| {
+        Deployment::builder()
+            .blueprint("t")
+            .instance("t")
+            .roles(roles)
+            .build()
+    };
     let github = |url: &str, ids: Vec<String>, thumbprints: Vec<String>| {
         Deployment::builder()
             .blueprint("t")
             .instance("t")
-            .oidc_providers(vec![OidcProvider::builder().key("gh").url(url).client_ids(ids).thumbprints(thumbprints).build()])
+            .oidc_providers(vec![OidcProvider::builder()
+                .key("gh")
+                .url(url)
+                .client_ids(ids)
+                .thumbprints(thumbprints)
+                .build()])
             .build()
     };
     let mut tagged = role("app");
@@ -290,40 +357,121 @@ fn deployment_codes_fail_and_pass() {
     }
     let mut other_account = role("app");
     other_account.account = "prod".into();
-    let accounts = |d: Deployment| Deployment { accounts: vec![Account::new("default"), Account::new("prod")], ..d };
+    let accounts = |d: Deployment| Deployment {
+        accounts: vec![Account::new("default"), Account::new("prod")],
+        ..d
+    };
     let refers = |key: &str| {
         let mut r = role("app");
-        r.managed_policy_arns.push(LateBound::policy_arn(key).into());
+        r.managed_policy_arns
+            .push(LateBound::policy_arn(key).into());
         r
     };
     let with_policy = |d: Deployment| Deployment {
         policies: vec![crate::deployment::ManagedPolicy::builder()
             .key("p")
             .name("p")
-            .document(PolicyDocument::new([Statement::allow().action("s3:GetObject").resource("arn:aws:s3:::b/*")]))
+            .document(PolicyDocument::new([Statement::allow()
+                .action("s3:GetObject")
+                .resource("arn:aws:s3:::b/*")]))
             .build()],
         ..d
     };
     let cases: Vec<(Code, Deployment, Deployment)> = vec![
-        (Code::INVALID_NAME, with_roles(vec![role("app role")]), with_roles(vec![role("app-role")])),
-        (Code::DUPLICATE_NAME, with_roles(vec![role("app"), Role { key: "other".into(), ..role("APP") }]), with_roles(vec![role("app"), role("web")])),
-        (Code::UNRESOLVED_REFERENCE, with_policy(with_roles(vec![refers("nope")])), with_policy(with_roles(vec![refers("p")]))),
-        (Code::UNRESOLVED_REFERENCE, with_roles(vec![other_account.clone()]), accounts(with_roles(vec![other_account]))),
-        (Code::INVALID_ROLE_SETTING, with_roles(vec![long_session]), with_roles(vec![role("app")])),
-        (Code::INVALID_TAG, with_roles(vec![tagged]), with_roles(vec![tagged_ok])),
-        (Code::ATTACHMENT_QUOTA_EXCEEDED, with_roles(vec![attached]), with_roles(vec![attached_ok])),
-        (Code::INVALID_OIDC_PROVIDER, github("http://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec![]),
-            github("https://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec![])),
-        (Code::INVALID_OIDC_PROVIDER, github("https://token.actions.githubusercontent.com", vec![], vec![]),
-            github("https://token.actions.githubusercontent.com", vec!["sts.amazonaws.com".into()], vec!["6938fd4d98bab03faadb97b34396831e3780aea1".into()])),
+        (
+            Code::INVALID_NAME,
+            with_roles(vec![role("app role")]),
+            with_roles(vec![role("app-role")]),
+        ),
+        (
+            Code::DUPLICATE_NAME,
+            with_roles(vec![
+                role("app"),
+                Role {
+                    key: "other".into(),
+                    ..role("APP")
+                },
+            ]),
+            with_roles(vec![role("app"), role("web")]),
+        ),
+        (
+            Code::UNRESOLVED_REFERENCE,
+            with_policy(with_roles(vec![refers("nope")])),
+            with_policy(with_roles(vec![refers("p")])),
+        ),
+        (
+            Code::UNRESOLVED_REFERENCE,
+            with_roles(vec![other_account.clone()]),
+            accounts(with_roles(vec![other_account])),
+        ),
+        (
+            Code::INVALID_ROLE_SETTING,
+            with_roles(vec![long_session]),
+            with_roles(vec![role("app")]),
+        ),
+        (
+            Code::INVALID_TAG,
+            with_roles(vec![tagged]),
+            with_roles(vec![tagged_ok]),
+        ),
+        (
+            Code::ATTACHMENT_QUOTA_EXCEEDED,
+            with_roles(vec![attached]),
+            with_roles(vec![attached_ok]),
+        ),
+        (
+            Code::INVALID_OIDC_PROVIDER,
+            github(
+                "http://token.actions.githubusercontent.com",
+                vec!["sts.amazonaws.com".into()],
+                vec![],
+            ),
+            github(
+                "https://token.actions.githubusercontent.com",
+                vec!["sts.amazonaws.com".into()],
+                vec![],
+            ),
+        ),
+        (
+            Code::INVALID_OIDC_PROVIDER,
+            github(
+                "https://token.actions.githubusercontent.com",
+                vec![],
+                vec![],
+            ),
+            github(
+                "https://token.actions.githubusercontent.com",
+                vec!["sts.amazonaws.com".into()],
+                vec!["6938fd4d98bab03faadb97b34396831e3780aea1".into()],
+            ),
+        ),
     ];
-    let codes = |d: &Deployment| d.validate(&DeploymentOptions::default()).into_iter().map(|f| f.finding.code).collect::<Vec<_>>();
+    let codes = |d: &Deployment| {
+        d.validate(&DeploymentOptions::default())
+            .into_iter()
+            .map(|f| f.finding.code)
+            .collect::<Vec<_>>()
+    };
     for (code, bad, good) in &cases {
-        assert!(codes(bad).contains(code), "{code}: expected in {:?}", codes(bad));
-        assert!(!codes(good).contains(code), "{code}: unexpected in {:?}", codes(good));
+        assert!(
+            codes(bad).contains(code),
+            "{code}: expected in {:?}",
+            codes(bad)
+        );
+        assert!(
+            !codes(good).contains(code),
+            "{code}: unexpected in {:?}",
+            codes(good)
+        );
     }
-    for (code, _) in OWN_TESTS.iter().filter(|(_, test)| *test == "deployment_codes_fail_and_pass") {
-        assert!(cases.iter().any(|c| c.0 == *code), "{code} has no deployment case");
+    for (code, _) in OWN_TESTS
+        .iter()
+        .filter(|(_, test)| *test == "deployment_codes_fail_and_pass")
+    {
+        assert!(
+            cases.iter().any(|c| c.0 == *code),
+            "{code} has no deployment case"
+        );
     }
 }
 
@@ -341,12 +489,24 @@ fn policy(statements: &str) -> String {
 
 #[test]
 fn unknown_actions_suggest_the_nearest_names() {
-    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s3:GetObjcet","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    let report = validate_json(
+        policy(r#"{"Effect":"Allow","Action":"s3:GetObjcet","Resource":"*"}"#).as_bytes(),
+        &ValidationContext::default(),
+    );
     let f = finding(&report, Code::UNKNOWN_ACTION);
-    assert_eq!(f.message, "`s3:GetObjcet` is not an action of Amazon S3 (`s3`)");
+    assert_eq!(
+        f.message,
+        "`s3:GetObjcet` is not an action of Amazon S3 (`s3`)"
+    );
     assert_eq!(f.help.as_deref(), Some("did you mean `s3:GetObject`?"));
-    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s4:GetObject","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
-    assert_eq!(finding(&report, Code::UNKNOWN_SERVICE).help.as_deref(), Some("did you mean `s3:GetObject`?"));
+    let report = validate_json(
+        policy(r#"{"Effect":"Allow","Action":"s4:GetObject","Resource":"*"}"#).as_bytes(),
+        &ValidationContext::default(),
+    );
+    assert_eq!(
+        finding(&report, Code::UNKNOWN_SERVICE).help.as_deref(),
+        Some("did you mean `s3:GetObject`?")
+    );
     // Actions and prefixes are case-insensitive, as in IAM.
     let report = validate_json(policy(r#"{"Effect":"Allow","Action":["iam:Passrole","IAM:getROLE"],"Resource":"arn:aws:iam::123456789012:role/app"}"#).as_bytes(), &ValidationContext::default());
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
@@ -355,17 +515,39 @@ fn unknown_actions_suggest_the_nearest_names() {
 #[test]
 fn full_admin_is_one_finding() {
     // `*` on `*` includes passing roles and managing permissions: FULL_ADMIN alone says so.
-    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
+    let report = validate_json(
+        policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#).as_bytes(),
+        &ValidationContext::default(),
+    );
     assert_eq!(report.codes(), [Code::FULL_ADMIN]);
     // `iam:*` on `*` is not full admin, but both narrower risks.
-    let report = validate_json(policy(r#"{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#).as_bytes(), &ValidationContext::default());
-    assert_eq!(report.codes(), [Code::PASSROLE_WILDCARD_RESOURCE, Code::PERMISSIONS_MANAGEMENT_STAR]);
+    let report = validate_json(
+        policy(r#"{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#).as_bytes(),
+        &ValidationContext::default(),
+    );
+    assert_eq!(
+        report.codes(),
+        [
+            Code::PASSROLE_WILDCARD_RESOURCE,
+            Code::PERMISSIONS_MANAGEMENT_STAR
+        ]
+    );
     let pm = finding(&report, Code::PERMISSIONS_MANAGEMENT_STAR);
-    assert!(pm.message.contains("`iam:AttachRolePolicy`") && pm.message.contains("more"), "{}", pm.message);
+    assert!(
+        pm.message.contains("`iam:AttachRolePolicy`") && pm.message.contains("more"),
+        "{}",
+        pm.message
+    );
     assert!(!pm.message.contains("`iam:PassRole`"), "{}", pm.message);
     // Neither is about trust or resource policies.
     let trust = ValidationContext::new(TRUST);
-    let report = validate_json(policy(r#"{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}"#).as_bytes(), &trust);
+    let report = validate_json(
+        policy(
+            r#"{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}"#,
+        )
+        .as_bytes(),
+        &trust,
+    );
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
 
@@ -374,29 +556,69 @@ fn wildcard_actions_mismatch_only_when_no_expansion_fits() {
     let ctx = ValidationContext::default();
     let codes = |s: &str| validate_json(policy(s).as_bytes(), &ctx).codes();
     // `s3:Get*` includes bucket and object actions: either resource fits some of them.
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#), []);
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#), []);
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#),
+        []
+    );
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#),
+        []
+    );
     // No S3 action applies to a DynamoDB table.
     assert_eq!(
-        codes(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#),
+        codes(
+            r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#
+        ),
         [Code::RESOURCE_TYPE_MISMATCH]
     );
     // Policy variables and wildcards in the resource are matched as patterns.
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#), []);
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::*:role/*"}"#), []);
-    // An action without resource types needs `*`, or a wildcard ARN of its own service.
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}"#), []);
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:*:*:table/*"}"#), []);
     assert_eq!(
-        codes(r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#),
+        codes(
+            r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#
+        ),
+        []
+    );
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::*:role/*"}"#),
+        []
+    );
+    // An action without resource types needs `*`, or a wildcard ARN of its own service.
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}"#),
+        []
+    );
+    assert_eq!(
+        codes(
+            r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:*:*:table/*"}"#
+        ),
+        []
+    );
+    assert_eq!(
+        codes(
+            r#"{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/t"}"#
+        ),
         [Code::RESOURCE_TYPE_MISMATCH]
     );
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"iam:ListRoles","Resource":"arn:aws:s3:::*"}"#), [Code::RESOURCE_TYPE_MISMATCH]);
+    assert_eq!(
+        codes(r#"{"Effect":"Allow","Action":"iam:ListRoles","Resource":"arn:aws:s3:::*"}"#),
+        [Code::RESOURCE_TYPE_MISMATCH]
+    );
     // NotAction and NotResource are not judged.
-    assert_eq!(codes(r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#), []);
-    assert_eq!(codes(r#"{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b"}"#), []);
+    assert_eq!(
+        codes(r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#),
+        []
+    );
+    assert_eq!(
+        codes(r#"{"Effect":"Deny","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b"}"#),
+        []
+    );
     // An S3 access point has a region: its ARN is fine, and so is the action on it.
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"}"#), []);
+    assert_eq!(
+        codes(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"}"#
+        ),
+        []
+    );
 }
 
 #[test]
@@ -405,17 +627,60 @@ fn late_bound_resources_are_judged_by_their_placeholders_when_they_can_be() {
     use crate::text::{LateBound, Text};
     use crate::{ArnTemplate, PolicyDocument};
     let ctx = ValidationContext::default();
-    let codes = |st: Statement| validate(&PolicyDocument::new([st]), &ctx).into_iter().map(|f| f.code).collect::<Vec<_>>();
+    let codes = |st: Statement| {
+        validate(&PolicyDocument::new([st]), &ctx)
+            .into_iter()
+            .map(|f| f.code)
+            .collect::<Vec<_>>()
+    };
     // Account, region and partition placeholders have the real values' shape.
-    assert_eq!(codes(Statement::allow().action("s3:GetObject").resource(ArnTemplate::s3("b/*"))), []);
-    assert_eq!(codes(Statement::allow().action("s3:GetObject").resource(ArnTemplate::s3("b"))), [Code::RESOURCE_TYPE_MISMATCH]);
-    assert_eq!(codes(Statement::allow().action("iam:PassRole").resource(LateBound::role_arn("app"))
-        .condition(crate::Condition::string_equals("iam:PassedToService", ["ec2.amazonaws.com"]))), []);
-    assert_eq!(codes(Statement::allow().action("sqs:SendMessage").resource(ArnTemplate::regional("sqs", "q"))), []);
+    assert_eq!(
+        codes(
+            Statement::allow()
+                .action("s3:GetObject")
+                .resource(ArnTemplate::s3("b/*"))
+        ),
+        []
+    );
+    assert_eq!(
+        codes(
+            Statement::allow()
+                .action("s3:GetObject")
+                .resource(ArnTemplate::s3("b"))
+        ),
+        [Code::RESOURCE_TYPE_MISMATCH]
+    );
+    assert_eq!(
+        codes(
+            Statement::allow()
+                .action("iam:PassRole")
+                .resource(LateBound::role_arn("app"))
+                .condition(crate::Condition::string_equals(
+                    "iam:PassedToService",
+                    ["ec2.amazonaws.com"]
+                ))
+        ),
+        []
+    );
+    assert_eq!(
+        codes(
+            Statement::allow()
+                .action("sqs:SendMessage")
+                .resource(ArnTemplate::regional("sqs", "q"))
+        ),
+        []
+    );
     // An external value could be anything: nothing to judge (its placeholder is no ARN; the
     // shape check says so, and deployments check the known value instead).
-    let external = codes(Statement::allow().action("s3:GetObject").resource(Text::from(LateBound::External("bucket_arn".into()))));
-    assert!(!external.contains(&Code::RESOURCE_TYPE_MISMATCH), "{external:?}");
+    let external = codes(
+        Statement::allow()
+            .action("s3:GetObject")
+            .resource(Text::from(LateBound::External("bucket_arn".into()))),
+    );
+    assert!(
+        !external.contains(&Code::RESOURCE_TYPE_MISMATCH),
+        "{external:?}"
+    );
 }
 
 #[test]
@@ -433,9 +698,15 @@ fn arn_structure_messages_show_the_fix() {
     let report = validate_json(policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:b/*"}"#).as_bytes(), &ValidationContext::default());
     let region = finding(&report, Code::ARN_REGION_NOT_ALLOWED);
     assert_eq!(region.message, "`arn:aws:s3:us-east-1:123456789012:b/*` names the region `us-east-1`, but Amazon S3 `object` ARNs have no region");
-    assert_eq!(region.help.as_deref(), Some("remove the region: `arn:aws:s3:::b/*`"));
+    assert_eq!(
+        region.help.as_deref(),
+        Some("remove the region: `arn:aws:s3:::b/*`")
+    );
     let account = finding(&report, Code::ARN_ACCOUNT_NOT_ALLOWED);
-    assert_eq!(account.help.as_deref(), Some("remove the account: `arn:aws:s3:::b/*`"));
+    assert_eq!(
+        account.help.as_deref(),
+        Some("remove the account: `arn:aws:s3:::b/*`")
+    );
 }
 
 #[test]
@@ -460,7 +731,9 @@ fn condition_key_findings_point_at_the_key() {
     let second = r#" "Condition": {"IpAddress": {"aws:SourceIpp": "203.0.113.0/24"}}}}"#;
     let input = format!("{{\"Version\":\"2012-10-17\",\"Statement\":{{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\n{second}");
     let report = validate_json(input.as_bytes(), &ValidationContext::default());
-    let span = finding(&report, Code::UNKNOWN_GLOBAL_CONDITION_KEY).span.expect("span");
+    let span = finding(&report, Code::UNKNOWN_GLOBAL_CONDITION_KEY)
+        .span
+        .expect("span");
     let column = second.find("\"aws:SourceIpp\"").map(|c| c + 1);
     assert_eq!((span.line, Some(span.column as usize)), (2, column));
 }

@@ -28,8 +28,12 @@ impl VariableError {
             VariableError::MissingBrace => "has no closing `}`".into(),
             VariableError::Empty => "is empty".into(),
             VariableError::Space => "has a space in the variable name".into(),
-            VariableError::MissingQuote => "has a default value that is not in single quotes".into(),
-            VariableError::BadSymbol(c) => format!("has the character `{c}`, which a variable name cannot contain"),
+            VariableError::MissingQuote => {
+                "has a default value that is not in single quotes".into()
+            }
+            VariableError::BadSymbol(c) => {
+                format!("has the character `{c}`, which a variable name cannot contain")
+            }
         }
     }
 }
@@ -97,7 +101,13 @@ fn literal_parts(t: &Text) -> std::borrow::Cow<'_, str> {
 
 /// Checks one string: its variables' syntax and whether IAM evaluates variables where it
 /// stands. The path is built only when there is something to report.
-fn see(s: &str, path: &dyn Fn() -> JsonPath, allowed: Result<(), &str>, any: &mut bool, out: &mut Vec<Finding>) {
+fn see(
+    s: &str,
+    path: &dyn Fn() -> JsonPath,
+    allowed: Result<(), &str>,
+    any: &mut bool,
+    out: &mut Vec<Finding>,
+) {
     if !s.contains("${") {
         return;
     }
@@ -128,7 +138,13 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
             see(sid, &|| sp().key("Sid"), Err("in a `Sid`"), &mut any, out);
         }
         for (j, a) in st.action.actions().iter().enumerate() {
-            see(a.as_str(), &|| sp().key(st.action.element()).index(j), Err("in an action"), &mut any, out);
+            see(
+                a.as_str(),
+                &|| sp().key(st.action.element()).index(j),
+                Err("in an action"),
+                &mut any,
+                out,
+            );
         }
         if let Some(r) = &st.resource {
             for (j, t) in r.resources().iter().enumerate() {
@@ -141,16 +157,32 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
                     Some(_) => Err("before the resource part of the ARN"),
                     None => Err("outside an ARN's resource part"),
                 };
-                see(&s, &|| sp().key(r.element()).index(j), allowed, &mut any, out);
+                see(
+                    &s,
+                    &|| sp().key(r.element()).index(j),
+                    allowed,
+                    &mut any,
+                    out,
+                );
             }
         }
         if let Some(p) = &st.principal {
             for (kind, v) in p.principal().entries() {
-                see(&literal_parts(v), &|| sp().key(p.element()).key(kind.key()), Err("in a principal"), &mut any, out);
+                see(
+                    &literal_parts(v),
+                    &|| sp().key(p.element()).key(kind.key()),
+                    Err("in a principal"),
+                    &mut any,
+                    out,
+                );
             }
         }
         for (op, k) in st.condition.tests() {
-            let kp = || sp().key("Condition").key(op.to_string()).key(k.key.as_str());
+            let kp = || {
+                sp().key("Condition")
+                    .key(op.to_string())
+                    .key(k.key.as_str())
+            };
             see(&k.key, &kp, Err("in a condition key"), &mut any, out);
             let allowed = match op.base.family() {
                 OperatorFamily::String | OperatorFamily::Arn => Ok(()),
@@ -164,7 +196,11 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         }
     }
     if any && doc.version != Some(Version::V2012_10_17) {
-        let path = if doc.version.is_some() { JsonPath::root().key("Version") } else { JsonPath::root() };
+        let path = if doc.version.is_some() {
+            JsonPath::root().key("Version")
+        } else {
+            JsonPath::root()
+        };
         out.push(
             Finding::new(
                 Code::VARIABLE_REQUIRES_2012,
@@ -182,13 +218,31 @@ mod tests {
 
     #[test]
     fn syntax() {
-        assert_eq!(scan_variables("home/${aws:username}/*"), vec![Ok("aws:username".to_owned())]);
-        assert_eq!(scan_variables("${aws:PrincipalTag/team, 'x'}"), vec![Ok("aws:PrincipalTag/team".to_owned())]);
-        assert_eq!(scan_variables("a${*}b${?}"), vec![Ok("*".to_owned()), Ok("?".to_owned())]);
-        assert_eq!(scan_variables("${aws:username"), vec![Err(VariableError::MissingBrace)]);
+        assert_eq!(
+            scan_variables("home/${aws:username}/*"),
+            vec![Ok("aws:username".to_owned())]
+        );
+        assert_eq!(
+            scan_variables("${aws:PrincipalTag/team, 'x'}"),
+            vec![Ok("aws:PrincipalTag/team".to_owned())]
+        );
+        assert_eq!(
+            scan_variables("a${*}b${?}"),
+            vec![Ok("*".to_owned()), Ok("?".to_owned())]
+        );
+        assert_eq!(
+            scan_variables("${aws:username"),
+            vec![Err(VariableError::MissingBrace)]
+        );
         assert_eq!(scan_variables("${}"), vec![Err(VariableError::Empty)]);
-        assert_eq!(scan_variables("${aws: username}"), vec![Err(VariableError::Space)]);
-        assert_eq!(scan_variables("${aws:PrincipalTag/team, x}"), vec![Err(VariableError::MissingQuote)]);
+        assert_eq!(
+            scan_variables("${aws: username}"),
+            vec![Err(VariableError::Space)]
+        );
+        assert_eq!(
+            scan_variables("${aws:PrincipalTag/team, x}"),
+            vec![Err(VariableError::MissingQuote)]
+        );
         assert!(scan_variables("no variables here $ {").is_empty());
     }
 }
