@@ -10,6 +10,7 @@ mod codegen;
 mod render;
 mod test;
 mod util;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +34,8 @@ enum Command {
     Render(render::Args),
     /// Run the whole test suite (set-up scripts, `cargo test`, rustfmt and clippy).
     Test(test::Args),
+    /// Validate policy files (a linter for CI and pre-commit): human, JSON or SARIF output.
+    Validate(validate::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     #[command(disable_help_flag = true)]
     Plan(apply::Args),
@@ -51,6 +54,7 @@ fn main() -> anyhow::Result<()> {
         Command::CatalogRefresh(args) => catalog_refresh::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Validate(args) => validate::run(&args),
         Command::Plan(args) => apply::run("plan", &args),
         Command::Apply(args) => apply::run("apply", &args),
         Command::Destroy(args) => apply::run("destroy", &args),
