@@ -375,7 +375,12 @@ fn check_types(
             Entry::Any | Entry::Unknown => {}
             Entry::One(action) => {
                 if !action_fits(action) {
-                    out.push(mismatch_for_action(text, action, entry_path(st, sp, j)));
+                    out.push(mismatch_for_action(
+                        text,
+                        action,
+                        entry_path(st, sp, j),
+                        texts.first().map(|t| t.as_ref()),
+                    ));
                 }
             }
             Entry::Pattern(..) => {
@@ -394,7 +399,12 @@ fn check_types(
     }
 }
 
-fn mismatch_for_action(text: &str, action: &ActionDef, path: JsonPath) -> Finding {
+fn mismatch_for_action(
+    text: &str,
+    action: &ActionDef,
+    path: JsonPath,
+    example: Option<&str>,
+) -> Finding {
     if action.supports_only_wildcard_resource() {
         return Finding::new(
             Code::RESOURCE_TYPE_MISMATCH,
@@ -403,31 +413,59 @@ fn mismatch_for_action(text: &str, action: &ActionDef, path: JsonPath) -> Findin
         )
         .with_help("move the action to a statement whose `Resource` is `*` (or a wildcard ARN of its service)");
     }
-    // The types it takes, required ones first, each with its first format.
+    // The types it takes, required ones first.
     let mut types: Vec<(&ResourceTypeDef, bool)> = action.resource_types().collect();
     types.sort_by_key(|(_, required)| !required);
-    let shown: Vec<String> = types
+    let names: Vec<String> = types
         .iter()
         .take(3)
-        .map(|(rt, _)| match rt.arn_formats().first() {
-            Some(format) => format!("`{}` (`{format}`)", rt.name()),
-            None => format!("`{}`", rt.name()),
-        })
+        .map(|(rt, _)| format!("`{}`", rt.name()))
         .collect();
-    let more = types.len().saturating_sub(shown.len());
-    let list = if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
+    let more = types.len().saturating_sub(names.len());
+    let list = match (names.as_slice(), more) {
+        ([one], 0) => one.clone(),
+        ([first @ .., last], 0) => format!("{} or {last}", first.join(", ")),
+        (_, more) => format!("{} and {more} more", names.join(", ")),
+    };
+    // The help shows the format closest to the statement's resource: same service segment,
+    // and a region and an account where the resource has them.
+    let shape = |s: &str| {
+        split_arn(s).map(|[_, _, service, region, account, _]| {
+            (service.to_owned(), region.is_empty(), account.is_empty())
+        })
+    };
+    let resource = example.and_then(shape);
+    let score = |format: &str| match (&resource, shape(format)) {
+        (Some((service, region, account)), Some((s, r, a))) => {
+            usize::from(*service == s) * 4
+                + usize::from(*region == r) * 2
+                + usize::from(*account == a)
+        }
+        _ => 0,
+    };
+    let closest = types
+        .iter()
+        .flat_map(|(rt, _)| rt.arn_formats().iter().map(move |f| (rt, *f)))
+        .enumerate()
+        // The best score; the first listed among equals.
+        .max_by_key(|(i, (_, format))| (score(format), std::cmp::Reverse(*i)))
+        .map(|(_, found)| found);
+    let help = match closest {
+        Some((rt, format)) => format!(
+            "`{}` ARNs read `{format}`: add one, or move the action to a statement with one",
+            rt.name()
+        ),
+        None => {
+            "add a resource of a type the action takes, or move the action to a statement with one"
+                .to_owned()
+        }
     };
     Finding::new(
         Code::RESOURCE_TYPE_MISMATCH,
         path,
-        format!("`{text}` cannot apply to any resource of the statement: it takes {list}"),
+        format!("`{text}` cannot apply to any resource of the statement: it takes {list} ARNs"),
     )
-    .with_help(
-        "add a resource of a type the action takes, or move the action to a statement with one",
-    )
+    .with_help(help)
 }
 
 #[cfg(test)]
