@@ -37,10 +37,11 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     let statements = statements.key("Statement");
     // Reused from statement to statement: one allocation per policy.
     let mut entries = Vec::new();
+    let mut scratch = arns::Scratch::default();
     for (i, st) in doc.statements.iter().enumerate() {
         let sp = statements.index(i);
         actions::resolve(st, &sp, &mut entries, out);
-        arns::check(st, &sp, ctx, &entries, out);
+        arns::check(st, &sp, ctx, &entries, &mut scratch, out);
         keys::check(st, &sp, &entries, out);
         grants::check(st, &sp, ctx, &entries, out);
     }

@@ -54,6 +54,23 @@ fn lookup(prefix: &str, name: &str) -> Option<&'static ActionDef> {
         })
 }
 
+/// [`catalog::service`] through a hash index of the prefixes (built on first use, 457
+/// entries), verified, like [`lookup`].
+fn service(prefix: &str) -> Option<&'static Service> {
+    static INDEX: OnceLock<HashMap<u64, &'static Service, super::FnvBuild>> = OnceLock::new();
+    let hash = |p: &str| {
+        let mut h = super::Fnv::default();
+        h.write_lowercase(p.as_bytes());
+        h.finish()
+    };
+    let index = INDEX.get_or_init(|| catalog::services().map(|s| (hash(s.prefix()), s)).collect());
+    match index.get(&hash(prefix)) {
+        Some(s) if s.prefix().eq_ignore_ascii_case(prefix) => Some(s),
+        // A collision, or no such service: ask the catalog.
+        _ => catalog::service(prefix),
+    }
+}
+
 /// One entry of a statement's `Action` or `NotAction`, resolved against the catalog.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Entry<'a> {
@@ -123,7 +140,7 @@ pub(super) fn resolve<'a>(
     let mut service_of = |prefix: &'a str| match last {
         Some((p, service)) if p.eq_ignore_ascii_case(prefix) => service,
         _ => {
-            let service = catalog::service(prefix);
+            let service = service(prefix);
             last = Some((prefix, service));
             service
         }
@@ -245,7 +262,7 @@ fn expand(
     f: &mut dyn FnMut(&'static ActionDef) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     if !has_wildcard(prefix) {
-        return match catalog::service(prefix) {
+        return match service(prefix) {
             Some(service) => expand_in(service, name, f),
             None => ControlFlow::Continue(()),
         };

@@ -8,6 +8,9 @@
 //! catalog. The catalog's function stays the definition: a test compares the two over every
 //! ARN format of the catalog.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::catalog;
 
 /// Longest field (in tokens) handled here; longer ones go to the catalog.
@@ -40,6 +43,7 @@ enum Tok {
 }
 
 /// A token list on the stack.
+#[derive(Clone)]
 struct Toks {
     buf: [Tok; MAX],
     len: usize,
@@ -261,29 +265,123 @@ fn field_matches(format: &str, arn: &str, resource: bool) -> Option<bool> {
     intersects(f.as_slice().get(common..)?, a.as_slice().get(common..)?)
 }
 
-/// A policy resource, split into its fields once for matching against many formats.
+/// A policy resource, split into its fields and its resource part tokenized once, for
+/// matching against many formats.
 pub(super) struct SplitArn<'a> {
     text: &'a str,
     /// `None` when it is not ASCII (the catalog decides) or has fewer than six fields.
     fields: Option<[&'a str; 6]>,
+    /// The tokens of the resource part, and the length of its literal head.
+    resource: Option<(Toks, usize)>,
 }
 
 impl<'a> SplitArn<'a> {
     pub(super) fn new(text: &'a str) -> Self {
         let fields = if text.is_ascii() { fields(text) } else { None };
-        SplitArn { text, fields }
+        let resource = fields.and_then(|[.., r]| {
+            let mut toks = Toks::new();
+            arn_tokens(r.as_bytes(), &mut toks)?;
+            Some((toks, arn_head(r.as_bytes()).len()))
+        });
+        SplitArn {
+            text,
+            fields,
+            resource,
+        }
     }
+
+    /// The resource as written (placeholders in).
+    pub(super) fn text(&self) -> &'a str {
+        self.text
+    }
+}
+
+/// A catalog ARN format, split and with its resource part tokenized, once.
+struct Compiled {
+    /// The format's length: with its address, what identifies it.
+    len: usize,
+    fields: [&'static str; 6],
+    resource: Vec<Tok>,
+    /// The length of the resource part's literal head.
+    head: usize,
+}
+
+/// Every ASCII ARN format of the catalog, compiled on first use, by the address of its text
+/// (the formats are `'static` strings of the generated tables).
+fn compiled(format: &'static str) -> Option<&'static Compiled> {
+    static INDEX: OnceLock<HashMap<usize, Compiled, super::FnvBuild>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = HashMap::default();
+        for service in catalog::services() {
+            for rt in service.resource_types() {
+                for &f in rt.arn_formats() {
+                    let Some(fields) = fields(f).filter(|_| f.is_ascii()) else {
+                        continue;
+                    };
+                    let mut toks = Toks::new();
+                    if format_tokens(fields[5].as_bytes(), true, &mut toks).is_some() {
+                        let head = format_head(fields[5].as_bytes()).len();
+                        index.insert(
+                            f.as_ptr() as usize,
+                            Compiled {
+                                len: f.len(),
+                                fields,
+                                resource: toks.as_slice().to_vec(),
+                                head,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        index
+    });
+    index
+        .get(&(format.as_ptr() as usize))
+        .filter(|c| c.len == format.len())
 }
 
 /// [`catalog::arn_format_matches`]: whether the policy resource `arn` can name a resource of
 /// the ARN format `format`.
-pub(super) fn format_matches(format: &str, arn: &str) -> bool {
+pub(super) fn format_matches(format: &'static str, arn: &str) -> bool {
     split_format_matches(format, &SplitArn::new(arn))
 }
 
 /// [`format_matches`] for a resource split already.
-pub(super) fn split_format_matches(format: &str, arn: &SplitArn<'_>) -> bool {
-    fast(format, arn).unwrap_or_else(|| catalog::arn_format_matches(format, arn.text))
+pub(super) fn split_format_matches(format: &'static str, arn: &SplitArn<'_>) -> bool {
+    let answer = match compiled(format) {
+        Some(c) => compiled_match(c, arn),
+        None => fast(format, arn),
+    };
+    answer.unwrap_or_else(|| catalog::arn_format_matches(format, arn.text))
+}
+
+/// [`fast`] for a compiled format: only the policy side is looked at again.
+fn compiled_match(c: &Compiled, arn: &SplitArn<'_>) -> Option<bool> {
+    if arn.text == "*" {
+        return Some(true);
+    }
+    if !arn.text.is_ascii() {
+        return None;
+    }
+    let Some(a) = arn.fields else {
+        return Some(false);
+    };
+    for (ff, af) in c.fields.iter().zip(a.iter()).take(5) {
+        if !field_matches(ff, af, false)? {
+            return Some(false);
+        }
+    }
+    let (format, resource) = (c.fields[5], a[5]);
+    if format == resource {
+        return Some(true);
+    }
+    let (tokens, head) = arn.resource.as_ref()?;
+    let common = c.head.min(*head);
+    if format.as_bytes().get(..common) != resource.as_bytes().get(..common) {
+        return Some(false);
+    }
+    intersects(c.resource.get(common..)?, tokens.as_slice().get(common..)?)
 }
 
 fn fast(format: &str, arn: &SplitArn<'_>) -> Option<bool> {
@@ -365,6 +463,11 @@ mod tests {
                     for arn in arns {
                         pairs += 1;
                         let expected = catalog::arn_format_matches(format, arn);
+                        if let Some(c) = compiled(format) {
+                            if let Some(answer) = compiled_match(c, &SplitArn::new(arn)) {
+                                assert_eq!(answer, expected, "compiled {format} vs {arn}");
+                            }
+                        }
                         if let Some(answer) = fast(format, &SplitArn::new(arn)) {
                             decided += 1;
                             assert_eq!(answer, expected, "{format} vs {arn}");

@@ -25,11 +25,19 @@ use super::actions::{entry_path, Entry};
 use super::arn_match::{format_matches, split_format_matches, SplitArn};
 use super::{FnvBuild, ValidationContext};
 
-pub(super) fn check(
-    st: &Statement,
+/// Buffers [`check`] reuses from statement to statement of one policy.
+#[derive(Default)]
+pub(super) struct Scratch<'a> {
+    arns: Vec<SplitArn<'a>>,
+    memo: Vec<(&'static ResourceTypeDef, bool)>,
+}
+
+pub(super) fn check<'a>(
+    st: &'a Statement,
     sp: &Loc<'_>,
     ctx: &ValidationContext,
     entries: &[Entry<'_>],
+    scratch: &mut Scratch<'a>,
     out: &mut Vec<Finding>,
 ) {
     // A trust policy has no resources (RESOURCE_NOT_ALLOWED says so if it does).
@@ -53,7 +61,7 @@ pub(super) fn check(
     }
     if let ResourceClause::Resource(list) = clause {
         if !st.action.is_not() {
-            check_types(st, sp, list, entries, out);
+            check_types(st, sp, list, entries, scratch, out);
         }
     }
 }
@@ -250,19 +258,21 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
         false => None,
     };
     // The ARN with every problem found fixed, for the help lines.
-    let fixed = format!(
-        "arn:{partition}:{service}:{}:{}:{resource}",
-        match (region_not_allowed, region_missing) {
-            (Some(_), _) => "",
-            (_, Some(_)) => "*",
-            _ => region,
-        },
-        if account_not_allowed.is_some() {
-            ""
-        } else {
-            account
-        },
-    );
+    let fixed = || {
+        format!(
+            "arn:{partition}:{service}:{}:{}:{resource}",
+            match (region_not_allowed, region_missing) {
+                (Some(_), _) => "",
+                (_, Some(_)) => "*",
+                _ => region,
+            },
+            if account_not_allowed.is_some() {
+                ""
+            } else {
+                account
+            },
+        )
+    };
     if let Some(f) = region_not_allowed {
         out.push(
             Finding::new(
@@ -273,7 +283,7 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
                     describe(f)
                 ),
             )
-            .with_help(format!("remove the region: `{fixed}`")),
+            .with_help(format!("remove the region: `{}`", fixed())),
         );
     }
     if let Some(f) = region_missing {
@@ -284,7 +294,8 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
                 format!("`{s}` has no region, but {} ARNs name one", describe(f)),
             )
             .with_help(format!(
-                "name the region, or write `*` for every region: `{fixed}`"
+                "name the region, or write `*` for every region: `{}`",
+                fixed()
             )),
         );
     }
@@ -298,7 +309,7 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
                     describe(f)
                 ),
             )
-            .with_help(format!("remove the account: `{fixed}`")),
+            .with_help(format!("remove the account: `{}`", fixed())),
         );
     }
 }
@@ -314,11 +325,12 @@ fn describe(f: &Format) -> String {
 
 /// RESOURCE_TYPE_MISMATCH: every action entry (every expansion of a pattern) must be able to
 /// apply to some resource of the statement; an action without resource types needs `*`.
-fn check_types(
+fn check_types<'a>(
     st: &Statement,
     sp: &Loc<'_>,
-    list: &[Text],
+    list: &'a [Text],
     entries: &[Entry<'_>],
+    scratch: &mut Scratch<'a>,
     out: &mut Vec<Finding>,
 ) {
     let mut judged = true;
@@ -333,12 +345,31 @@ fn check_types(
     if !judged || list.is_empty() {
         return;
     }
-    // The resources, split once.
-    let texts: Vec<Cow<'_, str>> = list.iter().filter_map(judgeable).collect();
-    let resources: Vec<SplitArn<'_>> = texts.iter().map(|s| SplitArn::new(s)).collect();
+    // The resources, split once: in the reused buffer when they are literal text (always, for
+    // a policy read from JSON); late-bound ones need their placeholders written out first.
+    let texts: Vec<Cow<'_, str>>;
+    let owned: Vec<SplitArn<'_>>;
+    let resources: &[SplitArn<'_>] = if list
+        .iter()
+        .all(|t| matches!(t.as_literal(), Some(Cow::Borrowed(_))))
+    {
+        scratch.arns.clear();
+        scratch
+            .arns
+            .extend(list.iter().filter_map(|t| match t.as_literal() {
+                Some(Cow::Borrowed(s)) => Some(SplitArn::new(s)),
+                _ => None,
+            }));
+        &scratch.arns
+    } else {
+        texts = list.iter().filter_map(judgeable).collect();
+        owned = texts.iter().map(|s| SplitArn::new(s)).collect();
+        &owned
+    };
     // Whether some resource of the statement can be of a resource type, memoized: the
     // actions of one service share their resource types.
-    let mut memo: Vec<(&'static ResourceTypeDef, bool)> = Vec::new();
+    let memo = &mut scratch.memo;
+    memo.clear();
     let mut type_fits = |rt: &'static ResourceTypeDef| -> bool {
         if let Some((_, fits)) = memo.iter().find(|(t, _)| std::ptr::eq(*t, rt)) {
             return *fits;
@@ -357,8 +388,8 @@ fn check_types(
     // wildcard ARN of the action's service counts as `*`; a specific ARN, or one of another
     // service, is the mistake reported.
     let service_wildcard = |a: &ActionDef| {
-        texts.iter().any(|s| {
-            split_arn(s).is_some_and(|[_, _, service, _, _, resource]| {
+        resources.iter().any(|r| {
+            split_arn(r.text()).is_some_and(|[_, _, service, _, _, resource]| {
                 resource.contains(['*', '?']) && glob_match(service, a.service().prefix())
             })
         })
@@ -379,7 +410,7 @@ fn check_types(
                         text,
                         action,
                         entry_path(st, sp, j),
-                        texts.first().map(|t| t.as_ref()),
+                        resources.first().map(SplitArn::text),
                     ));
                 }
             }

@@ -2,7 +2,9 @@
 //! identity-provider claims), that the operator fits its type, set qualifiers on multivalued
 //! and single-valued keys, and whether the statement's actions support a service key.
 
-use crate::catalog::{self, ConditionKeyDef, ConditionKeyType};
+use std::sync::OnceLock;
+
+use crate::catalog::{self, ConditionKeyDef, ConditionKeyType, GlobalConditionKey};
 use crate::condition::{ConditionOperator, KeyCondition, OperatorFamily, SetQualifier};
 use crate::finding::{Code, Finding};
 use crate::json::{JsonPath, Loc};
@@ -59,13 +61,40 @@ pub(super) fn check(st: &Statement, sp: &Loc<'_>, entries: &[Entry<'_>], out: &m
     }
 }
 
+/// The templated global keys (`aws:ResourceTag/${TagKey}`, …) and their fixed parts.
+fn global_templates() -> &'static [(&'static str, &'static GlobalConditionKey)] {
+    static TEMPLATES: OnceLock<Vec<(&'static str, &'static GlobalConditionKey)>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        catalog::global_condition_keys()
+            .iter()
+            .filter(|k| k.is_template())
+            .map(|k| (k.template_prefix(), k))
+            .collect()
+    })
+}
+
+/// [`catalog::global_condition_key`], with the tag keys (`aws:ResourceTag/team`) found by
+/// their fixed part first instead of after a scan of every key.
+fn global_condition_key(key: &str) -> Option<&'static GlobalConditionKey> {
+    let tagged = global_templates().iter().find(|(prefix, _)| {
+        key.len() > prefix.len()
+            && key
+                .as_bytes()
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    });
+    tagged
+        .map(|(_, k)| *k)
+        .or_else(|| catalog::global_condition_key(key))
+}
+
 fn global_key(
     key: &str,
     name: &str,
     kp: &dyn Fn() -> JsonPath,
     out: &mut Vec<Finding>,
 ) -> Option<KeyInfo> {
-    if let Some(g) = catalog::global_condition_key(key) {
+    if let Some(g) = global_condition_key(key) {
         return Some(KeyInfo {
             key_type: g.key_type(),
             multivalued: g.is_multivalued(),
