@@ -353,14 +353,18 @@ fn check_types<'a>(
         .iter()
         .all(|t| matches!(t.as_literal(), Some(Cow::Borrowed(_))))
     {
-        scratch.arns.clear();
-        scratch
-            .arns
-            .extend(list.iter().filter_map(|t| match t.as_literal() {
-                Some(Cow::Borrowed(s)) => Some(SplitArn::new(s)),
-                _ => None,
-            }));
-        &scratch.arns
+        // Refilled in place: a split resource is a few hundred bytes of tokens.
+        let mut n = 0;
+        for t in list {
+            if let Some(Cow::Borrowed(s)) = t.as_literal() {
+                match scratch.arns.get_mut(n) {
+                    Some(arn) => arn.reset(s),
+                    None => scratch.arns.push(SplitArn::new(s)),
+                }
+                n += 1;
+            }
+        }
+        scratch.arns.get(..n).unwrap_or_default()
     } else {
         texts = list.iter().filter_map(judgeable).collect();
         owned = texts.iter().map(|s| SplitArn::new(s)).collect();
