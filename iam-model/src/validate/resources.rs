@@ -92,7 +92,9 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
         );
     }
     let account = arn.account;
+    // `aws` is the account of AWS-owned resources: managed policies (`iam::aws:policy/…`).
     let account_ok = account.is_empty()
+        || account == "aws"
         || account.contains(['*', '?'])
         || account.contains("${")
         || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
