@@ -213,6 +213,12 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
 
