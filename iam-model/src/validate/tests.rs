@@ -604,7 +604,12 @@ fn wildcard_actions_mismatch_only_when_no_expansion_fits() {
         [Code::RESOURCE_TYPE_MISMATCH]
     );
     // AWS managed policies live in the account `aws`.
-    assert_eq!(codes(r#"{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#), []);
+    assert_eq!(
+        codes(
+            r#"{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"}"#
+        ),
+        []
+    );
     // NotAction and NotResource are not judged.
     assert_eq!(
         codes(r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#),
