@@ -212,3 +212,35 @@ proptest! {
         }
     }
 }
+
+/// Wide patterns that fit nothing, repeated: every action of every expansion is judged, and
+/// that must stay cheap (a per-type memo searched linearly once made this take minutes).
+#[test]
+fn wide_patterns_that_fit_nothing_stay_fast() {
+    let patterns: Vec<String> = "GLDPCSUTRA"
+        .chars()
+        .flat_map(|a| "aeiou".chars().map(move |b| format!("*:{a}{b}*")))
+        .collect();
+    let statement = |resource: &str, condition: Value| json!({"Effect": "Allow", "Action": patterns, "Resource": resource, "Condition": condition});
+    let statements: Vec<Value> = (0..20)
+        .flat_map(|_| {
+            [
+                statement("arn:aws:s3:::nothing:fits", json!({})),
+                statement("arn:aws:s*:::nothing:fits", json!({})),
+                statement(
+                    "*",
+                    json!({"StringEquals": {"s3:prefix": "x", "kms:ViaService": "y"}}),
+                ),
+            ]
+        })
+        .collect();
+    let text = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+    let started = std::time::Instant::now();
+    let report = validate_json(text.as_bytes(), &ValidationContext::default());
+    let took = started.elapsed();
+    assert!(report
+        .codes()
+        .contains(&iam_model::Code::RESOURCE_TYPE_MISMATCH));
+    // Generous for a debug build on a loaded machine; the release build takes milliseconds.
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+}

@@ -250,8 +250,25 @@ fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+/// Whether the pattern matches every name: `*`, and also `?*`-like patterns with no more `?`
+/// than the shortest action name has characters (`*:?*` is every action, and expanding it
+/// would cost a walk of the whole catalog per check).
 fn is_stars(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b == b'*')
+    static SHORTEST: OnceLock<usize> = OnceLock::new();
+    let shortest = *SHORTEST.get_or_init(|| {
+        catalog::services()
+            .flat_map(|s| {
+                s.actions()
+                    .iter()
+                    .map(|a| a.name().len())
+                    .chain([s.prefix().len()])
+            })
+            .min()
+            .unwrap_or(0)
+    });
+    s.contains('*')
+        && s.bytes().all(|b| b == b'*' || b == b'?')
+        && s.bytes().filter(|&b| b == b'?').count() <= shortest
 }
 
 /// Every action matching the pattern `prefix:name` (either part may hold `*` and `?`), in

@@ -308,6 +308,11 @@ impl<'a> SplitArn<'a> {
     pub(super) fn text(&self) -> &'a str {
         self.text
     }
+
+    /// The six fields, when the resource is an ASCII ARN.
+    pub(super) fn fields(&self) -> Option<[&'a str; 6]> {
+        self.fields
+    }
 }
 
 /// A catalog ARN format, split and with its resource part tokenized, once.

@@ -29,7 +29,9 @@ use super::{FnvBuild, ValidationContext};
 #[derive(Default)]
 pub(super) struct Scratch<'a> {
     arns: Vec<SplitArn<'a>>,
-    memo: Vec<(&'static ResourceTypeDef, bool)>,
+    fits: Vec<&'static ResourceTypeDef>,
+    /// Whether some resource fits a resource type, by the type's address.
+    memo: HashMap<usize, bool, FnvBuild>,
 }
 
 pub(super) fn check<'a>(
@@ -125,7 +127,13 @@ struct ServiceFormats {
     accountless: bool,
 }
 
-type Index = HashMap<&'static str, ServiceFormats, FnvBuild>;
+/// The catalog's ARN formats: by the service segment, and those whose service segment is a
+/// placeholder (`arn:${Partition}:${Vendor}:…`), which could be any service.
+#[derive(Default)]
+struct Index {
+    by_service: HashMap<&'static str, ServiceFormats, FnvBuild>,
+    any_service: Vec<Format>,
+}
 
 /// One ARN format of the catalog, with what the structure checks need to know about it.
 struct Format {
@@ -149,21 +157,23 @@ fn formats_by_service() -> &'static Index {
                     let Some([_, _, segment, region, account, resource]) = split_arn(format) else {
                         continue;
                     };
-                    // A placeholder service (`${Vendor}`) says nothing about one service.
-                    if segment.contains("${") {
-                        continue;
-                    }
-                    let entry = index.entry(segment).or_default();
-                    entry.regional |= !region.is_empty();
-                    entry.global |= region.is_empty();
-                    entry.accountless |= account.is_empty();
-                    entry.formats.push(Format {
+                    let format = Format {
                         format,
                         resource_type,
                         head: literal_head(resource),
                         has_region: !region.is_empty(),
                         has_account: !account.is_empty(),
-                    });
+                    };
+                    // A placeholder service (`${Vendor}`) says nothing about one service.
+                    if segment.contains("${") {
+                        index.any_service.push(format);
+                        continue;
+                    }
+                    let entry = index.by_service.entry(segment).or_default();
+                    entry.regional |= !region.is_empty();
+                    entry.global |= region.is_empty();
+                    entry.accountless |= account.is_empty();
+                    entry.formats.push(format);
                 }
             }
         }
@@ -208,7 +218,7 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
         return;
     }
     let (region_field, account_field) = (field(region), field(account));
-    let Some(segment) = formats_by_service().get(service) else {
+    let Some(segment) = formats_by_service().by_service.get(service) else {
         return;
     };
     // Most ARNs are settled here: no format of the service could disagree with them.
@@ -323,6 +333,46 @@ fn describe(f: &Format) -> String {
     )
 }
 
+/// Fills `fits` with the resource types some of `resources` can be of, trying for each
+/// resource only the formats of its own service segment with a compatible literal start.
+/// Returns whether the set is open: a resource whose service is a pattern (or that is not an
+/// ASCII ARN) could be of other types too.
+fn fitting_types(resources: &[SplitArn<'_>], fits: &mut Vec<&'static ResourceTypeDef>) -> bool {
+    fits.clear();
+    let mut open = false;
+    let index = formats_by_service();
+    for r in resources {
+        let Some([_, _, service, _, _, resource]) = r.fields() else {
+            open = true;
+            continue;
+        };
+        if service.contains(['*', '?']) || service.contains("${") {
+            open = true;
+            continue;
+        }
+        let head = literal_head(resource);
+        let candidates = index
+            .by_service
+            .get(service)
+            .map(|s| s.formats.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| {
+                let common = f.head.len().min(head.len());
+                f.head.as_bytes().get(..common) == head.as_bytes().get(..common)
+            })
+            .chain(index.any_service.iter());
+        for f in candidates {
+            if !fits.iter().any(|t| std::ptr::eq(*t, f.resource_type))
+                && split_format_matches(f.format, r)
+            {
+                fits.push(f.resource_type);
+            }
+        }
+    }
+    open
+}
+
 /// RESOURCE_TYPE_MISMATCH: every action entry (every expansion of a pattern) must be able to
 /// apply to some resource of the statement; an action without resource types needs `*`.
 fn check_types<'a>(
@@ -370,21 +420,42 @@ fn check_types<'a>(
         owned = texts.iter().map(|s| SplitArn::new(s)).collect();
         &owned
     };
-    // Whether some resource of the statement can be of a resource type, memoized: the
-    // actions of one service share their resource types.
-    let memo = &mut scratch.memo;
+    // The resource types some resource of the statement can be of. A format can only match
+    // an ARN of its own service segment with the same literal start, so for a resource whose
+    // service is written out only those formats are tried (a few, through the index); the
+    // types of a pattern's thousands of actions are then looked up, not matched. A resource
+    // whose service is a pattern (`arn:aws:*:…`) leaves the set open: types not in it are
+    // matched one by one, memoized.
+    // Whether some resource can be of a resource type: asked type by type, memoized, for the
+    // few types a statement's actions usually take. Past a few dozen (a pattern such as
+    // `*:Get*` on resources that fit none of its thousands of actions), the set of types the
+    // resources can be of is computed once instead (`fitting_types`), and the rest are looked
+    // up in it.
+    const LAZY: usize = 32;
+    let (fits, memo) = (&mut scratch.fits, &mut scratch.memo);
+    fits.clear();
     memo.clear();
+    let mut set: Option<bool> = None;
     let mut type_fits = |rt: &'static ResourceTypeDef| -> bool {
-        if let Some((_, fits)) = memo.iter().find(|(t, _)| std::ptr::eq(*t, rt)) {
-            return *fits;
+        let key = std::ptr::from_ref(rt) as usize;
+        if let Some(&fits) = memo.get(&key) {
+            return fits;
         }
-        let fits = resources.iter().any(|arn| {
-            rt.arn_formats()
-                .iter()
-                .any(|format| split_format_matches(format, arn))
-        });
-        memo.push((rt, fits));
-        fits
+        if set.is_none() && memo.len() >= LAZY {
+            set = Some(fitting_types(resources, fits));
+        }
+        let answer = match set {
+            Some(open) if !open || fits.iter().any(|t| std::ptr::eq(*t, rt)) => {
+                fits.iter().any(|t| std::ptr::eq(*t, rt))
+            }
+            _ => resources.iter().any(|arn| {
+                rt.arn_formats()
+                    .iter()
+                    .any(|format| split_format_matches(format, arn))
+            }),
+        };
+        memo.insert(key, answer);
+        answer
     };
     // An action without resource types asks for `*`. Services authorize such actions against
     // a service-level ARN (`arn:aws:iam::123456789012:role/` for `iam:ListRoles`,
@@ -508,6 +579,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fitting_types_are_those_with_a_matching_format() {
+        let arns = [
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::*",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t/index/*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f*:*",
+            "arn:aws:iam::123456789012:role/a/b",
+            "arn:aws:ec2:us-east-1:123456789012:instance/*",
+            "arn:aws:ec2:*:*:*",
+            "arn:aws:backup:us-east-1:123456789012:recovery-point:x",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/k",
+        ];
+        for arn in arns {
+            let split = [SplitArn::new(arn)];
+            let mut fits = Vec::new();
+            assert!(!fitting_types(&split, &mut fits), "{arn}");
+            for service in catalog::services() {
+                for rt in service.resource_types() {
+                    let expected = rt
+                        .arn_formats()
+                        .iter()
+                        .any(|f| catalog::arn_format_matches(f, arn));
+                    let found = fits.iter().any(|t| std::ptr::eq(*t, rt));
+                    assert_eq!(
+                        found,
+                        expected,
+                        "{} `{}` vs {arn}",
+                        service.prefix(),
+                        rt.name()
+                    );
+                }
+            }
+        }
+        // A pattern in the service segment leaves the set open.
+        let mut fits = Vec::new();
+        assert!(fitting_types(&[SplitArn::new("arn:aws:s*:::b")], &mut fits));
+    }
+
+    #[test]
     fn heads_and_fields() {
         assert_eq!(literal_head("instance/*"), "instance/");
         assert_eq!(literal_head("${BucketName}/${ObjectName}"), "");
@@ -521,6 +634,7 @@ mod tests {
         );
         // Every literal service segment is indexed; S3 has object, bucket and access points.
         let s3 = formats_by_service()
+            .by_service
             .get("s3")
             .map_or(0, |s| s.formats.len());
         assert!(s3 >= 3, "{s3}");

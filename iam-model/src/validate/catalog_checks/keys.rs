@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::catalog::{self, ConditionKeyDef, ConditionKeyType, GlobalConditionKey};
+use crate::catalog::{self, ConditionKeyDef, ConditionKeyType, GlobalConditionKey, Service};
 use crate::condition::{ConditionOperator, KeyCondition, OperatorFamily, SetQualifier};
 use crate::finding::{Code, Finding};
 use crate::json::{JsonPath, Loc};
@@ -344,10 +344,30 @@ fn check_actions_support(
     {
         return;
     }
-    if entries
-        .iter()
-        .any(|e| e.any(|a| a.supports_condition_key(key)))
-    {
+    // Only actions of the services that define the key can list it: for a pattern, the others
+    // are ruled out by their service alone, and a pattern of one such service is not expanded
+    // at all. (Looked up only when there is a pattern: it costs a few lookups.)
+    let mut owners: Option<Vec<&'static Service>> = None;
+    let mut owned = |s: &Service| {
+        owners
+            .get_or_insert_with(|| {
+                catalog::condition_key_definitions(key)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect()
+            })
+            .iter()
+            .any(|o| std::ptr::eq(*o, s))
+    };
+    let supported = entries.iter().any(|e| match e {
+        Entry::One(a) => a.supports_condition_key(key),
+        Entry::Pattern(prefix, _) if !prefix.contains(['*', '?']) => {
+            catalog::service(prefix).is_some_and(&mut owned)
+                && e.any(|a| a.supports_condition_key(key))
+        }
+        _ => e.any(|a| owned(a.service()) && a.supports_condition_key(key)),
+    });
+    if supported {
         return;
     }
     let actions: Vec<&str> = st
