@@ -691,6 +691,40 @@ fn late_bound_resources_are_judged_by_their_placeholders_when_they_can_be() {
 }
 
 #[test]
+fn operator_types_follow_the_keys() {
+    let ctx = ValidationContext::default();
+    let codes = |c: &str| {
+        let s = format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{c}}}"#
+        );
+        validate_json(policy(&s).as_bytes(), &ctx).codes()
+    };
+    // ARN keys take String operators as well; `aws:EpochTime` takes Numeric ones as well.
+    assert_eq!(
+        codes(r#"{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ci-*"}}"#),
+        []
+    );
+    assert_eq!(
+        codes(r#"{"NumericLessThan":{"aws:EpochTime":"1800000000"}}"#),
+        []
+    );
+    assert_eq!(
+        codes(r#"{"DateLessThan":{"aws:EpochTime":"1800000000"}}"#),
+        []
+    );
+    // Binary is not judged; Null tests any key.
+    assert_eq!(codes(r#"{"Null":{"aws:SourceIp":"true"}}"#), []);
+    assert_eq!(
+        codes(r#"{"StringEquals":{"aws:SecureTransport":"true"}}"#),
+        [Code::CONDITION_OPERATOR_MISMATCH]
+    );
+    assert_eq!(
+        codes(r#"{"ArnLike":{"aws:username":"arn:aws:iam::*:user/x"}}"#),
+        [Code::CONDITION_OPERATOR_MISMATCH]
+    );
+}
+
+#[test]
 fn idp_claims_are_checked_against_the_trusted_provider() {
     let trust = ValidationContext::new(TRUST);
     let codes = |s: &str| validate_json(policy(s).as_bytes(), &trust).codes();

@@ -185,7 +185,9 @@ fn service_or_claim_key(
         if OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
             return Some(KeyInfo {
                 key_type: ConditionKeyType::String,
-                multivalued: name.eq_ignore_ascii_case("amr"),
+                // Single-valued, as the catalog types Cognito's `amr`: a set qualifier is
+                // accepted, and not required.
+                multivalued: false,
                 service_key: false,
             });
         }
@@ -284,7 +286,9 @@ fn check_operator(
 ) {
     let family = op.base.family();
     let scalar = info.key_type.scalar();
-    if scalar != ConditionKeyType::Binary && !fits(family, scalar) {
+    // `aws:EpochTime` is a date in seconds: AWS documents Numeric operators on it too.
+    let epoch = family == OperatorFamily::Numeric && k.key.eq_ignore_ascii_case("aws:EpochTime");
+    if scalar != ConditionKeyType::Binary && !fits(family, scalar) && !epoch {
         out.push(
             Finding::new(
                 Code::CONDITION_OPERATOR_MISMATCH,
