@@ -16,8 +16,16 @@
 //!   CONDITION_KEY_NOT_FOR_ACTION;
 //! * [`grants`]: PASSROLE_WILDCARD_RESOURCE and PERMISSIONS_MANAGEMENT_STAR.
 //!
-//! Cost: lookups are binary searches over the static tables with ASCII-case-insensitive
-//! comparison, so nothing is lowercased or copied per lookup. Finding paths, messages and
+//! Semantics worth knowing: a wildcard action is a RESOURCE_TYPE_MISMATCH only when *no*
+//! expansion fits a resource (not, as in Parliament, for every expansion that does not); an
+//! action without resource types fits `*` or a wildcard ARN of its own service; `NotAction`
+//! and `NotResource` statements are not judged for resource types; a statement that
+//! FULL_ADMIN reports gets neither PASSROLE_WILDCARD_RESOURCE nor PERMISSIONS_MANAGEMENT_STAR
+//! (see [`grants`]).
+//!
+//! Cost: lookups are hash lookups (actions, services, built once) or binary searches over the
+//! static tables with ASCII-case-insensitive comparison, so nothing is lowercased or copied per
+//! lookup; catalog ARN formats are compiled once ([`arn_match`]). Finding paths, messages and
 //! suggestions are built only when there is a finding.
 
 mod actions;

@@ -7,7 +7,9 @@
 //! replaced by their placeholders when those have the shape of the real value (account ids,
 //! regions, partitions, ARNs and names of objects in the deployment). A resource with a
 //! generated or external value, or one that is not an ARN (reported as INVALID_ARN), cannot
-//! be judged; a statement with such a resource, or with `*`, is never a mismatch.
+//! be judged; a statement with such a resource, or with `*`, is never a mismatch. An action
+//! without resource types asks for `*`, and a wildcard ARN of its own service counts (services
+//! authorize such actions against a service-level ARN).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
