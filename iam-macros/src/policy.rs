@@ -43,8 +43,10 @@ pub(crate) fn expand_policy(input: TokenStream) -> syn::Result<TokenStream> {
     let report = iam_model::validate_json(emitted.json.as_bytes(), &ctx);
     emitted.report(&report.findings, &mut errors);
     errors.finish()?;
-    match (&report.document, &report.tree) {
-        (Some(doc), Some(tree)) => Ok(expand::document(doc, tree, &emitted.leaves)),
+    // The tree maps each model value back to the token that wrote it.
+    let tree = iam_model::json::parse_str(&emitted.json, &iam_model::json::Limits::default());
+    match (&report.document, &tree) {
+        (Some(doc), Ok(tree)) => Ok(expand::document(doc, tree, &emitted.leaves)),
         _ => Err(crate::diag::error(
             input.kind_span,
             "the policy could not be read",

@@ -38,6 +38,7 @@
 
 use std::fmt;
 
+mod borrowed;
 mod err;
 mod parser;
 mod path;
@@ -45,7 +46,9 @@ mod path;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use borrowed::{key_span, locate, Value};
 pub use err::{JsonError, JsonErrorKind};
+pub(crate) use parser::Parsed;
 pub(crate) use path::Loc;
 pub use path::{JsonPath, PathSegment};
 
@@ -243,6 +246,20 @@ impl Default for Limits {
 /// reported), then the syntax. Errors are returned in source order and the vector is never
 /// empty.
 pub fn parse(input: &[u8], limits: &Limits) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
+    parse_borrowed(input, limits).map(|parsed| parsed.tree.into_owned())
+}
+
+/// Parse a document that is already known to be UTF-8. Otherwise the same as [`parse`].
+pub fn parse_str(input: &str, limits: &Limits) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
+    parser::check_size(input.as_bytes(), limits).map_err(|e| vec![e])?;
+    parser::parse_text(input, limits).map(|parsed| parsed.tree.into_owned())
+}
+
+/// [`parse`] into the borrowed tree, with the document's compact size.
+pub(crate) fn parse_borrowed<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+) -> Result<Parsed<'a>, Vec<JsonError>> {
     parser::check_size(input, limits).map_err(|e| vec![e])?;
     match std::str::from_utf8(input) {
         Ok(text) => parser::parse_text(text, limits),
@@ -250,8 +267,45 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Spanned<JsonValue>, Vec<Js
     }
 }
 
-/// Parse a document that is already known to be UTF-8. Otherwise the same as [`parse`].
-pub fn parse_str(input: &str, limits: &Limits) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
-    parser::check_size(input.as_bytes(), limits).map_err(|e| vec![e])?;
-    parser::parse_text(input, limits)
+impl Spanned<Value<'_>> {
+    /// The owning form of a borrowed tree.
+    pub(crate) fn into_owned(self) -> Spanned<JsonValue> {
+        Spanned {
+            value: self.value.into_owned(),
+            span: self.span,
+        }
+    }
+}
+
+/// How many characters each byte adds to a string's compact JSON form: 2 or 6 for what
+/// needs an escape, 0 for a UTF-8 continuation byte (its character was counted at its first
+/// byte, so this counts characters without decoding them), 1 otherwise.
+const ESCAPED_WIDTH: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 6;
+        b += 1;
+    }
+    t[0x08] = 2;
+    t[0x09] = 2;
+    t[0x0a] = 2;
+    t[0x0c] = 2;
+    t[0x0d] = 2;
+    t[b'"' as usize] = 2;
+    t[b'\\' as usize] = 2;
+    let mut c = 0x80;
+    while c < 0xc0 {
+        t[c] = 0;
+        c += 1;
+    }
+    t
+};
+
+/// The length of `s` as a compact JSON string literal, quotes included, in characters.
+pub(crate) fn escaped_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| usize::from(ESCAPED_WIDTH[usize::from(b)]))
+        .sum::<usize>()
 }

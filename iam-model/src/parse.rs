@@ -6,29 +6,38 @@
 //! combination, unknown operator and malformed condition value. Statements are never dropped,
 //! so finding paths keep the statement indices of the source.
 
+use std::borrow::Cow;
+
 use crate::action::Action;
 use crate::condition::{
     Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError,
 };
 use crate::finding::{Code, Finding};
-use crate::json::{self, JsonError, JsonErrorKind, JsonPath, JsonValue, Limits, Loc, Spanned};
+use crate::json::{self, JsonError, JsonErrorKind, JsonPath, Limits, Loc, Spanned, Value};
 use crate::policy::{PolicyDocument, Version};
 use crate::principal::{Principal, PrincipalKind};
 use crate::statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};
 use crate::text::Text;
 
-type Node = Spanned<JsonValue>;
+type Node<'a> = Spanned<Value<'a>>;
 
 /// What parsing a policy gave: the document (absent when the text is not JSON or not an
-/// object) and every finding.
+/// object) and every finding. For the JSON tree itself, use [`crate::json::parse`].
 #[derive(Debug, Clone)]
 pub struct ParseOutput {
     /// The document, as complete as the input allowed.
     pub document: Option<PolicyDocument>,
-    /// The parsed JSON tree, for locating findings in the source.
-    pub tree: Option<Node>,
     /// Every problem found while reading, each with its path and span.
     pub findings: Vec<Finding>,
+}
+
+/// [`ParseOutput`] with what validation needs next: the borrowed tree, to locate later
+/// findings, and the compact size IAM measures.
+pub(crate) struct Read<'a> {
+    pub(crate) document: Option<PolicyDocument>,
+    pub(crate) tree: Option<Node<'a>>,
+    pub(crate) compact_size: usize,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// The error of [`PolicyDocument::from_json`]: every error finding.
@@ -109,27 +118,37 @@ pub fn parse_policy(input: &[u8]) -> ParseOutput {
 
 /// Parses policy JSON with explicit limits.
 pub fn parse_policy_with(input: &[u8], limits: &Limits) -> ParseOutput {
-    let tree = match json::parse(input, limits) {
-        Ok(t) => t,
+    let Read {
+        document, findings, ..
+    } = read(input, limits);
+    ParseOutput { document, findings }
+}
+
+/// Parses policy JSON, keeping the tree for the validator.
+pub(crate) fn read<'a>(input: &'a [u8], limits: &Limits) -> Read<'a> {
+    let parsed = match json::parse_borrowed(input, limits) {
+        Ok(parsed) => parsed,
         Err(errors) => {
-            return ParseOutput {
+            return Read {
                 document: None,
                 tree: None,
+                compact_size: 0,
                 findings: errors.iter().map(json_error_finding).collect(),
             }
         }
     };
     let mut reader = Reader::default();
-    let document = reader.document(&tree, &Loc::Root);
+    let document = reader.document(&parsed.tree, &Loc::Root);
     let mut findings = reader.findings;
     for f in &mut findings {
         if f.span.is_none() {
-            f.span = Some(tree.locate(&f.path));
+            f.span = Some(json::locate(&parsed.tree, &f.path));
         }
     }
-    ParseOutput {
+    Read {
         document,
-        tree: Some(tree),
+        tree: Some(parsed.tree),
+        compact_size: parsed.compact_size,
         findings,
     }
 }
@@ -157,7 +176,7 @@ impl Reader {
         self.findings.push(f);
     }
 
-    fn type_mismatch(&mut self, path: &Loc<'_>, what: &str, node: &Node) {
+    fn type_mismatch(&mut self, path: &Loc<'_>, what: &str, node: &Node<'_>) {
         self.push(Finding::new(
             Code::DATA_TYPE_MISMATCH,
             path.path(),
@@ -169,10 +188,10 @@ impl Reader {
         ));
     }
 
-    fn unknown_element(&mut self, path: &Loc<'_>, key: &Spanned<String>, known: &[&str]) {
+    fn unknown_element(&mut self, path: &Loc<'_>, key: &Spanned<Cow<'_, str>>, known: &[&str]) {
         let mut f = Finding::new(
             Code::UNKNOWN_ELEMENT,
-            path.key(key.value.as_str()).path(),
+            path.key(&key.value).path(),
             format!("unknown element `{}`", key.value),
         );
         if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
@@ -190,7 +209,7 @@ impl Reader {
         self.push(f);
     }
 
-    fn document(&mut self, node: &Node, path: &Loc<'_>) -> Option<PolicyDocument> {
+    fn document(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Option<PolicyDocument> {
         let Some(members) = node.value.as_object() else {
             self.push(Finding::new(
                 Code::DATA_TYPE_MISMATCH,
@@ -208,10 +227,10 @@ impl Reader {
             statements: Vec::new(),
         };
         for (key, value) in members {
-            let p = path.key(key.value.as_str());
-            match key.value.as_str() {
+            let p = path.key(&key.value);
+            match key.value.as_ref() {
                 "Version" => match &value.value {
-                    JsonValue::String(s) => match Version::parse(s) {
+                    Value::String(s) => match Version::parse(s) {
                         Some(v) => doc.version = Some(v),
                         None => self.push(
                             Finding::new(
@@ -225,16 +244,16 @@ impl Reader {
                     _ => self.type_mismatch(&p, "a string", value),
                 },
                 "Id" => match &value.value {
-                    JsonValue::String(s) => doc.id = Some(s.clone()),
+                    Value::String(s) => doc.id = Some(s.to_string()),
                     _ => self.type_mismatch(&p, "a string", value),
                 },
                 "Statement" => match &value.value {
-                    JsonValue::Array(items) => {
+                    Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
                             doc.statements.push(self.statement(item, &p.index(i)));
                         }
                     }
-                    JsonValue::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
+                    Value::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
                     _ => self.type_mismatch(&p, "an object or an array of objects", value),
                 },
                 _ => self.unknown_element(path, key, DOCUMENT_ELEMENTS),
@@ -246,7 +265,7 @@ impl Reader {
                 path.path(),
                 "the policy has no `Statement`",
             )),
-            Some(JsonValue::Array(items)) if items.is_empty() => self.push(Finding::new(
+            Some(Value::Array(items)) if items.is_empty() => self.push(Finding::new(
                 Code::MISSING_STATEMENT,
                 path.key("Statement").path(),
                 "`Statement` is an empty list",
@@ -256,7 +275,7 @@ impl Reader {
         Some(doc)
     }
 
-    fn statement(&mut self, node: &Node, path: &Loc<'_>) -> Statement {
+    fn statement(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Statement {
         let mut st = Statement::with_effect(Effect::Deny);
         let Some(members) = node.value.as_object() else {
             self.type_mismatch(path, "an object", node);
@@ -267,18 +286,18 @@ impl Reader {
         let mut resource: Option<ResourceClause> = None;
         let mut principal: Option<PrincipalClause> = None;
         for (key, value) in members {
-            let p = path.key(key.value.as_str());
-            match key.value.as_str() {
+            let p = path.key(&key.value);
+            match key.value.as_ref() {
                 "Sid" => match &value.value {
-                    JsonValue::String(s) => st.sid = Some(s.clone()),
+                    Value::String(s) => st.sid = Some(s.to_string()),
                     _ => self.type_mismatch(&p, "a string", value),
                 },
                 "Effect" => {
                     effect_seen = true;
                     match &value.value {
-                        JsonValue::String(s) if s == "Allow" => st.effect = Effect::Allow,
-                        JsonValue::String(s) if s == "Deny" => st.effect = Effect::Deny,
-                        JsonValue::String(s) => {
+                        Value::String(s) if s == "Allow" => st.effect = Effect::Allow,
+                        Value::String(s) if s == "Deny" => st.effect = Effect::Deny,
+                        Value::String(s) => {
                             let mut f = Finding::new(
                                 Code::INVALID_EFFECT,
                                 p.path(),
@@ -385,14 +404,14 @@ impl Reader {
     }
 
     /// A string or a list of strings; anything else is reported and skipped.
-    fn string_list(&mut self, node: &Node, path: &Loc<'_>) -> Vec<String> {
+    fn string_list(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Vec<String> {
         match &node.value {
-            JsonValue::String(s) => vec![s.clone()],
-            JsonValue::Array(items) => {
+            Value::String(s) => vec![s.to_string()],
+            Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match &item.value {
-                        JsonValue::String(s) => out.push(s.clone()),
+                        Value::String(s) => out.push(s.to_string()),
                         _ => self.type_mismatch(&path.index(i), "a string", item),
                     }
                 }
@@ -405,13 +424,13 @@ impl Reader {
         }
     }
 
-    fn principal(&mut self, node: &Node, path: &Loc<'_>) -> Option<Principal> {
+    fn principal(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Option<Principal> {
         match &node.value {
-            JsonValue::String(s) if s == "*" => Some(Principal::Any),
-            JsonValue::Object(members) => {
+            Value::String(s) if s == "*" => Some(Principal::Any),
+            Value::Object(members) => {
                 let mut map = std::collections::BTreeMap::new();
                 for (key, value) in members {
-                    let p = path.key(key.value.as_str());
+                    let p = path.key(&key.value);
                     match PrincipalKind::from_key(&key.value) {
                         Some(kind) => {
                             let values: Vec<Text> = self
@@ -455,7 +474,7 @@ impl Reader {
             }
             other => {
                 let found = match other {
-                    JsonValue::String(s) => format!("the string `{s}`"),
+                    Value::String(s) => format!("the string `{s}`"),
                     v => v.type_name().to_owned(),
                 };
                 self.push(
@@ -471,14 +490,14 @@ impl Reader {
         }
     }
 
-    fn condition(&mut self, node: &Node, path: &Loc<'_>) -> Condition {
+    fn condition(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Condition {
         let mut cond = Condition::new();
         let Some(members) = node.value.as_object() else {
             self.type_mismatch(path, "an object", node);
             return cond;
         };
         for (op_key, body) in members {
-            let op_path = path.key(op_key.value.as_str());
+            let op_path = path.key(&op_key.value);
             let operator = match ConditionOperator::parse(&op_key.value) {
                 Ok(op) => Some(op),
                 Err(OperatorError::NullWithIfExists(name)) => {
@@ -510,7 +529,7 @@ impl Reader {
             };
             let mut block_keys: Vec<KeyCondition> = Vec::new();
             for (key, value) in keys {
-                let key_path = op_path.key(key.value.as_str());
+                let key_path = op_path.key(&key.value);
                 if let Some(prev) = block_keys
                     .iter()
                     .find(|k| k.key.eq_ignore_ascii_case(&key.value))
@@ -529,7 +548,7 @@ impl Reader {
                 }
                 let values = self.condition_values(value, &key_path);
                 block_keys.push(KeyCondition {
-                    key: key.value.clone(),
+                    key: key.value.to_string(),
                     values,
                 });
             }
@@ -543,12 +562,12 @@ impl Reader {
         cond
     }
 
-    fn condition_values(&mut self, node: &Node, path: &Loc<'_>) -> Vec<ConditionValue> {
+    fn condition_values(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Vec<ConditionValue> {
         let mut out = Vec::new();
-        let mut one = |reader: &mut Reader, item: &Node, p: &Loc<'_>| match &item.value {
-            JsonValue::String(s) => out.push(ConditionValue::String(Text::from(s.as_str()))),
-            JsonValue::Bool(b) => out.push(ConditionValue::Bool(*b)),
-            JsonValue::Number(n) => out.push(ConditionValue::Number(n.clone())),
+        let mut one = |reader: &mut Reader, item: &Node<'_>, p: &Loc<'_>| match &item.value {
+            Value::String(s) => out.push(ConditionValue::String(Text::from(s.as_ref()))),
+            Value::Bool(b) => out.push(ConditionValue::Bool(*b)),
+            Value::Number(n) => out.push(ConditionValue::Number((*n).to_owned())),
             other => reader.push(Finding::new(
                 Code::CONDITION_VALUE_TYPE,
                 p.path(),
@@ -559,7 +578,7 @@ impl Reader {
             )),
         };
         match &node.value {
-            JsonValue::Array(items) => {
+            Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     one(self, item, &path.index(i));
                 }

@@ -176,7 +176,83 @@ pub enum Segment {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Text {
-    segments: Vec<Segment>,
+    segments: Segments,
+}
+
+/// The segments of a [`Text`], without a vector for the common text of one segment: a policy
+/// read from JSON is all one-literal texts, and validating it costs one allocation less per
+/// string.
+#[derive(Debug, Clone, Default)]
+enum Segments {
+    #[default]
+    Empty,
+    One(Segment),
+    /// Two or more.
+    Many(Vec<Segment>),
+}
+
+impl Segments {
+    fn as_slice(&self) -> &[Segment] {
+        match self {
+            Segments::Empty => &[],
+            Segments::One(segment) => std::slice::from_ref(segment),
+            Segments::Many(segments) => segments,
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Segment> {
+        match self {
+            Segments::Empty => None,
+            Segments::One(segment) => Some(segment),
+            Segments::Many(segments) => segments.last_mut(),
+        }
+    }
+
+    fn push(&mut self, segment: Segment) {
+        *self = match std::mem::take(self) {
+            Segments::Empty => Segments::One(segment),
+            Segments::One(first) => Segments::Many(vec![first, segment]),
+            Segments::Many(mut segments) => {
+                segments.push(segment);
+                Segments::Many(segments)
+            }
+        };
+    }
+
+    fn into_vec(self) -> Vec<Segment> {
+        match self {
+            Segments::Empty => Vec::new(),
+            Segments::One(segment) => vec![segment],
+            Segments::Many(segments) => segments,
+        }
+    }
+}
+
+// Compared and hashed as the slice, whatever the representation.
+impl PartialEq for Segments {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Segments {}
+
+impl std::hash::Hash for Segments {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl PartialOrd for Segments {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Segments {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
 }
 
 impl Text {
@@ -192,7 +268,7 @@ impl Text {
             return Text::default();
         }
         Text {
-            segments: vec![Segment::Literal(s)],
+            segments: Segments::One(Segment::Literal(s)),
         }
     }
 
@@ -205,7 +281,16 @@ impl Text {
 
     /// Appends in place; see [`Text::then`].
     pub fn push(&mut self, part: impl Into<Text>) {
-        for seg in part.into().segments {
+        let part = part.into().segments;
+        if let (Segments::Empty, Segments::One(only)) = (&self.segments, &part) {
+            if matches!(only, Segment::Literal(l) if l.is_empty()) {
+                return;
+            }
+            // The common case, appending to an empty text, needs no merging.
+            self.segments = part;
+            return;
+        }
+        for seg in part.into_vec() {
             match (self.segments.last_mut(), seg) {
                 (Some(Segment::Literal(prev)), Segment::Literal(next)) => prev.push_str(&next),
                 (_, Segment::Literal(next)) if next.is_empty() => {}
@@ -216,19 +301,19 @@ impl Text {
 
     /// The pieces of this text, adjacent literals merged.
     pub fn segments(&self) -> &[Segment] {
-        &self.segments
+        self.segments.as_slice()
     }
 
     /// True when no part of the text is late-bound.
     pub fn is_literal(&self) -> bool {
-        self.segments
+        self.segments()
             .iter()
             .all(|s| matches!(s, Segment::Literal(_)))
     }
 
     /// The literal value, when the text has no late-bound part.
     pub fn as_literal(&self) -> Option<Cow<'_, str>> {
-        match self.segments.as_slice() {
+        match self.segments() {
             [] => Some(Cow::Borrowed("")),
             [Segment::Literal(s)] => Some(Cow::Borrowed(s.as_str())),
             _ => None,
@@ -237,7 +322,7 @@ impl Text {
 
     /// The late-bound values this text depends on.
     pub fn late_bound(&self) -> impl Iterator<Item = &LateBound> {
-        self.segments.iter().filter_map(|s| match s {
+        self.segments().iter().filter_map(|s| match s {
             Segment::Late(l) => Some(l),
             Segment::Literal(_) => None,
         })
@@ -250,7 +335,7 @@ impl Text {
             return lit;
         }
         let mut out = String::new();
-        for seg in &self.segments {
+        for seg in self.segments() {
             match seg {
                 Segment::Literal(s) => out.push_str(s),
                 Segment::Late(l) => out.push_str(&l.placeholder()),
@@ -262,7 +347,7 @@ impl Text {
     /// Resolves every late-bound value.
     pub fn resolve<R: Resolver + ?Sized>(&self, resolver: &R) -> Result<String, UnresolvedError> {
         let mut out = String::new();
-        for seg in &self.segments {
+        for seg in self.segments() {
             match seg {
                 Segment::Literal(s) => out.push_str(s),
                 Segment::Late(l) => out.push_str(&resolver.resolve(l)?),
@@ -275,7 +360,7 @@ impl Text {
     /// accounts), keeping the literals.
     pub fn map_late(&self, mut f: impl FnMut(&LateBound) -> Text) -> Text {
         let mut out = Text::new();
-        for seg in &self.segments {
+        for seg in self.segments() {
             match seg {
                 Segment::Literal(s) => out.push(s.as_str()),
                 Segment::Late(l) => out.push(f(l)),
@@ -288,7 +373,7 @@ impl Text {
 impl fmt::Display for Text {
     /// Literals as written, late-bound values as `{{name}}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for seg in &self.segments {
+        for seg in self.segments() {
             match seg {
                 Segment::Literal(s) => f.write_str(s)?,
                 Segment::Late(l) => write!(f, "{{{{{l}}}}}")?,
@@ -319,7 +404,7 @@ impl From<&String> for Text {
 impl From<LateBound> for Text {
     fn from(l: LateBound) -> Self {
         Text {
-            segments: vec![Segment::Late(l)],
+            segments: Segments::One(Segment::Late(l)),
         }
     }
 }
@@ -398,6 +483,40 @@ mod tests {
             .then("");
         assert_eq!(t.segments().len(), 3);
         assert_eq!(t, Text::from("ab").then(LateBound::Region).then("c"));
+    }
+
+    /// Texts built in different orders are equal, hash alike and order as their segment lists,
+    /// whether they hold none, one or several segments.
+    #[test]
+    fn equality_and_order_follow_the_segments() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |t: &Text| {
+            let mut h = DefaultHasher::new();
+            t.hash(&mut h);
+            h.finish()
+        };
+        let built = Text::new().then("").then("ab").then("");
+        assert_eq!(built, Text::literal("ab"));
+        assert_eq!(hash(&built), hash(&Text::literal("ab")));
+        assert_eq!(Text::new().then(""), Text::new());
+        assert!(Text::new().then("").segments().is_empty());
+        let late = Text::new().then(LateBound::Region);
+        assert_eq!(late, Text::from(LateBound::Region));
+        let texts = [
+            Text::new(),
+            Text::literal("a"),
+            Text::literal("a").then(LateBound::Region),
+            Text::literal("a").then(LateBound::Region).then("b"),
+            Text::literal("b"),
+            Text::from(LateBound::Region),
+        ];
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(a.cmp(b), a.segments().cmp(b.segments()), "{a} vs {b}");
+                assert_eq!(a == b, a.segments() == b.segments());
+            }
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ mod tests;
 use std::collections::HashSet;
 
 use crate::finding::{Code, Finding, Severity};
-use crate::json::{JsonPath, JsonValue, Spanned};
-use crate::parse::{parse_policy_with, ParseOutput};
+use crate::json::{self, JsonPath, JsonValue, Spanned};
+use crate::parse::{read, Read};
 use crate::policy::{PolicyDocument, PolicyKind};
 
 pub use variables::{scan_variables, VariableError};
@@ -75,13 +75,12 @@ impl ValidationContext {
     }
 }
 
-/// The result of validating a policy.
+/// The result of validating a policy. Every finding has the span of source text it is
+/// about; for the JSON tree itself, use [`crate::json::parse`].
 #[derive(Debug, Clone)]
 pub struct Report {
     /// The document, when the input could be read as one.
     pub document: Option<PolicyDocument>,
-    /// The parsed JSON, when the input was JSON (for showing findings in the source).
-    pub tree: Option<Spanned<JsonValue>>,
     /// Every finding, in document order.
     pub findings: Vec<Finding>,
 }
@@ -140,29 +139,29 @@ pub fn validate_json_with(
     ctx: &ValidationContext,
     limits: &crate::json::Limits,
 ) -> Report {
-    let ParseOutput {
+    let Read {
         document,
         tree,
+        compact_size,
         mut findings,
-    } = parse_policy_with(input, limits);
+    } = read(input, limits);
     if let (Some(doc), Some(tree)) = (&document, &tree) {
         // The document as written, not its canonical form, is what IAM measures.
-        let mut more = validate_measured(doc, ctx, Some(compact_size(tree)));
+        let mut more = validate_measured(doc, ctx, Some(compact_size));
         for f in &mut more {
             if f.span.is_none() {
                 // A finding about a condition key shows the key, not its value.
                 let key = KEY_CODES
                     .contains(&f.code)
-                    .then(|| key_span(tree, &f.path))
+                    .then(|| json::key_span(tree, &f.path))
                     .flatten();
-                f.span = Some(key.unwrap_or_else(|| tree.locate(&f.path)));
+                f.span = Some(key.unwrap_or_else(|| json::locate(tree, &f.path)));
             }
         }
         findings.extend(more);
     }
     Report {
         document,
-        tree,
         findings: tidy(findings),
     }
 }
@@ -177,33 +176,6 @@ const KEY_CODES: &[Code] = &[
     Code::MISSING_QUALIFIER,
     Code::FORALLVALUES_SINGLE_VALUED_KEY,
 ];
-
-/// The span of the object key `path` ends with, when the path leads to an object member.
-fn key_span(tree: &Spanned<JsonValue>, path: &JsonPath) -> Option<crate::json::Span> {
-    use crate::json::PathSegment;
-    let (PathSegment::Key(last), parent) = path.segments().split_last()? else {
-        return None;
-    };
-    let mut node = tree;
-    for segment in parent {
-        node = match (segment, &node.value) {
-            (PathSegment::Key(k), JsonValue::Object(members)) => {
-                &members.iter().find(|(key, _)| key.value == *k)?.1
-            }
-            (PathSegment::Index(i), JsonValue::Array(items)) => items.get(*i)?,
-            // One statement or value may stand for a list of one.
-            (PathSegment::Index(0), _) => node,
-            _ => return None,
-        };
-    }
-    let JsonValue::Object(members) = &node.value else {
-        return None;
-    };
-    members
-        .iter()
-        .find(|(key, _)| key.value == *last)
-        .map(|(key, _)| key.span)
-}
 
 /// Removes repeats (same code and path) and findings made redundant by a more basic one, then
 /// orders findings by position.
@@ -251,7 +223,7 @@ pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
             JsonValue::Bool(true) => *n += 4,
             JsonValue::Bool(false) => *n += 5,
             JsonValue::Number(s) => *n += s.chars().count(),
-            JsonValue::String(s) => *n += escaped_len(s),
+            JsonValue::String(s) => *n += crate::json::escaped_len(s),
             JsonValue::Array(items) => {
                 *n += 2 + items.len().saturating_sub(1);
                 for i in items {
@@ -261,7 +233,7 @@ pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
             JsonValue::Object(members) => {
                 *n += 2 + members.len().saturating_sub(1);
                 for (k, v) in members {
-                    *n += escaped_len(&k.value) + 1;
+                    *n += crate::json::escaped_len(&k.value) + 1;
                     walk(&v.value, n);
                 }
             }
@@ -270,36 +242,4 @@ pub fn compact_size(tree: &Spanned<JsonValue>) -> usize {
     let mut n = 0;
     walk(&tree.value, &mut n);
     n
-}
-
-/// How many characters each byte adds to a string's compact JSON form: 2 or 6 for what
-/// needs an escape, 0 for a UTF-8 continuation byte (its character was counted at its first
-/// byte, so this counts characters without decoding them), 1 otherwise.
-const ESCAPED_WIDTH: [u8; 256] = {
-    let mut t = [1u8; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = 6;
-        b += 1;
-    }
-    t[0x08] = 2;
-    t[0x09] = 2;
-    t[0x0a] = 2;
-    t[0x0c] = 2;
-    t[0x0d] = 2;
-    t[b'"' as usize] = 2;
-    t[b'\\' as usize] = 2;
-    let mut c = 0x80;
-    while c < 0xc0 {
-        t[c] = 0;
-        c += 1;
-    }
-    t
-};
-
-fn escaped_len(s: &str) -> usize {
-    2 + s
-        .bytes()
-        .map(|b| usize::from(ESCAPED_WIDTH[usize::from(b)]))
-        .sum::<usize>()
 }

@@ -1,7 +1,10 @@
 //! The parser: one pass over the text, with an explicit stack instead of recursion.
 
 use super::err::{describe_char, is_invisible, quote, JsonError, JsonErrorKind};
-use super::{JsonValue, Limits, Span, Spanned};
+use std::borrow::Cow;
+
+use super::borrowed::Member;
+use super::{Limits, Span, Spanned, Value};
 
 /// Rejects input longer than `limits.max_bytes` characters. Characters are counted only when
 /// the byte length is over the limit, and then with a word-at-a-time count of the bytes that
@@ -98,11 +101,17 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A document parsed into the borrowed tree, with its compact size.
+pub(crate) struct Parsed<'a> {
+    /// The tree; strings without escapes borrow from the text.
+    pub(crate) tree: Spanned<Value<'a>>,
+    /// The document's length in characters as IAM counts it: its compact form, without the
+    /// whitespace between tokens, and with strings escaped only where JSON requires.
+    pub(crate) compact_size: usize,
+}
+
 /// Parses `text`, which has passed the size check.
-pub(super) fn parse_text(
-    text: &str,
-    limits: &Limits,
-) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
+pub(crate) fn parse_text<'a>(text: &'a str, limits: &Limits) -> Result<Parsed<'a>, Vec<JsonError>> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -112,10 +121,14 @@ pub(super) fn parse_text(
         col: 1,
         max_depth: limits.max_depth,
         duplicates: Vec::new(),
+        saved: 0,
     };
     match parser.document() {
         Err(fatal) => Err(vec![fatal]),
-        Ok(value) if parser.duplicates.is_empty() => Ok(value),
+        Ok(tree) if parser.duplicates.is_empty() => Ok(Parsed {
+            tree,
+            compact_size: count_chars(parser.bytes).saturating_sub(parser.saved),
+        }),
         Ok(_) => {
             let mut duplicates = parser.duplicates;
             duplicates.sort_by_key(|e| e.span.start);
@@ -143,21 +156,22 @@ impl Mark {
     }
 }
 
-/// An array or object whose closing bracket has not been reached yet.
-enum Frame {
+/// An array or object whose closing bracket has not been reached yet. Its elements so far
+/// wait on a stack shared by all open arrays (members: objects), from `first` on, and move
+/// into a vector of their exact length when it closes: one allocation per array or object
+/// instead of a vector grown element by element.
+enum Frame<'a> {
     Array {
         start: Mark,
-        items: Vec<Spanned<JsonValue>>,
+        first: usize,
     },
     Object {
         start: Mark,
-        members: Vec<(Spanned<String>, Spanned<JsonValue>)>,
+        first: usize,
         /// The key of the member whose value is being parsed.
-        key: Spanned<String>,
+        key: Spanned<Cow<'a, str>>,
     },
 }
-
-type Member = (Spanned<String>, Spanned<JsonValue>);
 
 /// Objects up to this size are checked for duplicate keys pairwise; larger ones by sorting.
 const PAIRWISE_DUPLICATE_CHECK: usize = 16;
@@ -174,6 +188,9 @@ struct Parser<'a> {
     col: u32,
     max_depth: usize,
     duplicates: Vec<JsonError>,
+    /// How many characters the text has beyond its compact form: whitespace between tokens,
+    /// and what escapes add over the minimal escaping.
+    saved: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -211,9 +228,13 @@ impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(b) = self.peek() {
             match b {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b' ' | b'\t' | b'\r' => {
+                    self.pos += 1;
+                    self.saved += 1;
+                }
                 b'\n' => {
                     self.pos += 1;
+                    self.saved += 1;
                     self.line = self.line.saturating_add(1);
                     self.col_offset = self.pos;
                     self.col = 1;
@@ -223,7 +244,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document(&mut self) -> Result<Spanned<JsonValue>, JsonError> {
+    fn document(&mut self) -> Result<Spanned<Value<'a>>, JsonError> {
         if self.text.starts_with('\u{feff}') {
             return Err(self.syntax(0, 3, "byte order mark is not allowed".to_owned()));
         }
@@ -235,7 +256,9 @@ impl<'a> Parser<'a> {
                 "empty input: expected a JSON value".to_owned(),
             ));
         }
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut items: Vec<Spanned<Value<'a>>> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         let mut expected = "a JSON value";
         'value: loop {
             self.skip_ws();
@@ -254,12 +277,12 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b']') {
                         self.pos += 1;
                         Spanned {
-                            value: JsonValue::Array(Vec::new()),
+                            value: Value::Array(Vec::new()),
                             span: start.to(self.pos),
                         }
                     } else {
-                        let items = Vec::new();
-                        stack.push(Frame::Array { start, items });
+                        let first = items.len();
+                        stack.push(Frame::Array { start, first });
                         expected = "a JSON value or `]`";
                         continue 'value;
                     }
@@ -270,18 +293,14 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
                         Spanned {
-                            value: JsonValue::Object(Vec::new()),
+                            value: Value::Object(Vec::new()),
                             span: start.to(self.pos),
                         }
                     } else {
                         let key = self.key("a string key or `}`")?;
                         self.colon()?;
-                        let members = Vec::new();
-                        stack.push(Frame::Object {
-                            start,
-                            members,
-                            key,
-                        });
+                        let first = members.len();
+                        stack.push(Frame::Object { start, first, key });
                         expected = "a JSON value";
                         continue 'value;
                     }
@@ -301,7 +320,7 @@ impl<'a> Parser<'a> {
                 };
                 self.skip_ws();
                 value = match frame {
-                    Frame::Array { start, items } => {
+                    Frame::Array { start, first } => {
                         items.push(value);
                         match self.peek() {
                             Some(b',') => {
@@ -313,17 +332,13 @@ impl<'a> Parser<'a> {
                         }
                         self.pos += 1;
                         Spanned {
-                            value: JsonValue::Array(std::mem::take(items)),
+                            value: Value::Array(items.split_off(*first)),
                             span: start.to(self.pos),
                         }
                     }
-                    Frame::Object {
-                        start,
-                        members,
-                        key,
-                    } => {
+                    Frame::Object { start, first, key } => {
                         let placeholder = Spanned {
-                            value: String::new(),
+                            value: Cow::Borrowed(""),
                             span: Span::default(),
                         };
                         members.push((std::mem::replace(key, placeholder), value));
@@ -338,9 +353,10 @@ impl<'a> Parser<'a> {
                             _ => return Err(self.unexpected("`,` or `}` after an object member")),
                         }
                         self.pos += 1;
-                        self.check_duplicates(members);
+                        let own = members.split_off(*first);
+                        self.check_duplicates(&own);
                         Spanned {
-                            value: JsonValue::Object(std::mem::take(members)),
+                            value: Value::Object(own),
                             span: start.to(self.pos),
                         }
                     }
@@ -378,7 +394,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key at `pos`.
-    fn key(&mut self, expected: &str) -> Result<Spanned<String>, JsonError> {
+    fn key(&mut self, expected: &str) -> Result<Spanned<Cow<'a, str>>, JsonError> {
         let start = self.mark();
         match self.peek() {
             Some(b'"') => self.string(start),
@@ -394,12 +410,12 @@ impl<'a> Parser<'a> {
     }
 
     /// A string, number or literal at `pos`.
-    fn scalar(&mut self, start: Mark, expected: &str) -> Result<Spanned<JsonValue>, JsonError> {
+    fn scalar(&mut self, start: Mark, expected: &str) -> Result<Spanned<Value<'a>>, JsonError> {
         match self.peek() {
             Some(b'"') => {
                 let string = self.string(start)?;
                 Ok(Spanned {
-                    value: JsonValue::String(string.value),
+                    value: Value::String(string.value),
                     span: string.span,
                 })
             }
@@ -416,7 +432,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `true`, `false` or `null` at `pos`.
-    fn literal(&mut self, start: Mark) -> Result<Spanned<JsonValue>, JsonError> {
+    fn literal(&mut self, start: Mark) -> Result<Spanned<Value<'a>>, JsonError> {
         let begin = self.pos;
         let len = self
             .bytes
@@ -428,9 +444,9 @@ impl<'a> Parser<'a> {
         let end = begin + len;
         let word = self.slice(begin, end);
         let value = match word {
-            "true" => JsonValue::Bool(true),
-            "false" => JsonValue::Bool(false),
-            "null" => JsonValue::Null,
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
             _ => {
                 if ["NaN", "Infinity"]
                     .iter()
@@ -465,7 +481,7 @@ impl<'a> Parser<'a> {
 
     /// A number at `pos` (which holds `-` or a digit), checked against the RFC 8259 grammar
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    fn number(&mut self, start: Mark) -> Result<Spanned<JsonValue>, JsonError> {
+    fn number(&mut self, start: Mark) -> Result<Spanned<Value<'a>>, JsonError> {
         let begin = self.pos;
         let bytes = self.bytes;
         let is_digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
@@ -509,7 +525,7 @@ impl<'a> Parser<'a> {
         }
         self.pos = i;
         Ok(Spanned {
-            value: JsonValue::Number(self.slice(begin, i).to_owned()),
+            value: Value::Number(self.slice(begin, i)),
             span: start.to(i),
         })
     }
@@ -542,8 +558,9 @@ impl<'a> Parser<'a> {
         self.syntax(begin, end, message)
     }
 
-    /// A string at `pos` (which holds the opening quote); the span includes the quotes.
-    fn string(&mut self, start: Mark) -> Result<Spanned<String>, JsonError> {
+    /// A string at `pos` (which holds the opening quote); the span includes the quotes. The
+    /// value borrows from the text unless the string has escapes.
+    fn string(&mut self, start: Mark) -> Result<Spanned<Cow<'a, str>>, JsonError> {
         let open = self.pos;
         self.pos += 1;
         let mut run = self.pos;
@@ -551,10 +568,7 @@ impl<'a> Parser<'a> {
         let mut unescaped: Option<String> = None;
         loop {
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            let Some(n) = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            else {
+            let Some(n) = string_end(rest) else {
                 return Err(self.unterminated(open));
             };
             self.pos += n;
@@ -564,9 +578,12 @@ impl<'a> Parser<'a> {
                     let value = match unescaped {
                         Some(mut s) => {
                             s.push_str(tail);
-                            s
+                            let written =
+                                count_chars(self.bytes.get(open..=self.pos).unwrap_or_default());
+                            self.saved += written.saturating_sub(super::escaped_len(&s));
+                            Cow::Owned(s)
                         }
-                        None => tail.to_owned(),
+                        None => Cow::Borrowed(tail),
                     };
                     self.pos += 1;
                     return Ok(Spanned {
@@ -722,10 +739,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Adds an error for every key of `members` that repeats an earlier one.
-    fn check_duplicates(&mut self, members: &[Member]) {
-        let duplicate = |(key, _): &Member, (first, _): &Member| {
+    fn check_duplicates(&mut self, members: &[Member<'_>]) {
+        let duplicate = |(key, _): &Member<'_>, (first, _): &Member<'_>| {
             let kind = JsonErrorKind::DuplicateKey {
-                key: key.value.clone(),
+                key: key.value.to_string(),
                 first: first.span,
             };
             JsonError::new(kind, key.span)
@@ -738,7 +755,7 @@ impl<'a> Parser<'a> {
                 }
             }
         } else {
-            let key = |i: &usize| members.get(*i).map(|m| m.0.value.as_str());
+            let key = |i: &usize| members.get(*i).map(|m| m.0.value.as_ref());
             let mut order: Vec<usize> = (0..members.len()).collect();
             // Stable, so each group of equal keys is in source order.
             order.sort_by(|a, b| key(a).cmp(&key(b)));
@@ -793,7 +810,85 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The index of the first byte of `bytes` that ends a run of plain string content: a quote,
+/// a backslash or a control character. Eight bytes at a time: strings are most of a policy's
+/// text, and a byte-at-a-time scan was the parser's largest cost.
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of each byte of the result is set where the byte of `word` is zero (exactly for
+    // the first such byte; later ones may be flagged wrongly, which the scan below tolerates).
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(word);
+        // Bytes below 0x20 have bit 7 set in `word - 0x20`, if they had it clear before.
+        let control = word.wrapping_sub(0x2020_2020_2020_2020) & !word & HIGH;
+        let hits = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | control;
+        if hits != 0 {
+            // The first flagged byte is exact; find it (and confirm) byte by byte.
+            let first = (hits.trailing_zeros() / 8) as usize;
+            return chunk
+                .iter()
+                .skip(first)
+                .position(|&b| is_string_end(b))
+                .map(|n| offset + first + n)
+                .or_else(|| string_end(bytes.get(offset + 8..)?).map(|n| offset + 8 + n));
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_string_end(b))
+        .map(|n| offset + n)
+}
+
+fn is_string_end(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
 /// Bytes that can continue a (possibly malformed) number or word.
 fn is_number_like(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_string_end, string_end};
+
+    /// The word-at-a-time scan agrees with the byte-at-a-time definition: every stop byte at
+    /// every position of inputs up to 24 bytes, among fillers next to the masks' edges.
+    #[test]
+    fn string_end_agrees_with_a_byte_scan() {
+        let fillers = [
+            b'a', b' ', b'!', 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xc3, 0xff,
+        ];
+        let stops = [b'"', b'\\', 0x00, 0x01, 0x1f, b'\n'];
+        for len in 0..24 {
+            for &filler in &fillers {
+                let plain = vec![filler; len];
+                assert_eq!(string_end(&plain), None, "{plain:?}");
+                for at in 0..len {
+                    for &stop in &stops {
+                        for &second in &stops {
+                            let mut bytes = plain.clone();
+                            bytes[at] = stop;
+                            if let Some(b) = bytes.get_mut(at + 3) {
+                                *b = second;
+                            }
+                            let expected = bytes.iter().position(|&b| is_string_end(b));
+                            assert_eq!(string_end(&bytes), expected, "{bytes:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,33 +88,7 @@ impl Spanned<JsonValue> {
     /// The span of the node at `path`, as close as possible: when a segment does not exist, return the deepest existing node's span.
     /// An `Index(0)` applied to a non-array node stays on that node (IAM lets one statement/string stand for a one-element list). A final `Key` segment points at the value when it is a scalar, and at the key when the value is an object or array.
     pub fn locate(&self, path: &JsonPath) -> Span {
-        let mut node = self;
-        let mut segments = path.segments().iter().peekable();
-        while let Some(segment) = segments.next() {
-            match (segment, &node.value) {
-                (PathSegment::Key(key), JsonValue::Object(members)) => {
-                    let Some((k, v)) = members.iter().find(|(k, _)| k.value == *key) else {
-                        break;
-                    };
-                    if segments.peek().is_none() {
-                        // A scalar is best shown by its value (`"Resource": "bucket"`); an
-                        // object or array by its key, which reads better than a whole block.
-                        return match v.value {
-                            JsonValue::Object(_) | JsonValue::Array(_) => k.span,
-                            _ => v.span,
-                        };
-                    }
-                    node = v;
-                }
-                (PathSegment::Index(i), JsonValue::Array(items)) => match items.get(*i) {
-                    Some(item) => node = item,
-                    None => break,
-                },
-                (PathSegment::Index(0), _) => {}
-                _ => break,
-            }
-        }
-        node.span
+        super::locate(self, path)
     }
 }
 

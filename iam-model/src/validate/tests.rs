@@ -271,6 +271,30 @@ fn size_ignores_whitespace_outside_strings() {
     assert_eq!(compact_size(&b), compact.len());
 }
 
+/// The validator measures while parsing; that count must agree with measuring the tree, for
+/// whitespace, escapes that shrink (`\/`, `\u00e9`), escapes that stay (`\n`, `\u0001`) and
+/// characters of every UTF-8 length.
+#[test]
+fn size_measured_while_parsing_matches_the_tree() {
+    let inputs = [
+        r#"{"a":1}"#,
+        " {\r\n \"a\" :\t[ 1 , -2.5e3 , true , false , null , { } , [ ] ] } \n",
+        r#"{"k\/ey":"v\u00e9\u0041\n\t\"\\\u0001\ud83d\ude00"}"#,
+        "{\"é😀\": \"ü \u{2028} \u{7f}\", \"b\": [\"x\", \"\\b\\f\\r\"]}",
+    ];
+    for input in inputs {
+        let parsed = crate::json::parse_borrowed(input.as_bytes(), &Default::default())
+            .unwrap_or_else(|e| panic!("{input}: {e:?}"));
+        let tree = crate::json::parse_str(input, &Default::default()).unwrap();
+        assert_eq!(parsed.compact_size, compact_size(&tree), "{input}");
+        assert_eq!(
+            parsed.compact_size,
+            tree.value.to_string().chars().count(),
+            "{input}"
+        );
+    }
+}
+
 /// Codes that need more than a policy and the default context, each with the test that covers
 /// it: the account context, or a whole deployment.
 const OWN_TESTS: &[(Code, &str)] = &[

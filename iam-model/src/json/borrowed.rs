@@ -1,0 +1,191 @@
+//! The tree the parser builds: [`Value`], whose strings borrow from the text.
+//!
+//! Validation reads a policy once and throws the tree away, so copying every key and string
+//! into the public, owning [`JsonValue`] tree would cost an allocation per string for
+//! nothing. The parser builds this tree instead; [`super::parse`] converts it into a
+//! [`JsonValue`] for callers that keep the tree. Navigation by [`JsonPath`] is written once,
+//! over [`Tree`], for both.
+
+use std::borrow::Cow;
+
+use super::{JsonPath, JsonValue, PathSegment, Span, Spanned};
+
+/// A JSON value whose strings borrow from the source text unless they had escapes. Numbers
+/// are kept as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Spanned<Value<'a>>>),
+    Object(Vec<Member<'a>>),
+}
+
+/// An object member: the key and the value, each with its span.
+pub(crate) type Member<'a> = (Spanned<Cow<'a, str>>, Spanned<Value<'a>>);
+
+impl<'a> Value<'a> {
+    /// The JSON type with an article, as [`JsonValue::type_name`].
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// The members, if this is an object.
+    pub(crate) fn as_object(&self) -> Option<&[Member<'a>]> {
+        match self {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The value of member `key`, if this is an object that has it.
+    pub(crate) fn get(&self, key: &str) -> Option<&Spanned<Value<'a>>> {
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The owning form. Recurses once per nesting level, bounded by [`super::Limits::max_depth`].
+    pub(crate) fn into_owned(self) -> JsonValue {
+        match self {
+            Value::Null => JsonValue::Null,
+            Value::Bool(b) => JsonValue::Bool(b),
+            Value::Number(n) => JsonValue::Number(n.to_owned()),
+            Value::String(s) => JsonValue::String(s.into_owned()),
+            Value::Array(items) => JsonValue::Array(
+                items
+                    .into_iter()
+                    .map(|item| Spanned {
+                        value: item.value.into_owned(),
+                        span: item.span,
+                    })
+                    .collect(),
+            ),
+            Value::Object(members) => JsonValue::Object(
+                members
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let key = Spanned {
+                            value: key.value.into_owned(),
+                            span: key.span,
+                        };
+                        let value = Spanned {
+                            value: value.value.into_owned(),
+                            span: value.span,
+                        };
+                        (key, value)
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A spanned JSON tree that can be walked by [`JsonPath`]: the owning and the borrowed one.
+pub(crate) trait Tree: Sized {
+    /// Where this node was written.
+    fn span(&self) -> Span;
+    /// Whether this node is an array or an object.
+    fn is_container(&self) -> bool;
+    /// The key's span and the value of member `key`: `None` when this is not an object or
+    /// has no such member.
+    fn member(&self, key: &str) -> Option<(Span, &Self)>;
+    /// Element `i`: the outer `None` when this is not an array, the inner one when it has no
+    /// such element.
+    fn element(&self, i: usize) -> Option<Option<&Self>>;
+}
+
+/// The same walk over both trees, whose variants have the same names.
+macro_rules! impl_tree {
+    ($value:ident $(<$lt:lifetime>)?) => {
+        impl Tree for Spanned<$value $(<$lt>)?> {
+            fn span(&self) -> Span {
+                self.span
+            }
+
+            fn is_container(&self) -> bool {
+                matches!(self.value, $value::Array(_) | $value::Object(_))
+            }
+
+            fn member(&self, key: &str) -> Option<(Span, &Self)> {
+                let $value::Object(members) = &self.value else {
+                    return None;
+                };
+                let (k, v) = members.iter().find(|(k, _)| k.value == key)?;
+                Some((k.span, v))
+            }
+
+            fn element(&self, i: usize) -> Option<Option<&Self>> {
+                match &self.value {
+                    $value::Array(items) => Some(items.get(i)),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+impl_tree!(JsonValue);
+impl_tree!(Value<'_>);
+
+/// The span of the node at `path`, as close as possible: see [`Spanned::locate`].
+pub(crate) fn locate<T: Tree>(root: &T, path: &JsonPath) -> Span {
+    let mut node = root;
+    let mut segments = path.segments().iter().peekable();
+    while let Some(segment) = segments.next() {
+        match segment {
+            PathSegment::Key(key) => {
+                let Some((key_span, value)) = node.member(key) else {
+                    break;
+                };
+                if segments.peek().is_none() {
+                    // A scalar is best shown by its value (`"Resource": "bucket"`); an
+                    // object or array by its key, which reads better than a whole block.
+                    return if value.is_container() {
+                        key_span
+                    } else {
+                        value.span()
+                    };
+                }
+                node = value;
+            }
+            PathSegment::Index(i) => match node.element(*i) {
+                Some(Some(item)) => node = item,
+                Some(None) => break,
+                // One statement or value may stand for a list of one.
+                None if *i == 0 => {}
+                None => break,
+            },
+        }
+    }
+    node.span()
+}
+
+/// The span of the object key `path` ends with, when the path leads to an object member.
+pub(crate) fn key_span<T: Tree>(root: &T, path: &JsonPath) -> Option<Span> {
+    let (PathSegment::Key(last), parent) = path.segments().split_last()? else {
+        return None;
+    };
+    let mut node = root;
+    for segment in parent {
+        node = match segment {
+            PathSegment::Key(k) => node.member(k)?.1,
+            PathSegment::Index(i) => match node.element(*i) {
+                Some(item) => item?,
+                // One statement or value may stand for a list of one.
+                None if *i == 0 => node,
+                None => return None,
+            },
+        };
+    }
+    Some(node.member(last)?.0)
+}
