@@ -28,7 +28,7 @@ impl Action {
 
     /// True when the action contains `*` or `?`.
     pub fn is_pattern(&self) -> bool {
-        self.0.contains(['*', '?'])
+        crate::scan::has_wildcard(&self.0)
     }
 
     /// The service prefix and the action name, when the action is `prefix:name` with a non-empty

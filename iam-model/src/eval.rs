@@ -163,7 +163,7 @@ pub fn statement_matches(st: &Statement, request: &Request) -> bool {
 
 fn substitute(t: &Text, request: &Request) -> String {
     let s = t.with_placeholders();
-    if !s.contains("${") {
+    if !crate::scan::has_variable(&s) {
         return s.into_owned();
     }
     let mut out = String::new();

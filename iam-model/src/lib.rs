@@ -12,6 +12,7 @@ pub mod parse;
 pub mod policy;
 pub mod principal;
 pub mod render;
+mod scan;
 pub mod statement;
 pub mod suggest;
 pub mod text;

@@ -122,6 +122,7 @@ pub(crate) fn parse_text<'a>(text: &'a str, limits: &Limits) -> Result<Parsed<'a
         max_depth: limits.max_depth,
         duplicates: Vec::new(),
         saved: 0,
+        non_ascii: false,
     };
     match parser.document() {
         Err(fatal) => Err(vec![fatal]),
@@ -191,6 +192,9 @@ struct Parser<'a> {
     /// How many characters the text has beyond its compact form: whitespace between tokens,
     /// and what escapes add over the minimal escaping.
     saved: usize,
+    /// Whether the text between `col_offset` and `pos` may hold a character of more than one
+    /// byte (only strings can): when not, columns advance by bytes, without counting.
+    non_ascii: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -207,8 +211,14 @@ impl<'a> Parser<'a> {
     fn mark(&mut self) -> Mark {
         let offset = self.pos;
         if let Some(between) = self.bytes.get(self.col_offset..offset) {
-            self.col = self.col.saturating_add(to_u32(count_chars(between)));
+            let chars = if self.non_ascii {
+                count_chars(between)
+            } else {
+                between.len()
+            };
+            self.col = self.col.saturating_add(to_u32(chars));
             self.col_offset = offset;
+            self.non_ascii = false;
             Mark {
                 offset,
                 line: self.line,
@@ -238,6 +248,7 @@ impl<'a> Parser<'a> {
                     self.line = self.line.saturating_add(1);
                     self.col_offset = self.pos;
                     self.col = 1;
+                    self.non_ascii = false;
                 }
                 _ => break,
             }
@@ -571,6 +582,8 @@ impl<'a> Parser<'a> {
             let Some(n) = string_end(rest) else {
                 return Err(self.unterminated(open));
             };
+            let scanned = rest.get(..n).unwrap_or_default();
+            self.non_ascii |= !scanned.is_ascii();
             self.pos += n;
             match self.peek() {
                 Some(b'"') => {

@@ -165,14 +165,14 @@ fn literal_value(v: &ConditionValue) -> Option<std::borrow::Cow<'_, str>> {
 
 /// `*` or `?` that is not part of the `${*}` / `${?}` variables.
 fn has_bare_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+    crate::scan::has_wildcard(s)
         && s.replace("${*}", "")
             .replace("${?}", "")
             .contains(['*', '?'])
 }
 
 fn value_problem(op: ConditionOperator, key: &str, v: &ConditionValue, s: &str) -> Option<String> {
-    let has_var = s.contains("${");
+    let has_var = crate::scan::has_variable(s);
     match op.base.family() {
         OperatorFamily::Bool | OperatorFamily::Null => match v {
             ConditionValue::Bool(_) => None,

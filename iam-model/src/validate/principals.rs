@@ -109,7 +109,7 @@ fn check_value(kind: PrincipalKind, value: &Text, path: &Loc<'_>, out: &mut Vec<
         }
         return;
     }
-    if s.contains(['*', '?']) {
+    if crate::scan::has_wildcard(s) {
         out.push(
             Finding::new(
                 Code::PRINCIPAL_PARTIAL_WILDCARD,

@@ -61,7 +61,7 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
         );
         return;
     };
-    if arn.service.contains(['*', '?']) {
+    if crate::scan::has_wildcard(arn.service) {
         out.push(
             Finding::new(
                 Code::ARN_SERVICE_WILDCARD,
@@ -95,8 +95,8 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
     // `aws` is the account of AWS-owned resources: managed policies (`iam::aws:policy/…`).
     let account_ok = account.is_empty()
         || account == "aws"
-        || account.contains(['*', '?'])
-        || account.contains("${")
+        || crate::scan::has_wildcard(account)
+        || crate::scan::has_variable(account)
         || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
     if !account_ok {
         out.push(

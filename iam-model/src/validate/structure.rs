@@ -277,7 +277,7 @@ fn check_action_formats(st: &crate::statement::Statement, sp: &Loc<'_>, out: &mu
                 };
                 out.push(Finding::new(Code::INVALID_ACTION_FORMAT, path(), format!("`{s}` is not an action")).with_help(help));
             }
-            Some((service, _)) if service.contains(['*', '?']) => out.push(
+            Some((service, _)) if crate::scan::has_wildcard(service) => out.push(
                 Finding::new(
                     Code::SERVICE_NAME_WILDCARD,
                     path(),

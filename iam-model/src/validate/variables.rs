@@ -108,7 +108,7 @@ fn see(
     any: &mut bool,
     out: &mut Vec<Finding>,
 ) {
-    if !s.contains("${") {
+    if !crate::scan::has_variable(s) {
         return;
     }
     let vars = scan_variables(s);
@@ -149,11 +149,13 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         if let Some(r) = &st.resource {
             for (j, t) in r.resources().iter().enumerate() {
                 let s = literal_parts(t);
-                if !s.contains("${") {
+                if !crate::scan::has_variable(&s) {
                     continue;
                 }
                 let allowed = match s.match_indices(':').nth(4) {
-                    Some((idx, _)) if !s.get(..idx).unwrap_or("").contains("${") => Ok(()),
+                    Some((idx, _)) if !crate::scan::has_variable(s.get(..idx).unwrap_or("")) => {
+                        Ok(())
+                    }
                     Some(_) => Err("before the resource part of the ARN"),
                     None => Err("outside an ARN's resource part"),
                 };

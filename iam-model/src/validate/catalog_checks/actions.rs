@@ -247,7 +247,7 @@ pub(super) fn resolve<'a>(
 }
 
 fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+    crate::scan::has_wildcard(s)
 }
 
 /// Whether the pattern matches every name: `*`, and also `?*`-like patterns with no more `?`

@@ -167,7 +167,7 @@ fn formats_by_service() -> &'static Index {
                         has_account: !account.is_empty(),
                     };
                     // A placeholder service (`${Vendor}`) says nothing about one service.
-                    if segment.contains("${") {
+                    if crate::scan::has_variable(segment) {
                         index.any_service.push(format);
                         continue;
                     }
@@ -214,8 +214,8 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
     // Variables before the resource part are reported elsewhere and make the fields unknown.
     if [partition, service, region, account]
         .iter()
-        .any(|f| f.contains("${"))
-        || service.contains(['*', '?'])
+        .any(|f| crate::scan::has_variable(f))
+        || crate::scan::has_wildcard(service)
     {
         return;
     }
@@ -348,7 +348,7 @@ fn fitting_types(resources: &[SplitArn<'_>], fits: &mut Vec<&'static ResourceTyp
             open = true;
             continue;
         };
-        if service.contains(['*', '?']) || service.contains("${") {
+        if crate::scan::has_wildcard(service) || crate::scan::has_variable(service) {
             open = true;
             continue;
         }
@@ -467,7 +467,7 @@ fn check_types<'a>(
     let service_wildcard = |a: &ActionDef| {
         resources.iter().any(|r| {
             split_arn(r.text()).is_some_and(|[_, _, service, _, _, resource]| {
-                resource.contains(['*', '?']) && glob_match(service, a.service().prefix())
+                crate::scan::has_wildcard(resource) && glob_match(service, a.service().prefix())
             })
         })
     };

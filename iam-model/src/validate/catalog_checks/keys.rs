@@ -44,7 +44,7 @@ pub(super) fn check(st: &Statement, sp: &Loc<'_>, entries: &[Entry<'_>], out: &m
         let Some((prefix, name)) = k.key.split_once(':') else {
             continue; // INVALID_CONDITION_KEY_FORMAT
         };
-        if prefix.is_empty() || name.is_empty() || k.key.contains("${") {
+        if prefix.is_empty() || name.is_empty() || crate::scan::has_variable(&k.key) {
             continue; // INVALID_CONDITION_KEY_FORMAT, VARIABLE_NOT_ALLOWED
         }
         let info = if prefix.eq_ignore_ascii_case("aws") {
@@ -365,7 +365,7 @@ fn check_actions_support(
     };
     let supported = entries.iter().any(|e| match e {
         Entry::One(a) => a.supports_condition_key(key),
-        Entry::Pattern(prefix, _) if !prefix.contains(['*', '?']) => {
+        Entry::Pattern(prefix, _) if !crate::scan::has_wildcard(prefix) => {
             catalog::service(prefix).is_some_and(&mut owned)
                 && e.any(|a| a.supports_condition_key(key))
         }
