@@ -13,12 +13,11 @@ use crate::finding::{Code, Finding};
 use crate::json::{JsonPath, Loc};
 use crate::statement::Statement;
 
-/// The FNV-1a hash of `prefix:name`, ASCII-lowercased on the fly.
+/// The hash of the action `prefix:name`, ignoring ASCII case.
 fn action_hash(prefix: &str, name: &str) -> u64 {
-    let mut h = super::Fnv::default();
-    h.write_lowercase(prefix.as_bytes());
-    h.write_lowercase(b":");
-    h.write_lowercase(name.as_bytes());
+    let mut h = super::WordHash::default();
+    h.write_case_folded(prefix.as_bytes());
+    h.write_case_folded(name.as_bytes());
     h.finish()
 }
 
@@ -26,12 +25,13 @@ fn action_hash(prefix: &str, name: &str) -> u64 {
 /// milliseconds): a hit costs one hash of the action text instead of two binary searches with
 /// case-insensitive comparisons. Lookups verify the name, so a collision only means a miss
 /// (and the binary searches).
-fn action_index() -> &'static HashMap<u64, &'static ActionDef, super::FnvBuild> {
-    static INDEX: OnceLock<HashMap<u64, &'static ActionDef, super::FnvBuild>> = OnceLock::new();
+fn action_index() -> &'static HashMap<u64, &'static ActionDef, super::WordHashBuild> {
+    static INDEX: OnceLock<HashMap<u64, &'static ActionDef, super::WordHashBuild>> =
+        OnceLock::new();
     INDEX.get_or_init(|| {
         let mut index = HashMap::with_capacity_and_hasher(
             catalog::metadata().actions,
-            super::FnvBuild::default(),
+            super::WordHashBuild::default(),
         );
         for service in catalog::services() {
             for action in service.actions() {
@@ -57,10 +57,10 @@ fn lookup(prefix: &str, name: &str) -> Option<&'static ActionDef> {
 /// [`catalog::service`] through a hash index of the prefixes (built on first use, 457
 /// entries), verified, like [`lookup`].
 fn service(prefix: &str) -> Option<&'static Service> {
-    static INDEX: OnceLock<HashMap<u64, &'static Service, super::FnvBuild>> = OnceLock::new();
+    static INDEX: OnceLock<HashMap<u64, &'static Service, super::WordHashBuild>> = OnceLock::new();
     let hash = |p: &str| {
-        let mut h = super::Fnv::default();
-        h.write_lowercase(p.as_bytes());
+        let mut h = super::WordHash::default();
+        h.write_case_folded(p.as_bytes());
         h.finish()
     };
     let index = INDEX.get_or_init(|| catalog::services().map(|s| (hash(s.prefix()), s)).collect());

@@ -139,7 +139,7 @@ fn format_tokens(field: &[u8], resource: bool, out: &mut Toks) -> Option<()> {
 fn arn_tokens(field: &[u8], out: &mut Toks) -> Option<()> {
     let mut i = 0usize;
     while let Some(&c) = field.get(i) {
-        if let Some((name, end)) = placeholder_at(field, i) {
+        if let Some((name, end)) = (c == b'$').then(|| placeholder_at(field, i)).flatten() {
             out.push(match name {
                 b"*" => Tok::Lit(b'*'),
                 b"?" => Tok::Lit(b'?'),
@@ -204,10 +204,21 @@ fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
         }
         closure(next)
     };
+    // The states from which every token left is `Many(Any)`: whatever the policy's remaining
+    // tokens produce, those tokens absorb it, so reaching one settles the answer. Formats
+    // mostly end so (`${ObjectName}`), and a policy resource is mostly longer than its head.
+    let universal = a
+        .iter()
+        .rposition(|t| *t != Tok::Many(Class::Any))
+        .map_or(all_states, |last| all_states & !(bit(last + 1) - 1))
+        & !bit(n);
     let mut states = closure(1);
     for t in b {
         if states == 0 {
             return Some(false);
+        }
+        if states & universal != 0 {
+            return Some(true);
         }
         states = match *t {
             Tok::Lit(c) => step(states, &|t| match t {
@@ -237,10 +248,11 @@ fn format_head(field: &[u8]) -> &[u8] {
 
 /// The literal text at the start of a policy ARN field (before any `*`, `?` or `${`).
 fn arn_head(field: &[u8]) -> &[u8] {
-    let end = (0..field.len())
-        .find(|&i| {
-            matches!(field.get(i), Some(b'*' | b'?'))
-                || field.get(i..).is_some_and(|r| r.starts_with(b"${"))
+    let end = field
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| {
+            b == b'*' || b == b'?' || (b == b'$' && field.get(i + 1) == Some(&b'{'))
         })
         .unwrap_or(field.len());
     field.get(..end).unwrap_or_default()
@@ -328,7 +340,7 @@ struct Compiled {
 /// Every ASCII ARN format of the catalog, compiled on first use, by the address of its text
 /// (the formats are `'static` strings of the generated tables).
 fn compiled(format: &'static str) -> Option<&'static Compiled> {
-    static INDEX: OnceLock<HashMap<usize, Compiled, super::FnvBuild>> = OnceLock::new();
+    static INDEX: OnceLock<HashMap<usize, Compiled, super::WordHashBuild>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut index = HashMap::default();
         for service in catalog::services() {

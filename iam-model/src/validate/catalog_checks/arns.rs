@@ -25,7 +25,7 @@ use crate::text::{LateBound, Segment, Text};
 
 use super::actions::{entry_path, Entry};
 use super::arn_match::{format_matches, split_format_matches, SplitArn};
-use super::{FnvBuild, ValidationContext};
+use super::{ValidationContext, WordHashBuild};
 
 /// Buffers [`check`] reuses from statement to statement of one policy.
 #[derive(Default)]
@@ -33,7 +33,7 @@ pub(super) struct Scratch<'a> {
     arns: Vec<SplitArn<'a>>,
     fits: Vec<&'static ResourceTypeDef>,
     /// Whether some resource fits a resource type, by the type's address.
-    memo: HashMap<usize, bool, FnvBuild>,
+    memo: HashMap<usize, bool, WordHashBuild>,
 }
 
 pub(super) fn check<'a>(
@@ -133,7 +133,7 @@ struct ServiceFormats {
 /// placeholder (`arn:${Partition}:${Vendor}:…`), which could be any service.
 #[derive(Default)]
 struct Index {
-    by_service: HashMap<&'static str, ServiceFormats, FnvBuild>,
+    by_service: HashMap<&'static str, ServiceFormats, WordHashBuild>,
     any_service: Vec<Format>,
 }
 
