@@ -38,6 +38,8 @@
 
 use std::fmt;
 
+use bumpalo::Bump;
+
 mod borrowed;
 mod err;
 mod parser;
@@ -246,34 +248,27 @@ impl Default for Limits {
 /// reported), then the syntax. Errors are returned in source order and the vector is never
 /// empty.
 pub fn parse(input: &[u8], limits: &Limits) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
-    parse_borrowed(input, limits).map(|parsed| parsed.tree.into_owned())
+    let arena = Bump::new();
+    parse_borrowed(input, limits, &arena).map(|parsed| parsed.tree.to_owned_tree())
 }
 
 /// Parse a document that is already known to be UTF-8. Otherwise the same as [`parse`].
 pub fn parse_str(input: &str, limits: &Limits) -> Result<Spanned<JsonValue>, Vec<JsonError>> {
     parser::check_size(input.as_bytes(), limits).map_err(|e| vec![e])?;
-    parser::parse_text(input, limits).map(|parsed| parsed.tree.into_owned())
+    let arena = Bump::new();
+    parser::parse_text(input, limits, &arena).map(|parsed| parsed.tree.to_owned_tree())
 }
 
-/// [`parse`] into the borrowed tree, with the document's compact size.
+/// [`parse`] into a tree in `arena`, with the document's compact size.
 pub(crate) fn parse_borrowed<'a>(
     input: &'a [u8],
     limits: &Limits,
+    arena: &'a Bump,
 ) -> Result<Parsed<'a>, Vec<JsonError>> {
     parser::check_size(input, limits).map_err(|e| vec![e])?;
     match std::str::from_utf8(input) {
-        Ok(text) => parser::parse_text(text, limits),
+        Ok(text) => parser::parse_text(text, limits, arena),
         Err(error) => Err(vec![parser::encoding_error(input, &error)]),
-    }
-}
-
-impl Spanned<Value<'_>> {
-    /// The owning form of a borrowed tree.
-    pub(crate) fn into_owned(self) -> Spanned<JsonValue> {
-        Spanned {
-            value: self.value.into_owned(),
-            span: self.span,
-        }
     }
 }
 

@@ -6,8 +6,6 @@
 //! combination, unknown operator and malformed condition value. Statements are never dropped,
 //! so finding paths keep the statement indices of the source.
 
-use std::borrow::Cow;
-
 use crate::action::Action;
 use crate::condition::{
     Condition, ConditionOperator, ConditionValue, KeyCondition, OperatorBlock, OperatorError,
@@ -118,15 +116,16 @@ pub fn parse_policy(input: &[u8]) -> ParseOutput {
 
 /// Parses policy JSON with explicit limits.
 pub fn parse_policy_with(input: &[u8], limits: &Limits) -> ParseOutput {
+    let arena = bumpalo::Bump::new();
     let Read {
         document, findings, ..
-    } = read(input, limits);
+    } = read(input, limits, &arena);
     ParseOutput { document, findings }
 }
 
-/// Parses policy JSON, keeping the tree for the validator.
-pub(crate) fn read<'a>(input: &'a [u8], limits: &Limits) -> Read<'a> {
-    let parsed = match json::parse_borrowed(input, limits) {
+/// Parses policy JSON, keeping the tree (in `arena`) for the validator.
+pub(crate) fn read<'a>(input: &'a [u8], limits: &Limits, arena: &'a bumpalo::Bump) -> Read<'a> {
+    let parsed = match json::parse_borrowed(input, limits, arena) {
         Ok(parsed) => parsed,
         Err(errors) => {
             return Read {
@@ -188,19 +187,19 @@ impl Reader {
         ));
     }
 
-    fn unknown_element(&mut self, path: &Loc<'_>, key: &Spanned<Cow<'_, str>>, known: &[&str]) {
+    fn unknown_element(&mut self, path: &Loc<'_>, key: &Spanned<&str>, known: &[&str]) {
         let mut f = Finding::new(
             Code::UNKNOWN_ELEMENT,
-            path.key(&key.value).path(),
+            path.key(key.value).path(),
             format!("unknown element `{}`", key.value),
         );
-        if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(&key.value)) {
+        if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(key.value)) {
             f = f.with_help(format!(
                 "element names are case-sensitive: did you mean `{exact}`?"
             ));
         } else {
             f = f.with_suggestions(&crate::suggest::nearest(
-                &key.value,
+                key.value,
                 known.iter().copied(),
                 2,
             ));
@@ -227,9 +226,9 @@ impl Reader {
             statements: Vec::new(),
         };
         for (key, value) in members {
-            let p = path.key(&key.value);
-            match key.value.as_ref() {
-                "Version" => match &value.value {
+            let p = path.key(key.value);
+            match key.value {
+                "Version" => match value.value {
                     Value::String(s) => match Version::parse(s) {
                         Some(v) => doc.version = Some(v),
                         None => self.push(
@@ -243,11 +242,11 @@ impl Reader {
                     },
                     _ => self.type_mismatch(&p, "a string", value),
                 },
-                "Id" => match &value.value {
+                "Id" => match value.value {
                     Value::String(s) => doc.id = Some(s.to_string()),
                     _ => self.type_mismatch(&p, "a string", value),
                 },
-                "Statement" => match &value.value {
+                "Statement" => match value.value {
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
                             doc.statements.push(self.statement(item, &p.index(i)));
@@ -265,7 +264,7 @@ impl Reader {
                 path.path(),
                 "the policy has no `Statement`",
             )),
-            Some(Value::Array(items)) if items.is_empty() => self.push(Finding::new(
+            Some(Value::Array([])) => self.push(Finding::new(
                 Code::MISSING_STATEMENT,
                 path.key("Statement").path(),
                 "`Statement` is an empty list",
@@ -286,17 +285,17 @@ impl Reader {
         let mut resource: Option<ResourceClause> = None;
         let mut principal: Option<PrincipalClause> = None;
         for (key, value) in members {
-            let p = path.key(&key.value);
-            match key.value.as_ref() {
-                "Sid" => match &value.value {
+            let p = path.key(key.value);
+            match key.value {
+                "Sid" => match value.value {
                     Value::String(s) => st.sid = Some(s.to_string()),
                     _ => self.type_mismatch(&p, "a string", value),
                 },
                 "Effect" => {
                     effect_seen = true;
-                    match &value.value {
-                        Value::String(s) if s == "Allow" => st.effect = Effect::Allow,
-                        Value::String(s) if s == "Deny" => st.effect = Effect::Deny,
+                    match value.value {
+                        Value::String("Allow") => st.effect = Effect::Allow,
+                        Value::String("Deny") => st.effect = Effect::Deny,
                         Value::String(s) => {
                             let mut f = Finding::new(
                                 Code::INVALID_EFFECT,
@@ -405,12 +404,12 @@ impl Reader {
 
     /// A string or a list of strings; anything else is reported and skipped.
     fn string_list(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Vec<String> {
-        match &node.value {
+        match node.value {
             Value::String(s) => vec![s.to_string()],
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    match &item.value {
+                    match item.value {
                         Value::String(s) => out.push(s.to_string()),
                         _ => self.type_mismatch(&path.index(i), "a string", item),
                     }
@@ -425,13 +424,13 @@ impl Reader {
     }
 
     fn principal(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Option<Principal> {
-        match &node.value {
-            Value::String(s) if s == "*" => Some(Principal::Any),
+        match node.value {
+            Value::String("*") => Some(Principal::Any),
             Value::Object(members) => {
                 let mut map = std::collections::BTreeMap::new();
                 for (key, value) in members {
-                    let p = path.key(&key.value);
-                    match PrincipalKind::from_key(&key.value) {
+                    let p = path.key(key.value);
+                    match PrincipalKind::from_key(key.value) {
                         Some(kind) => {
                             let values: Vec<Text> = self
                                 .string_list(value, &p)
@@ -449,7 +448,7 @@ impl Reader {
                                 format!("unknown principal type `{}`", key.value),
                             );
                             if let Some(exact) =
-                                known.iter().find(|k| k.eq_ignore_ascii_case(&key.value))
+                                known.iter().find(|k| k.eq_ignore_ascii_case(key.value))
                             {
                                 f = f.with_help(format!(
                                     "principal types are case-sensitive: did you mean `{exact}`?"
@@ -457,7 +456,7 @@ impl Reader {
                             } else {
                                 f = f
                                     .with_suggestions(&crate::suggest::nearest(
-                                        &key.value,
+                                        key.value,
                                         known.iter().copied(),
                                         1,
                                     ))
@@ -497,8 +496,8 @@ impl Reader {
             return cond;
         };
         for (op_key, body) in members {
-            let op_path = path.key(&op_key.value);
-            let operator = match ConditionOperator::parse(&op_key.value) {
+            let op_path = path.key(op_key.value);
+            let operator = match ConditionOperator::parse(op_key.value) {
                 Ok(op) => Some(op),
                 Err(OperatorError::NullWithIfExists(name)) => {
                     let mut f = Finding::new(
@@ -529,10 +528,10 @@ impl Reader {
             };
             let mut block_keys: Vec<KeyCondition> = Vec::new();
             for (key, value) in keys {
-                let key_path = op_path.key(&key.value);
+                let key_path = op_path.key(key.value);
                 if let Some(prev) = block_keys
                     .iter()
-                    .find(|k| k.key.eq_ignore_ascii_case(&key.value))
+                    .find(|k| k.key.eq_ignore_ascii_case(key.value))
                 {
                     let mut f = Finding::new(
                         Code::DUPLICATE_CONDITION_KEY,
@@ -564,10 +563,10 @@ impl Reader {
 
     fn condition_values(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Vec<ConditionValue> {
         let mut out = Vec::new();
-        let mut one = |reader: &mut Reader, item: &Node<'_>, p: &Loc<'_>| match &item.value {
-            Value::String(s) => out.push(ConditionValue::String(Text::from(s.as_ref()))),
-            Value::Bool(b) => out.push(ConditionValue::Bool(*b)),
-            Value::Number(n) => out.push(ConditionValue::Number((*n).to_owned())),
+        let mut one = |reader: &mut Reader, item: &Node<'_>, p: &Loc<'_>| match item.value {
+            Value::String(s) => out.push(ConditionValue::String(Text::from(s))),
+            Value::Bool(b) => out.push(ConditionValue::Bool(b)),
+            Value::Number(n) => out.push(ConditionValue::Number(n.to_owned())),
             other => reader.push(Finding::new(
                 Code::CONDITION_VALUE_TYPE,
                 p.path(),
@@ -577,7 +576,7 @@ impl Reader {
                 ),
             )),
         };
-        match &node.value {
+        match node.value {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     one(self, item, &path.index(i));

@@ -139,12 +139,14 @@ pub fn validate_json_with(
     ctx: &ValidationContext,
     limits: &crate::json::Limits,
 ) -> Report {
+    // The JSON tree lives in this arena, sized for a typical policy's tree in one allocation.
+    let arena = bumpalo::Bump::with_capacity(input.len().saturating_mul(8).min(1 << 20));
     let Read {
         document,
         tree,
         compact_size,
         mut findings,
-    } = read(input, limits);
+    } = read(input, limits, &arena);
     if let (Some(doc), Some(tree)) = (&document, &tree) {
         // The document as written, not its canonical form, is what IAM measures.
         let mut more = validate_measured(doc, ctx, Some(compact_size));

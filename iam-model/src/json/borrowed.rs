@@ -1,29 +1,29 @@
-//! The tree the parser builds: [`Value`], whose strings borrow from the text.
+//! The tree the parser builds: [`Value`], in an arena, with strings borrowed from the text.
 //!
-//! Validation reads a policy once and throws the tree away, so copying every key and string
-//! into the public, owning [`JsonValue`] tree would cost an allocation per string for
-//! nothing. The parser builds this tree instead; [`super::parse`] converts it into a
-//! [`JsonValue`] for callers that keep the tree. Navigation by [`JsonPath`] is written once,
-//! over [`Tree`], for both.
-
-use std::borrow::Cow;
+//! Validation reads a policy once and throws the tree away, so giving every key, string,
+//! array and object of it an allocation of its own (as the public, owning [`JsonValue`] tree
+//! does) would cost an allocation and a free per node for nothing. The parser builds this tree
+//! instead: strings without escapes borrow from the text, everything else lives in a
+//! [`Bump`](bumpalo::Bump) arena the caller owns, and dropping the tree is dropping the arena.
+//! [`super::parse`] converts it into a [`JsonValue`] for callers that keep the tree.
+//! Navigation by [`JsonPath`] is written once, over [`Tree`], for both.
 
 use super::{JsonPath, JsonValue, PathSegment, Span, Spanned};
 
-/// A JSON value whose strings borrow from the source text unless they had escapes. Numbers
-/// are kept as written.
-#[derive(Debug, Clone, PartialEq)]
+/// A JSON value in an arena (`'a` is the text's and the arena's lifetime). Numbers are kept as
+/// written; strings with escapes are unescaped into the arena. Nothing here needs dropping.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Value<'a> {
     Null,
     Bool(bool),
     Number(&'a str),
-    String(Cow<'a, str>),
-    Array(Vec<Spanned<Value<'a>>>),
-    Object(Vec<Member<'a>>),
+    String(&'a str),
+    Array(&'a [Spanned<Value<'a>>]),
+    Object(&'a [Member<'a>]),
 }
 
 /// An object member: the key and the value, each with its span.
-pub(crate) type Member<'a> = (Spanned<Cow<'a, str>>, Spanned<Value<'a>>);
+pub(crate) type Member<'a> = (Spanned<&'a str>, Spanned<Value<'a>>);
 
 impl<'a> Value<'a> {
     /// The JSON type with an article, as [`JsonValue::type_name`].
@@ -39,15 +39,15 @@ impl<'a> Value<'a> {
     }
 
     /// The members, if this is an object.
-    pub(crate) fn as_object(&self) -> Option<&[Member<'a>]> {
-        match self {
+    pub(crate) fn as_object(&self) -> Option<&'a [Member<'a>]> {
+        match *self {
             Value::Object(members) => Some(members),
             _ => None,
         }
     }
 
     /// The value of member `key`, if this is an object that has it.
-    pub(crate) fn get(&self, key: &str) -> Option<&Spanned<Value<'a>>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Spanned<Value<'a>>> {
         self.as_object()?
             .iter()
             .find(|(k, _)| k.value == key)
@@ -55,34 +55,24 @@ impl<'a> Value<'a> {
     }
 
     /// The owning form. Recurses once per nesting level, bounded by [`super::Limits::max_depth`].
-    pub(crate) fn into_owned(self) -> JsonValue {
-        match self {
+    pub(crate) fn owned(&self) -> JsonValue {
+        match *self {
             Value::Null => JsonValue::Null,
             Value::Bool(b) => JsonValue::Bool(b),
             Value::Number(n) => JsonValue::Number(n.to_owned()),
-            Value::String(s) => JsonValue::String(s.into_owned()),
-            Value::Array(items) => JsonValue::Array(
-                items
-                    .into_iter()
-                    .map(|item| Spanned {
-                        value: item.value.into_owned(),
-                        span: item.span,
-                    })
-                    .collect(),
-            ),
+            Value::String(s) => JsonValue::String(s.to_owned()),
+            Value::Array(items) => {
+                JsonValue::Array(items.iter().map(Spanned::to_owned_tree).collect())
+            }
             Value::Object(members) => JsonValue::Object(
                 members
-                    .into_iter()
+                    .iter()
                     .map(|(key, value)| {
                         let key = Spanned {
-                            value: key.value.into_owned(),
+                            value: key.value.to_owned(),
                             span: key.span,
                         };
-                        let value = Spanned {
-                            value: value.value.into_owned(),
-                            span: value.span,
-                        };
-                        (key, value)
+                        (key, value.to_owned_tree())
                     })
                     .collect(),
             ),
@@ -136,6 +126,16 @@ macro_rules! impl_tree {
 
 impl_tree!(JsonValue);
 impl_tree!(Value<'_>);
+
+impl Spanned<Value<'_>> {
+    /// The owning form of a tree in an arena.
+    pub(crate) fn to_owned_tree(&self) -> Spanned<JsonValue> {
+        Spanned {
+            value: self.value.owned(),
+            span: self.span,
+        }
+    }
+}
 
 /// The span of the node at `path`, as close as possible: see [`Spanned::locate`].
 pub(crate) fn locate<T: Tree>(root: &T, path: &JsonPath) -> Span {

@@ -1,7 +1,8 @@
 //! The parser: one pass over the text, with an explicit stack instead of recursion.
 
 use super::err::{describe_char, is_invisible, quote, JsonError, JsonErrorKind};
-use std::borrow::Cow;
+use bumpalo::collections::Vec as BumpVec;
+use bumpalo::Bump;
 
 use super::borrowed::Member;
 use super::{Limits, Span, Spanned, Value};
@@ -111,9 +112,14 @@ pub(crate) struct Parsed<'a> {
 }
 
 /// Parses `text`, which has passed the size check.
-pub(crate) fn parse_text<'a>(text: &'a str, limits: &Limits) -> Result<Parsed<'a>, Vec<JsonError>> {
+pub(crate) fn parse_text<'a>(
+    text: &'a str,
+    limits: &Limits,
+    arena: &'a Bump,
+) -> Result<Parsed<'a>, Vec<JsonError>> {
     let mut parser = Parser {
         text,
+        arena,
         bytes: text.as_bytes(),
         pos: 0,
         line: 1,
@@ -170,7 +176,7 @@ enum Frame<'a> {
         start: Mark,
         first: usize,
         /// The key of the member whose value is being parsed.
-        key: Spanned<Cow<'a, str>>,
+        key: Spanned<&'a str>,
     },
 }
 
@@ -179,6 +185,8 @@ const PAIRWISE_DUPLICATE_CHECK: usize = 16;
 
 struct Parser<'a> {
     text: &'a str,
+    /// Where arrays, objects and unescaped strings go.
+    arena: &'a Bump,
     bytes: &'a [u8],
     /// The next byte to read.
     pos: usize,
@@ -267,9 +275,11 @@ impl<'a> Parser<'a> {
                 "empty input: expected a JSON value".to_owned(),
             ));
         }
-        let mut stack: Vec<Frame<'a>> = Vec::new();
-        let mut items: Vec<Spanned<Value<'a>>> = Vec::new();
-        let mut members: Vec<Member<'a>> = Vec::new();
+        // The working stacks live in the arena too: a validated policy costs one allocation.
+        let arena = self.arena;
+        let mut stack: BumpVec<'a, Frame<'a>> = BumpVec::with_capacity_in(8, arena);
+        let mut items: BumpVec<'a, Spanned<Value<'a>>> = BumpVec::with_capacity_in(16, arena);
+        let mut members: BumpVec<'a, Member<'a>> = BumpVec::with_capacity_in(16, arena);
         let mut expected = "a JSON value";
         'value: loop {
             self.skip_ws();
@@ -288,7 +298,7 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b']') {
                         self.pos += 1;
                         Spanned {
-                            value: Value::Array(Vec::new()),
+                            value: Value::Array(&[]),
                             span: start.to(self.pos),
                         }
                     } else {
@@ -304,7 +314,7 @@ impl<'a> Parser<'a> {
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
                         Spanned {
-                            value: Value::Object(Vec::new()),
+                            value: Value::Object(&[]),
                             span: start.to(self.pos),
                         }
                     } else {
@@ -343,13 +353,13 @@ impl<'a> Parser<'a> {
                         }
                         self.pos += 1;
                         Spanned {
-                            value: Value::Array(items.split_off(*first)),
+                            value: Value::Array(arena.alloc_slice_fill_iter(items.drain(*first..))),
                             span: start.to(self.pos),
                         }
                     }
                     Frame::Object { start, first, key } => {
                         let placeholder = Spanned {
-                            value: Cow::Borrowed(""),
+                            value: "",
                             span: Span::default(),
                         };
                         members.push((std::mem::replace(key, placeholder), value));
@@ -364,8 +374,8 @@ impl<'a> Parser<'a> {
                             _ => return Err(self.unexpected("`,` or `}` after an object member")),
                         }
                         self.pos += 1;
-                        let own = members.split_off(*first);
-                        self.check_duplicates(&own);
+                        let own = arena.alloc_slice_fill_iter(members.drain(*first..));
+                        self.check_duplicates(own);
                         Spanned {
                             value: Value::Object(own),
                             span: start.to(self.pos),
@@ -405,7 +415,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key at `pos`.
-    fn key(&mut self, expected: &str) -> Result<Spanned<Cow<'a, str>>, JsonError> {
+    fn key(&mut self, expected: &str) -> Result<Spanned<&'a str>, JsonError> {
         let start = self.mark();
         match self.peek() {
             Some(b'"') => self.string(start),
@@ -571,7 +581,7 @@ impl<'a> Parser<'a> {
 
     /// A string at `pos` (which holds the opening quote); the span includes the quotes. The
     /// value borrows from the text unless the string has escapes.
-    fn string(&mut self, start: Mark) -> Result<Spanned<Cow<'a, str>>, JsonError> {
+    fn string(&mut self, start: Mark) -> Result<Spanned<&'a str>, JsonError> {
         let open = self.pos;
         self.pos += 1;
         let mut run = self.pos;
@@ -594,9 +604,9 @@ impl<'a> Parser<'a> {
                             let written =
                                 count_chars(self.bytes.get(open..=self.pos).unwrap_or_default());
                             self.saved += written.saturating_sub(super::escaped_len(&s));
-                            Cow::Owned(s)
+                            &*self.arena.alloc_str(&s)
                         }
-                        None => Cow::Borrowed(tail),
+                        None => tail,
                     };
                     self.pos += 1;
                     return Ok(Spanned {
@@ -768,7 +778,7 @@ impl<'a> Parser<'a> {
                 }
             }
         } else {
-            let key = |i: &usize| members.get(*i).map(|m| m.0.value.as_ref());
+            let key = |i: &usize| members.get(*i).map(|m| m.0.value);
             let mut order: Vec<usize> = (0..members.len()).collect();
             // Stable, so each group of equal keys is in source order.
             order.sort_by(|a, b| key(a).cmp(&key(b)));

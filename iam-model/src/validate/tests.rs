@@ -283,7 +283,8 @@ fn size_measured_while_parsing_matches_the_tree() {
         "{\"é😀\": \"ü \u{2028} \u{7f}\", \"b\": [\"x\", \"\\b\\f\\r\"]}",
     ];
     for input in inputs {
-        let parsed = crate::json::parse_borrowed(input.as_bytes(), &Default::default())
+        let arena = bumpalo::Bump::new();
+        let parsed = crate::json::parse_borrowed(input.as_bytes(), &Default::default(), &arena)
             .unwrap_or_else(|e| panic!("{input}: {e:?}"));
         let tree = crate::json::parse_str(input, &Default::default()).unwrap();
         assert_eq!(parsed.compact_size, compact_size(&tree), "{input}");
