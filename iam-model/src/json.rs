@@ -259,6 +259,23 @@ pub fn parse_str(input: &str, limits: &Limits) -> Result<Spanned<JsonValue>, Vec
     parser::parse_text(input, limits, &arena).map(|parsed| parsed.tree.to_owned_tree())
 }
 
+/// Runs `f` with an empty arena for a borrowed tree: the thread's own, reset and kept from call
+/// to call, so that validating policy after policy allocates nothing for the trees. An arena
+/// that grew past 1 MiB (a very large document) is let go rather than kept.
+pub(crate) fn with_arena<R>(f: impl FnOnce(&Bump) -> R) -> R {
+    thread_local! {
+        static ARENA: std::cell::Cell<Option<Bump>> = const { std::cell::Cell::new(None) };
+    }
+    // Taken out of the slot while in use: a nested call finds it empty and makes its own.
+    let mut arena = ARENA.with(std::cell::Cell::take).unwrap_or_default();
+    let out = f(&arena);
+    if arena.allocated_bytes() <= 1 << 20 {
+        arena.reset();
+        ARENA.with(|slot| slot.set(Some(arena)));
+    }
+    out
+}
+
 /// [`parse`] into a tree in `arena`, with the document's compact size.
 pub(crate) fn parse_borrowed<'a>(
     input: &'a [u8],

@@ -116,11 +116,12 @@ pub fn parse_policy(input: &[u8]) -> ParseOutput {
 
 /// Parses policy JSON with explicit limits.
 pub fn parse_policy_with(input: &[u8], limits: &Limits) -> ParseOutput {
-    let arena = bumpalo::Bump::new();
-    let Read {
-        document, findings, ..
-    } = read(input, limits, &arena);
-    ParseOutput { document, findings }
+    json::with_arena(|arena| {
+        let Read {
+            document, findings, ..
+        } = read(input, limits, arena);
+        ParseOutput { document, findings }
+    })
 }
 
 /// Parses policy JSON, keeping the tree (in `arena`) for the validator.
@@ -314,11 +315,7 @@ impl Reader {
                 }
                 "Action" | "NotAction" => {
                     let not = key.value == "NotAction";
-                    let list = self
-                        .string_list(value, &p)
-                        .into_iter()
-                        .map(Action::from)
-                        .collect();
+                    let list = self.string_list(value, &p, |s| Action::new(s));
                     if action.is_some() {
                         self.push(
                             Finding::new(
@@ -333,11 +330,7 @@ impl Reader {
                     }
                 }
                 "Resource" | "NotResource" => {
-                    let list: Vec<Text> = self
-                        .string_list(value, &p)
-                        .into_iter()
-                        .map(Text::from)
-                        .collect();
+                    let list: Vec<Text> = self.string_list(value, &p, |s| Text::literal(s));
                     if resource.is_some() {
                         self.push(
                             Finding::new(
@@ -402,15 +395,21 @@ impl Reader {
         st
     }
 
-    /// A string or a list of strings; anything else is reported and skipped.
-    fn string_list(&mut self, node: &Node<'_>, path: &Loc<'_>) -> Vec<String> {
+    /// A string or a list of strings, each made into a `T`; anything else is reported and
+    /// skipped.
+    fn string_list<T>(
+        &mut self,
+        node: &Node<'_>,
+        path: &Loc<'_>,
+        make: impl Fn(&str) -> T,
+    ) -> Vec<T> {
         match node.value {
-            Value::String(s) => vec![s.to_string()],
+            Value::String(s) => vec![make(s)],
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item.value {
-                        Value::String(s) => out.push(s.to_string()),
+                        Value::String(s) => out.push(make(s)),
                         _ => self.type_mismatch(&path.index(i), "a string", item),
                     }
                 }
@@ -432,11 +431,8 @@ impl Reader {
                     let p = path.key(key.value);
                     match PrincipalKind::from_key(key.value) {
                         Some(kind) => {
-                            let values: Vec<Text> = self
-                                .string_list(value, &p)
-                                .into_iter()
-                                .map(Text::from)
-                                .collect();
+                            let values: Vec<Text> =
+                                self.string_list(value, &p, |s| Text::literal(s));
                             map.insert(kind, values);
                         }
                         None => {

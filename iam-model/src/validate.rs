@@ -104,17 +104,20 @@ impl Report {
 
 /// Every finding about a document.
 pub fn validate(doc: &PolicyDocument, ctx: &ValidationContext) -> Vec<Finding> {
-    validate_measured(doc, ctx, None)
+    validate_measured(doc, ctx, None, false)
 }
 
-/// [`validate`], with the size already measured on the source text when there is one.
+/// [`validate`], with the size already measured on the source text when there is one, and
+/// knowing whether that text was `plain` (printable ASCII without escapes: every character
+/// of it is one IAM accepts, so the character checks have nothing to find).
 fn validate_measured(
     doc: &PolicyDocument,
     ctx: &ValidationContext,
     size: Option<usize>,
+    plain: bool,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    structure::check(doc, ctx, &mut out);
+    structure::check(doc, ctx, !plain, &mut out);
     structure::check_size(size.unwrap_or_else(|| doc.size()), ctx, &mut out);
     principals::check(doc, ctx, &mut out);
     resources::check(doc, ctx, &mut out);
@@ -139,17 +142,27 @@ pub fn validate_json_with(
     ctx: &ValidationContext,
     limits: &crate::json::Limits,
 ) -> Report {
-    // The JSON tree lives in this arena, sized for a typical policy's tree in one allocation.
-    let arena = bumpalo::Bump::with_capacity(input.len().saturating_mul(8).min(1 << 20));
+    json::with_arena(|arena| validate_in(input, ctx, limits, arena))
+}
+
+/// [`validate_json_with`], with the JSON tree in `arena`.
+fn validate_in(
+    input: &[u8],
+    ctx: &ValidationContext,
+    limits: &crate::json::Limits,
+    arena: &bumpalo::Bump,
+) -> Report {
     let Read {
         document,
         tree,
         compact_size,
         mut findings,
-    } = read(input, limits, &arena);
+    } = read(input, limits, arena);
     if let (Some(doc), Some(tree)) = (&document, &tree) {
         // The document as written, not its canonical form, is what IAM measures.
-        let mut more = validate_measured(doc, ctx, Some(compact_size));
+        // Text that is ASCII without escapes holds only characters IAM accepts.
+        let plain = input.is_ascii() && !input.contains(&b'\\');
+        let mut more = validate_measured(doc, ctx, Some(compact_size), plain);
         for f in &mut more {
             if f.span.is_none() {
                 // A finding about a condition key shows the key, not its value.

@@ -803,3 +803,21 @@ fn condition_key_findings_point_at_the_key() {
     let column = second.find("\"aws:SourceIpp\"").map(|c| c + 1);
     assert_eq!((span.line, Some(span.column as usize)), (2, column));
 }
+
+/// A character IAM rejects is found whether it is written raw or escaped, and plain ASCII
+/// text (which skips the character checks) is never reported.
+#[test]
+fn invalid_characters_raw_or_escaped() {
+    let policy = |value: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{value}"}}]}}"#
+        )
+    };
+    let codes = |value: &str| {
+        validate_json(policy(value).as_bytes(), &ValidationContext::default()).codes()
+    };
+    assert!(codes("b\u{2019}b/*").contains(&Code::INVALID_CHARACTER));
+    assert!(codes("b\\u2019b/*").contains(&Code::INVALID_CHARACTER));
+    assert!(!codes("b\u{e9}b/*").contains(&Code::INVALID_CHARACTER));
+    assert!(!codes("b~b\u{7f}/*").contains(&Code::INVALID_CHARACTER));
+}
