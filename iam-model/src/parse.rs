@@ -35,6 +35,8 @@ pub(crate) struct Read<'a> {
     pub(crate) document: Option<PolicyDocument>,
     pub(crate) tree: Option<Node<'a>>,
     pub(crate) compact_size: usize,
+    /// Every string was printable ASCII without escapes.
+    pub(crate) plain: bool,
     pub(crate) findings: Vec<Finding>,
 }
 
@@ -133,6 +135,7 @@ pub(crate) fn read<'a>(input: &'a [u8], limits: &Limits, arena: &'a bumpalo::Bum
                 document: None,
                 tree: None,
                 compact_size: 0,
+                plain: false,
                 findings: errors.iter().map(json_error_finding).collect(),
             }
         }
@@ -149,6 +152,7 @@ pub(crate) fn read<'a>(input: &'a [u8], limits: &Limits, arena: &'a bumpalo::Bum
         document,
         tree: Some(parsed.tree),
         compact_size: parsed.compact_size,
+        plain: parsed.plain,
         findings,
     }
 }

@@ -156,12 +156,11 @@ fn validate_in(
         document,
         tree,
         compact_size,
+        plain,
         mut findings,
     } = read(input, limits, arena);
     if let (Some(doc), Some(tree)) = (&document, &tree) {
         // The document as written, not its canonical form, is what IAM measures.
-        // Text that is ASCII without escapes holds only characters IAM accepts.
-        let plain = input.is_ascii() && !input.contains(&b'\\');
         let mut more = validate_measured(doc, ctx, Some(compact_size), plain);
         for f in &mut more {
             if f.span.is_none() {

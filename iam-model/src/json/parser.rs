@@ -109,6 +109,8 @@ pub(crate) struct Parsed<'a> {
     /// The document's length in characters as IAM counts it: its compact form, without the
     /// whitespace between tokens, and with strings escaped only where JSON requires.
     pub(crate) compact_size: usize,
+    /// Whether every string was printable ASCII written without escapes.
+    pub(crate) plain: bool,
 }
 
 /// Parses `text`, which has passed the size check.
@@ -129,12 +131,14 @@ pub(crate) fn parse_text<'a>(
         duplicates: Vec::new(),
         saved: 0,
         non_ascii: false,
+        plain: true,
     };
     match parser.document() {
         Err(fatal) => Err(vec![fatal]),
         Ok(tree) if parser.duplicates.is_empty() => Ok(Parsed {
             tree,
             compact_size: count_chars(parser.bytes).saturating_sub(parser.saved),
+            plain: parser.plain,
         }),
         Ok(_) => {
             let mut duplicates = parser.duplicates;
@@ -203,6 +207,8 @@ struct Parser<'a> {
     /// Whether the text between `col_offset` and `pos` may hold a character of more than one
     /// byte (only strings can): when not, columns advance by bytes, without counting.
     non_ascii: bool,
+    /// No string so far had an escape or a character beyond ASCII.
+    plain: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -593,7 +599,10 @@ impl<'a> Parser<'a> {
                 return Err(self.unterminated(open));
             };
             let scanned = rest.get(..n).unwrap_or_default();
-            self.non_ascii |= !scanned.is_ascii();
+            if !scanned.is_ascii() {
+                self.non_ascii = true;
+                self.plain = false;
+            }
             self.pos += n;
             match self.peek() {
                 Some(b'"') => {
@@ -615,6 +624,7 @@ impl<'a> Parser<'a> {
                     });
                 }
                 Some(b'\\') => {
+                    self.plain = false;
                     let s = unescaped.get_or_insert_with(String::new);
                     s.push_str(self.slice(run, self.pos));
                     self.escape(open, s)?;
