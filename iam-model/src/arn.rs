@@ -265,6 +265,29 @@ impl From<&ArnTemplate> for Text {
     }
 }
 
+/// `arn:partition:service:region:account:resource`, split at the first five colons (the
+/// resource keeps any further ones), without copying; `None` when it is not shaped so.
+pub(crate) fn split_fields(s: &str) -> Option<[&str; 6]> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut out = ["arn", "", "", "", "", ""];
+    let (mut start, mut field) = (0usize, 1usize);
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        if b == b':' {
+            *out.get_mut(field)? = rest.get(start..i)?;
+            field += 1;
+            start = i + 1;
+            if field == 5 {
+                break;
+            }
+        }
+    }
+    if field < 5 {
+        return None;
+    }
+    out[5] = rest.get(start..)?;
+    Some(out)
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,

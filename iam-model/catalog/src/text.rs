@@ -122,7 +122,23 @@ pub(crate) fn is_template(name: &str) -> bool {
 /// the key name (such as the tag key of `aws:ResourceTag/${TagKey}`) matches anything,
 /// including `:` and `/`. Allocation-free.
 pub(crate) fn template_matches(template: &str, key: &str) -> bool {
-    match_from(template, key, true)
+    // Most comparisons are settled by the first difference in a literal stretch: compare up
+    // to it, and look for placeholders only when one starts before it.
+    let (t, k) = (template.as_bytes(), key.as_bytes());
+    let common = t
+        .iter()
+        .zip(k)
+        .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+        .count();
+    if common == t.len() && common == k.len() {
+        return true;
+    }
+    let may_be_placeholder = t
+        .get(..=common)
+        .unwrap_or(t)
+        .iter()
+        .any(|&b| b == b'$' || b == b'<');
+    may_be_placeholder && match_from(template, key, true)
 }
 
 fn match_from(template: &str, key: &str, in_prefix: bool) -> bool {
@@ -152,4 +168,45 @@ fn match_from(template: &str, key: &str, in_prefix: bool) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{match_from, template_matches};
+
+    /// The shortcut through the first difference agrees with the full matcher.
+    #[test]
+    fn template_matches_agrees_with_the_full_match() {
+        let templates = [
+            "s3:prefix",
+            "aws:ResourceTag/${TagKey}",
+            "agent.${Domain}.buildkite.dev:sub",
+            "${Prefix}:x",
+            "ec2:<tag>",
+            "",
+            "a",
+        ];
+        let keys = [
+            "s3:prefix",
+            "S3:Prefix",
+            "s3:prefixes",
+            "s3:pre",
+            "aws:ResourceTag/team",
+            "aws:resourcetag/a:b/c",
+            "aws:ResourceTag/",
+            "agent.ci.buildkite.dev:sub",
+            "agent.a:b.buildkite.dev:sub",
+            "foo:x",
+            "ec2:anything",
+            "ec2:",
+            "",
+            "a",
+            "A",
+        ];
+        for t in templates {
+            for k in keys {
+                assert_eq!(template_matches(t, k), match_from(t, k, true), "{t} vs {k}");
+            }
+        }
+    }
 }

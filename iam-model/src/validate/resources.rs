@@ -34,16 +34,14 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
     }
     // The fields, borrowed (`Arn::parse` copies them); `Arn::parse` says what is wrong when
     // there are none.
-    let fields = s.strip_prefix("arn:").and_then(|rest| {
-        let mut it = rest.splitn(5, ':');
-        let (partition, service, _region, account, resource) =
-            (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
-        (!resource.is_empty()).then_some(ArnFields {
-            partition,
-            service,
-            account,
-        })
-    });
+    let fields =
+        crate::arn::split_fields(s).and_then(|[_, partition, service, _, account, resource]| {
+            (!resource.is_empty()).then_some(ArnFields {
+                partition,
+                service,
+                account,
+            })
+        });
     let Some(arn) = fields else {
         let help = match Arn::parse(s) {
             Err(ArnError::MissingPrefix(_)) if s.contains(":::") || s.starts_with("aws:") => {
@@ -70,7 +68,7 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
             )
             .with_help("IAM does not allow wildcards in an ARN's service; name the service"),
         );
-    } else if arn.service.is_empty() || arn.service.chars().any(|c| c.is_ascii_uppercase()) {
+    } else if arn.service.is_empty() || arn.service.bytes().any(|b| b.is_ascii_uppercase()) {
         out.push(
             Finding::new(
                 Code::INVALID_ARN,
@@ -84,7 +82,9 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
         );
     }
     let partition = arn.partition;
-    if !partition.contains(['*', '?', '$']) && !PARTITIONS.contains(&partition) {
+    if !partition.bytes().any(|b| matches!(b, b'*' | b'?' | b'$'))
+        && !PARTITIONS.contains(&partition)
+    {
         out.push(
             Finding::new(Code::INVALID_ARN_PARTITION, path(), format!("`{partition}` is not a partition"))
                 .with_suggestions(&crate::suggest::nearest(partition, PARTITIONS.iter().copied(), 1))

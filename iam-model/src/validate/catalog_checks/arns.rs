@@ -84,24 +84,7 @@ pub(super) fn judgeable(t: &Text) -> Option<Cow<'_, str>> {
 
 /// `arn:partition:service:region:account:resource`, split; `None` when it is not shaped so.
 pub(super) fn split_arn(s: &str) -> Option<[&str; 6]> {
-    let rest = s.strip_prefix("arn:")?;
-    let mut out = ["arn", "", "", "", "", ""];
-    let (mut start, mut field) = (0usize, 1usize);
-    for (i, &b) in rest.as_bytes().iter().enumerate() {
-        if b == b':' {
-            *out.get_mut(field)? = rest.get(start..i)?;
-            field += 1;
-            start = i + 1;
-            if field == 5 {
-                break;
-            }
-        }
-    }
-    if field < 5 {
-        return None;
-    }
-    out[5] = rest.get(start..)?;
-    Some(out)
+    crate::arn::split_fields(s)
 }
 
 /// The literal text a pattern starts with: before any `*`, `?` or `${`.
