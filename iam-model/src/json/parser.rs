@@ -595,11 +595,10 @@ impl<'a> Parser<'a> {
         let mut unescaped: Option<String> = None;
         loop {
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            let Some(n) = string_end(rest) else {
+            let Some((n, beyond_ascii)) = string_end(rest) else {
                 return Err(self.unterminated(open));
             };
-            let scanned = rest.get(..n).unwrap_or_default();
-            if !scanned.is_ascii() {
+            if beyond_ascii {
                 self.non_ascii = true;
                 self.plain = false;
             }
@@ -843,17 +842,20 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// The index of the first byte of `bytes` that ends a run of plain string content: a quote,
-/// a backslash or a control character. Eight bytes at a time: strings are most of a policy's
-/// text, and a byte-at-a-time scan was the parser's largest cost.
-fn string_end(bytes: &[u8]) -> Option<usize> {
+/// The index of the first byte of `bytes` that ends a run of plain string content (a quote,
+/// a backslash or a control character), and whether a byte before it is beyond ASCII. Eight
+/// bytes at a time: strings are most of a policy's text, and a byte-at-a-time scan was the
+/// parser's largest cost.
+fn string_end(bytes: &[u8]) -> Option<(usize, bool)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Bit 7 of each byte of the result is set where the byte of `word` is zero (exactly for
-    // the first such byte; later ones may be flagged wrongly, which the scan below tolerates).
+    // Bit 7 of each byte of the result is set where the byte of `word` is zero: exactly for
+    // the first such byte (a borrow can flag later ones wrongly, never an earlier one).
     let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
+    // Every byte passed, ORed: bit 7 set when one was beyond ASCII.
+    let mut seen = 0u64;
     for chunk in &mut chunks {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
@@ -865,22 +867,18 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
             | zero(word ^ (ONES * u64::from(b'\\')))
             | control;
         if hits != 0 {
-            // The first flagged byte is exact; find it (and confirm) byte by byte.
-            let first = (hits.trailing_zeros() / 8) as usize;
-            return chunk
-                .iter()
-                .skip(first)
-                .position(|&b| is_string_end(b))
-                .map(|n| offset + first + n)
-                .or_else(|| string_end(bytes.get(offset + 8..)?).map(|n| offset + 8 + n));
+            // The lowest flagged byte is the first stop byte (see `zero`).
+            let first = hits.trailing_zeros() / 8;
+            let before = word & ((1u64 << (first * 8)) - 1);
+            return Some((offset + first as usize, (seen | before) & HIGH != 0));
         }
+        seen |= word;
         offset += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_string_end(b))
-        .map(|n| offset + n)
+    let rest = chunks.remainder();
+    let n = rest.iter().position(|&b| is_string_end(b))?;
+    let beyond_ascii = seen & HIGH != 0 || !rest.get(..n).unwrap_or_default().is_ascii();
+    Some((offset + n, beyond_ascii))
 }
 
 fn is_string_end(b: u8) -> bool {
@@ -916,7 +914,10 @@ mod tests {
                             if let Some(b) = bytes.get_mut(at + 3) {
                                 *b = second;
                             }
-                            let expected = bytes.iter().position(|&b| is_string_end(b));
+                            let expected = bytes
+                                .iter()
+                                .position(|&b| is_string_end(b))
+                                .map(|n| (n, !bytes.get(..n).unwrap_or_default().is_ascii()));
                             assert_eq!(string_end(&bytes), expected, "{bytes:?}");
                         }
                     }
