@@ -487,8 +487,13 @@ fn blueprint_error(config: &str, e: &BlueprintError) -> String {
             input,
             message,
             help,
+            location,
         } => {
-            let mut s = format!("{config}: input `{input}`: {message}");
+            let at = match location {
+                Some(l) => format!("{config}:{}:{}", l.line, l.column),
+                None => config.to_owned(),
+            };
+            let mut s = format!("{at}: input `{input}`: {message}");
             if let Some(h) = help {
                 let _ = write!(s, "\n  help: {h}");
             }

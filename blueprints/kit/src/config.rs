@@ -315,6 +315,43 @@ impl ConfigNode {
         ConfigNode { value, location }
     }
 
+    /// Where the input at `path` (as an [`InputPath`] displays it: `a.b[0].c`) is written
+    /// below this node: its value, or the deepest part of the path that is written (an input
+    /// left to its default is not in the file; the map that would hold it is).
+    pub fn locate(&self, path: &str) -> Location {
+        let mut node = self;
+        let mut rest = path;
+        while !rest.is_empty() {
+            let next = match &node.value {
+                ConfigValue::List(items) => rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(i, r)| Some((items.get(i.parse::<usize>().ok()?)?, r))),
+                // The longest key the path goes on with: keys may hold dots themselves.
+                ConfigValue::Map(members) => members
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let ConfigValue::String(key) = &k.value else {
+                            return None;
+                        };
+                        let after = rest.strip_prefix(key.as_str())?;
+                        (after.is_empty() || after.starts_with(['.', '['])).then_some((
+                            key.len(),
+                            v,
+                            after,
+                        ))
+                    })
+                    .max_by_key(|(len, ..)| *len)
+                    .map(|(_, v, after)| (v, after)),
+                _ => None,
+            };
+            let Some((child, after)) = next else { break };
+            node = child;
+            rest = after.strip_prefix('.').unwrap_or(after);
+        }
+        node.location
+    }
+
     /// The value of the member `key`, when this is a map that has it.
     pub fn get(&self, key: &str) -> Option<&ConfigNode> {
         match &self.value {

@@ -65,6 +65,9 @@ pub enum BlueprintError {
         /// How to fix it.
         #[help]
         help: Option<String>,
+        /// Where the input is written, when the inputs came from a config file
+        /// ([`Blueprint::build`] fills it in): the value, or the map that lacks it.
+        location: Option<config::Location>,
     },
 }
 
@@ -75,16 +78,23 @@ impl BlueprintError {
             input: input.into(),
             message: message.into(),
             help: None,
+            location: None,
         }
     }
 
     /// Adds a help line to an input error.
     pub fn with_help(self, help: impl Into<String>) -> Self {
         match self {
-            BlueprintError::Input { input, message, .. } => BlueprintError::Input {
+            BlueprintError::Input {
+                input,
+                message,
+                location,
+                ..
+            } => BlueprintError::Input {
                 input,
                 message,
                 help: Some(help.into()),
+                location,
             },
             other => other,
         }
@@ -138,8 +148,22 @@ impl<B: TypedBlueprint> Blueprint for Registered<B> {
         B::Inputs::input_specs()
     }
     fn build(&self, source: &ConfigSource) -> Result<Deployment, BlueprintError> {
-        let inputs = B::Inputs::load_component(source, B::NAME)?;
-        B::deployment(&inputs)
+        let node = source.inputs_node(Some(B::NAME))?;
+        let inputs = B::Inputs::load_node(source, &node)?;
+        B::deployment(&inputs).map_err(|e| match e {
+            BlueprintError::Input {
+                input,
+                message,
+                help,
+                location: None,
+            } => BlueprintError::Input {
+                location: Some(node.locate(&input)),
+                input,
+                message,
+                help,
+            },
+            other => other,
+        })
     }
 }
 

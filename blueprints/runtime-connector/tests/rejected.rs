@@ -17,6 +17,7 @@ fn rejected(inputs: &RuntimeConnectorInputs) -> (String, String, String) {
             input,
             message,
             help,
+            ..
         }) => {
             let help = help.expect("every rejection has a help line");
             assert!(

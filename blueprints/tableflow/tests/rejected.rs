@@ -16,6 +16,7 @@ fn rejected(inputs: &TableflowInputs) -> (String, String, String) {
             input,
             message,
             help,
+            ..
         }) => {
             let help = help.expect("every rejection has a help line");
             assert!(

@@ -229,3 +229,25 @@ fn json_or_yaml_by_name_then_content() {
     };
     assert_eq!((items[1].location.column, items[1].location.offset), (8, 9));
 }
+
+/// Input paths as blueprints report them lead to the value in the file: through lists, through
+/// keys that hold dots themselves (the longest key wins), and to the deepest written part when
+/// the input itself is not written.
+#[test]
+fn input_paths_locate_their_values() {
+    let text = "a:\n  b.c:\n    - x\n    - y\n  b: 1\nlist:\n  - k: v\n";
+    let root = yaml::parse(text).unwrap();
+    let at = |path: &str| {
+        let l = root.locate(path);
+        (l.line, l.column)
+    };
+    assert_eq!(at("a.b.c[1]"), (4, 7));
+    assert_eq!(at("a.b.c[0]"), (3, 7));
+    assert_eq!(at("a.b"), (5, 6));
+    assert_eq!(at("list[0].k"), (7, 8));
+    // Not written: the deepest part that is.
+    assert_eq!(at("a.b.c[5]"), (3, 5));
+    assert_eq!(at("a.missing"), (2, 3));
+    assert_eq!(at("nothing.here"), (1, 1));
+    assert_eq!(at(""), (1, 1));
+}
