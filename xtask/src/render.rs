@@ -13,11 +13,10 @@
 //! blueprint, bad flag value, unreadable config file).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use blueprint_kit::{Blueprint, BlueprintError, ConfigSource};
+use blueprint_kit::{Blueprint, ConfigSource};
 use iam_model::deployment::{Deployment, DeploymentFinding, DeploymentOptions};
 use iam_model::finding::Severity;
 use iam_model::render::{iam, terraform, Resolution, TerraformOptions};
@@ -171,7 +170,7 @@ fn render(args: &Args) -> Result<(), Failure> {
         match bp.build(&source) {
             Ok(d) => built.push((*bp, name, d)),
             Err(e) => {
-                eprintln!("{}", blueprint_error(&name, &e));
+                eprintln!("{}", e.report(&name));
                 failed.push(bp.name());
             }
         }
@@ -476,30 +475,6 @@ fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
         if let Some(v) = o.externals.get(&e.name) {
             e.value = Some(v.clone());
         }
-    }
-}
-
-fn blueprint_error(config: &str, e: &BlueprintError) -> String {
-    match e {
-        // Already `file:line:col: input: message (help: ...)`, one line per problem.
-        BlueprintError::Config(errors) => errors.to_string(),
-        BlueprintError::Input {
-            input,
-            message,
-            help,
-            location,
-        } => {
-            let at = match location {
-                Some(l) => format!("{config}:{}:{}", l.line, l.column),
-                None => config.to_owned(),
-            };
-            let mut s = format!("{at}: input `{input}`: {message}");
-            if let Some(h) = help {
-                let _ = write!(s, "\n  help: {h}");
-            }
-            s
-        }
-        other => format!("{config}: {other}"),
     }
 }
 

@@ -82,6 +82,30 @@ impl BlueprintError {
         }
     }
 
+    /// The error as command lines print it, for the config file named `config`: one line per
+    /// problem, `file:line:column: input \`path\`: message`, each followed by its help line.
+    pub fn report(&self, config: &str) -> String {
+        match self {
+            // Already `file:line:col: input: message (help: ...)`, one line per problem.
+            BlueprintError::Config(errors) => errors.to_string(),
+            BlueprintError::Input {
+                input,
+                message,
+                help,
+                location,
+            } => {
+                let at = match location {
+                    Some(l) => format!("{config}:{}:{}", l.line, l.column),
+                    None => config.to_owned(),
+                };
+                match help {
+                    Some(h) => format!("{at}: input `{input}`: {message}\n  help: {h}"),
+                    None => format!("{at}: input `{input}`: {message}"),
+                }
+            }
+        }
+    }
+
     /// Adds a help line to an input error.
     pub fn with_help(self, help: impl Into<String>) -> Self {
         match self {

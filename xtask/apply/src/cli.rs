@@ -175,7 +175,7 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
         .map_err(|e| UsageError(format!("cannot read config `{}`: {e}", path.display())))?;
     let mut d = bp
         .build(&ConfigSource::new(path.display().to_string(), text))
-        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+        .map_err(|e| UsageError(e.report(&path.display().to_string())))?;
     if let Some(i) = &args.instance {
         d.instance.clone_from(i);
     }
