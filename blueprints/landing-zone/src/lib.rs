@@ -92,9 +92,10 @@ impl TypedBlueprint for LandingZone {
 }
 
 /// Why the state role's elevated grant is intended; recorded with its acknowledged findings.
-const ELEVATED_REASON: &str = "the seed's Org project creates Identity Center permission sets and IAM roles across the \
-organization with foundation-tf-state during the initial build; the grant is kept in its own document \
-(TerraformStateSSO) so it can be detached once the landing zone is built";
+const ELEVATED_REASON: &str = "the seed's Org project manages the organization with foundation-tf-state during the \
+initial build: Organizations policies (TerraformStateOrg), and Identity Center permission sets and IAM roles \
+across the organization (TerraformStateSSO); each grant is a document of its own so that it can be detached \
+once the landing zone is built";
 
 /// Builds the landing zone's deployment.
 ///
