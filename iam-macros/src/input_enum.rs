@@ -2,7 +2,7 @@
 //!
 //! Each variant's value is its `#[input(rename = "...")]`, or its name in snake case
 //! (`SecretsManager` → `secrets_manager`). The derive implements `blueprint_kit::InputEnum`
-//! (names, lookup), `InputValue` (so the enum can be an input, a list element or a map value;
+//! (every variant, names, lookup), `InputValue` (so the enum can be an input, a list element or a map value;
 //! an unknown value is an error listing the allowed ones with the nearest as a suggestion)
 //! and `InputKey` (so it can key a map).
 
@@ -147,6 +147,7 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         const _: () = {
             #[automatically_derived]
             impl #k::inputs::InputEnum for #ident {
+                const ALL: &'static [Self] = &[#(#ident::#idents),*];
                 const NAMES: &'static [&'static str] = &[#(#names),*];
                 fn name(&self) -> &'static str {
                     match self { #(#ident::#idents => #names,)* }

@@ -64,7 +64,9 @@ pub trait InputKey: Sized {
 }
 
 /// An enum of string values: what `#[derive(InputEnum)]` implements.
-pub trait InputEnum: Sized {
+pub trait InputEnum: Sized + 'static {
+    /// Every variant, in declaration order (the order of [`InputEnum::NAMES`]).
+    const ALL: &'static [Self];
     /// Every value as written in a config, in declaration order.
     const NAMES: &'static [&'static str];
     /// The value as written in a config.

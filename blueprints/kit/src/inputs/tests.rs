@@ -241,6 +241,14 @@ fn enum_names_and_values() {
         ["aws/secretsmgr", "aws/kinesis-data-stream", "lambda_invoke"]
     );
     assert_eq!(Addon::Kinesis.name(), "aws/kinesis-data-stream");
+    // Every variant, in the order of the names.
+    assert_eq!(
+        <Addon as crate::InputEnum>::ALL,
+        [Addon::SecretsManager, Addon::Kinesis, Addon::LambdaInvoke]
+    );
+    for (variant, name) in <Addon as crate::InputEnum>::ALL.iter().zip(Addon::NAMES) {
+        assert_eq!(variant.name(), *name);
+    }
     assert_eq!(
         <Addon as crate::InputEnum>::from_name("lambda_invoke"),
         Some(Addon::LambdaInvoke)
