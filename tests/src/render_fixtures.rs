@@ -266,16 +266,7 @@ pub fn resolution_for(d: &Deployment) -> Resolution {
     r
 }
 
-/// The example config of `blueprint`: `examples/<name>.yaml`, `.yml` or `.json`.
-pub fn example_config(blueprint: &str) -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("examples");
-    ["yaml", "yml", "json"]
-        .iter()
-        .map(|ext| dir.join(format!("{blueprint}.{ext}")))
-        .find(|p| p.is_file())
-}
+pub use blueprints::example_config;
 
 /// Every registered blueprint built from its example config, by name.
 ///

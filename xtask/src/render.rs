@@ -156,7 +156,7 @@ fn render(args: &Args) -> Result<(), Failure> {
     for bp in &selected {
         let path = match &args.config {
             Some(p) => p.clone(),
-            None => example_config(bp.name()).ok_or_else(|| {
+            None => blueprints::example_config(bp.name()).ok_or_else(|| {
                 Failure::Usage(format!(
                     "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json`; pass `--config FILE`",
                     bp.name()
@@ -320,15 +320,6 @@ fn select(args: &Args) -> Result<Vec<&'static dyn Blueprint>, Failure> {
         }
     }
     Ok(selected)
-}
-
-/// `examples/<name>.yaml`, `.yml` or `.json`, if one exists.
-pub(crate) fn example_config(name: &str) -> Option<PathBuf> {
-    let dir = project_root().join("examples");
-    ["yaml", "yml", "json"]
-        .iter()
-        .map(|ext| dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
 }
 
 fn absolute(p: &Path) -> PathBuf {

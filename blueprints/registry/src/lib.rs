@@ -1,6 +1,8 @@
 //! The registry: every blueprint, once. `cargo xtask render` and the workspace tests iterate
 //! [`all`], so adding a blueprint is a new crate under `blueprints/` plus one line here.
 
+use std::path::{Path, PathBuf};
+
 use blueprint_kit::{Blueprint, Registered};
 
 static AWS_TEAMS: Registered<blueprint_aws_teams::AwsTeams> = Registered::new();
@@ -24,4 +26,25 @@ pub fn all() -> Vec<&'static dyn Blueprint> {
 /// The blueprint named `name`.
 pub fn find(name: &str) -> Option<&'static dyn Blueprint> {
     all().into_iter().find(|b| b.name() == name)
+}
+
+/// The project's `examples/` folder, where each blueprint has an example config (found from
+/// this crate's place in the workspace, `blueprints/registry`).
+pub fn examples_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .unwrap_or(manifest)
+        .join("examples")
+}
+
+/// The example config of the blueprint `name`: `examples/<name>.yaml`, `.yml` or `.json`,
+/// whichever exists.
+pub fn example_config(name: &str) -> Option<PathBuf> {
+    let dir = examples_dir();
+    ["yaml", "yml", "json"]
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
 }

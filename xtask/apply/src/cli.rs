@@ -125,14 +125,7 @@ pub fn project_root() -> PathBuf {
         .unwrap_or_else(|| manifest.to_path_buf())
 }
 
-/// `examples/<name>.yaml`, `.yml` or `.json`, if one exists.
-pub fn example_config(name: &str) -> Option<PathBuf> {
-    let dir = project_root().join("examples");
-    ["yaml", "yml", "json"]
-        .iter()
-        .map(|ext| dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
-}
+pub use blueprints::example_config;
 
 fn pairs(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, UsageError> {
     items
