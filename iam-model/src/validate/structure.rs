@@ -58,10 +58,7 @@ pub(super) fn check(
         ));
     }
     let iam_sids = matches!(ctx.kind, PolicyKind::Identity(_) | PolicyKind::Trust);
-    let mut sids: HashMap<&str, usize> = HashMap::new();
-    if doc.statements.iter().any(|st| st.sid.is_some()) {
-        sids.reserve(doc.statements.len());
-    }
+    let mut sids = SeenSids::default();
     let statements = Loc::Root;
     let statements = statements.key("Statement");
     for (i, st) in doc.statements.iter().enumerate() {
@@ -88,7 +85,7 @@ pub(super) fn check(
                 out.push(f);
             }
             if !sid.is_empty() {
-                if let Some(first) = sids.get(sid.as_str()) {
+                if let Some(first) = sids.first(sid) {
                     out.push(
                         Finding::new(
                             Code::DUPLICATE_SID,
@@ -144,6 +141,34 @@ pub(super) fn check(
         }
         if characters {
             check_characters_statement(st, &sp, out);
+        }
+    }
+}
+
+/// The Sids seen so far and the statement each was first seen in: a list while it is short
+/// (policies have a handful of statements, and hashing costs more than comparing those),
+/// a map past that, so that a policy of thousands of statements stays linear.
+#[derive(Default)]
+struct SeenSids<'a> {
+    few: Vec<(&'a str, usize)>,
+    many: HashMap<&'a str, usize>,
+}
+
+impl<'a> SeenSids<'a> {
+    const FEW: usize = 16;
+
+    fn first(&self, sid: &str) -> Option<usize> {
+        match self.few.iter().find(|(s, _)| *s == sid) {
+            Some((_, i)) => Some(*i),
+            None => self.many.get(sid).copied(),
+        }
+    }
+
+    fn insert(&mut self, sid: &'a str, i: usize) {
+        if self.few.len() < Self::FEW {
+            self.few.push((sid, i));
+        } else {
+            self.many.insert(sid, i);
         }
     }
 }

@@ -821,3 +821,34 @@ fn invalid_characters_raw_or_escaped() {
     assert!(!codes("b\u{e9}b/*").contains(&Code::INVALID_CHARACTER));
     assert!(!codes("b~b\u{7f}/*").contains(&Code::INVALID_CHARACTER));
 }
+
+/// Duplicate Sids are found among many statements too (past the short list the check keeps).
+#[test]
+fn duplicate_sids_among_many_statements() {
+    let statement = |sid: &str| {
+        format!(
+            r#"{{"Sid":"{sid}","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}"#
+        )
+    };
+    let mut statements: Vec<String> = (0..20).map(|i| statement(&format!("S{i}"))).collect();
+    statements.push(statement("S18"));
+    statements.push(statement("S3"));
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    let report = validate_json(policy.as_bytes(), &ValidationContext::default());
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::DUPLICATE_SID)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "statements 18 and 20 share the `Sid` `S18`",
+            "statements 3 and 21 share the `Sid` `S3`"
+        ]
+    );
+}
