@@ -32,8 +32,11 @@ use super::{ValidationContext, WordHashBuild};
 pub(super) struct Scratch<'a> {
     arns: Vec<SplitArn<'a>>,
     fits: Vec<&'static ResourceTypeDef>,
-    /// Whether some resource fits a resource type, by the type's address.
-    memo: HashMap<usize, bool, WordHashBuild>,
+    /// Whether some resource fits a resource type, by the type's address: the first few
+    /// answers in a list (a statement's actions mostly take a handful of types, and comparing
+    /// those costs less than hashing), the rest in a map.
+    memo_few: Vec<(usize, bool)>,
+    memo_many: HashMap<usize, bool, WordHashBuild>,
 }
 
 pub(super) fn check<'a>(
@@ -417,16 +420,25 @@ fn check_types<'a>(
     // resources can be of is computed once instead (`fitting_types`), and the rest are looked
     // up in it.
     const LAZY: usize = 32;
-    let (fits, memo) = (&mut scratch.fits, &mut scratch.memo);
+    let (fits, memo_few, memo_many) = (
+        &mut scratch.fits,
+        &mut scratch.memo_few,
+        &mut scratch.memo_many,
+    );
     fits.clear();
-    memo.clear();
+    memo_few.clear();
+    memo_many.clear();
     let mut set: Option<bool> = None;
     let mut type_fits = |rt: &'static ResourceTypeDef| -> bool {
         let key = std::ptr::from_ref(rt) as usize;
-        if let Some(&fits) = memo.get(&key) {
+        let known = match memo_few.iter().find(|(k, _)| *k == key) {
+            Some(&(_, fits)) => Some(fits),
+            None => memo_many.get(&key).copied(),
+        };
+        if let Some(fits) = known {
             return fits;
         }
-        if set.is_none() && memo.len() >= LAZY {
+        if set.is_none() && memo_few.len() >= LAZY {
             set = Some(fitting_types(resources, fits));
         }
         let answer = match set {
@@ -439,7 +451,11 @@ fn check_types<'a>(
                     .any(|format| split_format_matches(format, arn))
             }),
         };
-        memo.insert(key, answer);
+        if memo_few.len() < LAZY {
+            memo_few.push((key, answer));
+        } else {
+            memo_many.insert(key, answer);
+        }
         answer
     };
     // An action without resource types asks for `*`. Services authorize such actions against
