@@ -213,13 +213,33 @@ fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
         .map_or(all_states, |last| all_states & !(bit(last + 1) - 1))
         & !bit(n);
     let mut states = closure(1);
-    for t in b {
+    let mut i = 0;
+    while let Some(t) = b.get(i) {
         if states == 0 {
             return Some(false);
         }
         if states & universal != 0 {
             return Some(true);
         }
+        // The common shape `${Name}/…`: the states are a `Many(class)` token and the literal
+        // `x` after it. A policy literal the class accepts that is not `x` leaves them as they
+        // are, so a run of such literals is passed over without stepping.
+        let k = states.trailing_zeros() as usize;
+        if let (Some(Tok::Many(class)), Some(Tok::Lit(x))) = (a.get(k), a.get(k + 1)) {
+            if states == bit(k) | bit(k + 1) {
+                let run = b
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|t| matches!(t, Tok::Lit(c) if c != x && class.contains(*c)))
+                    .count();
+                if run > 0 {
+                    i += run;
+                    continue;
+                }
+            }
+        }
+        i += 1;
         states = match *t {
             Tok::Lit(c) => step(states, &|t| match t {
                 Tok::Lit(x) => x == c,
@@ -490,6 +510,13 @@ mod tests {
             "not an arn",
             "arn:aws:s3",
             "arn:aws:apigateway:us-east-1::/restapis/*",
+            // Long literal runs before a separator, as most real resources have.
+            "arn:aws:s3:::orders-dev-logs/home/${aws:username}/*",
+            "arn:aws:s3:::orders-dev-logs-replica",
+            "arn:aws:s3:::orders-dev/logs/2026/*.gz",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc*def",
+            "arn:aws:iam::123456789012:role/service-role/my-role-name",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders-prod-table/index/by-date",
         ];
         let mut decided = 0usize;
         let mut pairs = 0usize;
