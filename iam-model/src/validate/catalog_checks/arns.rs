@@ -465,7 +465,9 @@ fn check_types<'a>(
     // service, is the mistake reported.
     let service_wildcard = |a: &ActionDef| {
         resources.iter().any(|r| {
-            split_arn(r.text()).is_some_and(|[_, _, service, _, _, resource]| {
+            // Split already when ASCII (placeholders kept whole); split now otherwise.
+            let fields = r.fields().or_else(|| split_arn(r.text()));
+            fields.is_some_and(|[_, _, service, _, _, resource]| {
                 crate::scan::has_wildcard(resource) && glob_match(service, a.service().prefix())
             })
         })
