@@ -319,6 +319,16 @@ fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// Sends an SDK request built from `iam` and maps its error to the operation's [`ApiError`].
+macro_rules! send {
+    ($api:expr, $request:expr) => {
+        $request
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk($api, err))?
+    };
+}
+
 /// Makes the call (one counted write).
 async fn call(c: &AccountClient, op: &Op) -> Result<(), ApiError> {
     c.calls.write();
@@ -331,61 +341,61 @@ async fn call(c: &AccountClient, op: &Op) -> Result<(), ApiError> {
             thumbprints,
             tags,
         } => {
-            iam.create_open_id_connect_provider()
-                .url(url)
-                .set_client_id_list(Some(client_ids.clone()))
-                .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.clone()))
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.create_open_id_connect_provider()
+                    .url(url)
+                    .set_client_id_list(Some(client_ids.clone()))
+                    .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.clone()))
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::UpdateOidcThumbprints { arn, thumbprints } => {
-            iam.update_open_id_connect_provider_thumbprint()
-                .open_id_connect_provider_arn(arn)
-                .set_thumbprint_list(Some(thumbprints.clone()))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.update_open_id_connect_provider_thumbprint()
+                    .open_id_connect_provider_arn(arn)
+                    .set_thumbprint_list(Some(thumbprints.clone()))
+            );
         }
         Op::AddOidcClientId { arn, client_id } => {
-            iam.add_client_id_to_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .client_id(client_id)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.add_client_id_to_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .client_id(client_id)
+            );
         }
         Op::RemoveOidcClientId { arn, client_id } => {
-            iam.remove_client_id_from_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .client_id(client_id)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.remove_client_id_from_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .client_id(client_id)
+            );
         }
         Op::TagOidcProvider { arn, tags } => {
-            iam.tag_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.tag_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::UntagOidcProvider { arn, keys } => {
-            iam.untag_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .set_tag_keys(Some(keys.clone()))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.untag_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .set_tag_keys(Some(keys.clone()))
+            );
         }
         Op::DeleteOidcProvider { arn } => {
-            iam.delete_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.delete_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+            );
         }
         Op::CreatePolicy {
             name,
@@ -394,60 +404,57 @@ async fn call(c: &AccountClient, op: &Op) -> Result<(), ApiError> {
             document,
             tags,
         } => {
-            iam.create_policy()
-                .policy_name(name)
-                .path(path)
-                .set_description((!description.is_empty()).then(|| description.clone()))
-                .policy_document(document)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.create_policy()
+                    .policy_name(name)
+                    .path(path)
+                    .set_description((!description.is_empty()).then(|| description.clone()))
+                    .policy_document(document)
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::CreatePolicyVersion { arn, document } => {
             // No SDK retries: a re-sent request whose answer was lost adds a second version.
-            iam.create_policy_version()
-                .policy_arn(arn)
-                .policy_document(document)
-                .set_as_default(true)
-                .customize()
-                .config_override(
-                    aws_sdk_iam::config::Builder::default().retry_config(RetryConfig::disabled()),
-                )
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.create_policy_version()
+                    .policy_arn(arn)
+                    .policy_document(document)
+                    .set_as_default(true)
+                    .customize()
+                    .config_override(
+                        aws_sdk_iam::config::Builder::default()
+                            .retry_config(RetryConfig::disabled()),
+                    )
+            );
         }
         Op::DeletePolicyVersion { arn, version_id } => {
-            iam.delete_policy_version()
-                .policy_arn(arn)
-                .version_id(version_id)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.delete_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version_id)
+            );
         }
         Op::TagPolicy { arn, tags } => {
-            iam.tag_policy()
-                .policy_arn(arn)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.tag_policy()
+                    .policy_arn(arn)
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::UntagPolicy { arn, keys } => {
-            iam.untag_policy()
-                .policy_arn(arn)
-                .set_tag_keys(Some(keys.clone()))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.untag_policy()
+                    .policy_arn(arn)
+                    .set_tag_keys(Some(keys.clone()))
+            );
         }
         Op::DeletePolicy { arn } => {
-            iam.delete_policy()
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(api, iam.delete_policy().policy_arn(arn));
         }
         Op::CreateRole {
             name,
@@ -458,140 +465,122 @@ async fn call(c: &AccountClient, op: &Op) -> Result<(), ApiError> {
             trust,
             tags,
         } => {
-            iam.create_role()
-                .role_name(name)
-                .path(path)
-                .assume_role_policy_document(trust)
-                .set_description((!description.is_empty()).then(|| description.clone()))
-                .max_session_duration(to_i32(*max_session_duration))
-                .set_permissions_boundary(permissions_boundary.clone())
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.create_role()
+                    .role_name(name)
+                    .path(path)
+                    .assume_role_policy_document(trust)
+                    .set_description((!description.is_empty()).then(|| description.clone()))
+                    .max_session_duration(to_i32(*max_session_duration))
+                    .set_permissions_boundary(permissions_boundary.clone())
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::UpdateAssumeRolePolicy { role, trust } => {
-            iam.update_assume_role_policy()
-                .role_name(role)
-                .policy_document(trust)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.update_assume_role_policy()
+                    .role_name(role)
+                    .policy_document(trust)
+            );
         }
         Op::UpdateRole {
             role,
             description,
             max_session_duration,
         } => {
-            iam.update_role()
-                .role_name(role)
-                .description(description)
-                .max_session_duration(to_i32(*max_session_duration))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.update_role()
+                    .role_name(role)
+                    .description(description)
+                    .max_session_duration(to_i32(*max_session_duration))
+            );
         }
         Op::PutRolePermissionsBoundary { role, arn } => {
-            iam.put_role_permissions_boundary()
-                .role_name(role)
-                .permissions_boundary(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.put_role_permissions_boundary()
+                    .role_name(role)
+                    .permissions_boundary(arn)
+            );
         }
         Op::DeleteRolePermissionsBoundary { role } => {
-            iam.delete_role_permissions_boundary()
-                .role_name(role)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(api, iam.delete_role_permissions_boundary().role_name(role));
         }
         Op::PutRolePolicy {
             role,
             name,
             document,
         } => {
-            iam.put_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .policy_document(document)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.put_role_policy()
+                    .role_name(role)
+                    .policy_name(name)
+                    .policy_document(document)
+            );
         }
         Op::DeleteRolePolicy { role, name } => {
-            iam.delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.delete_role_policy().role_name(role).policy_name(name)
+            );
         }
         Op::AttachRolePolicy { role, arn } => {
-            iam.attach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.attach_role_policy().role_name(role).policy_arn(arn)
+            );
         }
         Op::DetachRolePolicy { role, arn } => {
-            iam.detach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.detach_role_policy().role_name(role).policy_arn(arn)
+            );
         }
         Op::DetachUserPolicy { user, arn } => {
-            iam.detach_user_policy()
-                .user_name(user)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.detach_user_policy().user_name(user).policy_arn(arn)
+            );
         }
         Op::DetachGroupPolicy { group, arn } => {
-            iam.detach_group_policy()
-                .group_name(group)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.detach_group_policy().group_name(group).policy_arn(arn)
+            );
         }
         Op::TagRole { role, tags } => {
-            iam.tag_role()
-                .role_name(role)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.tag_role()
+                    .role_name(role)
+                    .set_tags(Some(sdk_tags(tags)?))
+            );
         }
         Op::UntagRole { role, keys } => {
-            iam.untag_role()
-                .role_name(role)
-                .set_tag_keys(Some(keys.clone()))
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.untag_role()
+                    .role_name(role)
+                    .set_tag_keys(Some(keys.clone()))
+            );
         }
         Op::RemoveRoleFromInstanceProfile {
             role,
             instance_profile,
         } => {
-            iam.remove_role_from_instance_profile()
-                .role_name(role)
-                .instance_profile_name(instance_profile)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(
+                api,
+                iam.remove_role_from_instance_profile()
+                    .role_name(role)
+                    .instance_profile_name(instance_profile)
+            );
         }
         Op::DeleteRole { role } => {
-            iam.delete_role()
-                .role_name(role)
-                .send()
-                .await
-                .map_err(|err| ApiError::from_sdk(api, err))?;
+            send!(api, iam.delete_role().role_name(role));
         }
     }
     Ok(())
