@@ -219,11 +219,12 @@ impl Segments {
         };
     }
 
-    fn into_vec(self) -> Vec<Segment> {
-        match self {
-            Segments::Empty => Vec::new(),
-            Segments::One(segment) => vec![segment],
-            Segments::Many(segments) => segments,
+    /// Appends `segment`, merged into a literal before it; an empty literal adds nothing.
+    fn append(&mut self, segment: Segment) {
+        match (self.last_mut(), segment) {
+            (Some(Segment::Literal(prev)), Segment::Literal(next)) => prev.push_str(&next),
+            (_, Segment::Literal(next)) if next.is_empty() => {}
+            (_, segment) => self.push(segment),
         }
     }
 }
@@ -281,20 +282,13 @@ impl Text {
 
     /// Appends in place; see [`Text::then`].
     pub fn push(&mut self, part: impl Into<Text>) {
-        let part = part.into().segments;
-        if let (Segments::Empty, Segments::One(only)) = (&self.segments, &part) {
-            if matches!(only, Segment::Literal(l) if l.is_empty()) {
-                return;
-            }
-            // The common case, appending to an empty text, needs no merging.
-            self.segments = part;
-            return;
-        }
-        for seg in part.into_vec() {
-            match (self.segments.last_mut(), seg) {
-                (Some(Segment::Literal(prev)), Segment::Literal(next)) => prev.push_str(&next),
-                (_, Segment::Literal(next)) if next.is_empty() => {}
-                (_, seg) => self.segments.push(seg),
+        match part.into().segments {
+            Segments::Empty => {}
+            Segments::One(segment) => self.segments.append(segment),
+            Segments::Many(segments) => {
+                for segment in segments {
+                    self.segments.append(segment);
+                }
             }
         }
     }
