@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::action::glob_match;
+use crate::arn::split_fields;
 use crate::catalog::{self, ActionDef, ResourceTypeDef};
 use crate::finding::{Code, Finding};
 use crate::json::{JsonPath, Loc};
@@ -85,11 +86,6 @@ pub(super) fn judgeable(t: &Text) -> Option<Cow<'_, str>> {
     (!unknown_shape).then(|| t.with_placeholders())
 }
 
-/// `arn:partition:service:region:account:resource`, split; `None` when it is not shaped so.
-pub(super) fn split_arn(s: &str) -> Option<[&str; 6]> {
-    crate::arn::split_fields(s)
-}
-
 /// The literal text a pattern starts with: before any `*`, `?` or `${`.
 fn literal_head(s: &str) -> &str {
     let bytes = s.as_bytes();
@@ -142,7 +138,8 @@ fn formats_by_service() -> &'static Index {
         for service in catalog::services() {
             for resource_type in service.resource_types() {
                 for &format in resource_type.arn_formats() {
-                    let Some([_, _, segment, region, account, resource]) = split_arn(format) else {
+                    let Some([_, _, segment, region, account, resource]) = split_fields(format)
+                    else {
                         continue;
                     };
                     let format = Format {
@@ -194,7 +191,7 @@ fn field(s: &str) -> Field {
 /// are first narrowed by the literal start of the resource part; the exact match is computed
 /// only when the narrowed formats disagree about the field in question.
 fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>) {
-    let Some([_, partition, service, region, account, resource]) = split_arn(s) else {
+    let Some([_, partition, service, region, account, resource]) = split_fields(s) else {
         return;
     };
     // Variables before the resource part are reported elsewhere and make the fields unknown.
@@ -375,7 +372,7 @@ fn check_types<'a>(
     for t in list {
         match judgeable(t) {
             Some(s) if s == "*" => return,
-            Some(s) if split_arn(&s).is_some() => {}
+            Some(s) if split_fields(&s).is_some() => {}
             // Not an ARN (INVALID_ARN), or an unknown shape: the statement cannot be judged.
             _ => judged = false,
         }
@@ -466,7 +463,7 @@ fn check_types<'a>(
     let service_wildcard = |a: &ActionDef| {
         resources.iter().any(|r| {
             // Split already when ASCII (placeholders kept whole); split now otherwise.
-            let fields = r.fields().or_else(|| split_arn(r.text()));
+            let fields = r.fields().or_else(|| split_fields(r.text()));
             fields.is_some_and(|[_, _, service, _, _, resource]| {
                 crate::scan::has_wildcard(resource) && glob_match(service, a.service().prefix())
             })
@@ -539,7 +536,7 @@ fn mismatch_for_action(
     // The help shows the format closest to the statement's resource: same service segment,
     // and a region and an account where the resource has them.
     let shape = |s: &str| {
-        split_arn(s).map(|[_, _, service, region, account, _]| {
+        split_fields(s).map(|[_, _, service, region, account, _]| {
             (service.to_owned(), region.is_empty(), account.is_empty())
         })
     };
@@ -628,8 +625,11 @@ mod tests {
         assert_eq!(literal_head("instance/*"), "instance/");
         assert_eq!(literal_head("${BucketName}/${ObjectName}"), "");
         assert_eq!(literal_head("home/${aws:username}/x"), "home/");
-        assert_eq!(split_arn("arn:aws:s3:::b/c:d").map(|f| f[5]), Some("b/c:d"));
-        assert!(split_arn("s3:::b").is_none());
+        assert_eq!(
+            split_fields("arn:aws:s3:::b/c:d").map(|f| f[5]),
+            Some("b/c:d")
+        );
+        assert!(split_fields("s3:::b").is_none());
         assert!(
             field("*") == Field::MaybeEmpty
                 && field("") == Field::Empty

@@ -15,8 +15,9 @@ use crate::policy::PolicyKind;
 use crate::statement::{ActionClause, Effect, ResourceClause, Statement};
 
 use super::actions::{entry_path, Entry};
-use super::arns::{judgeable, split_arn};
+use super::arns::judgeable;
 use super::ValidationContext;
+use crate::arn::split_fields;
 use crate::validate::security::is_full_admin;
 
 pub(super) fn check(
@@ -42,7 +43,7 @@ fn covers_every_role(s: &str) -> bool {
     if s == "*" {
         return true;
     }
-    let Some([_, _, service, _, _, resource]) = split_arn(s) else {
+    let Some([_, _, service, _, _, resource]) = split_fields(s) else {
         return false;
     };
     let Some(head) = resource.strip_suffix('*') else {
