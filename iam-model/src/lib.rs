@@ -7,6 +7,7 @@ pub mod deployment;
 pub mod equivalence;
 pub mod eval;
 pub mod finding;
+pub mod graph;
 pub mod json;
 pub mod parse;
 pub mod policy;

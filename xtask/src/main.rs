@@ -7,10 +7,13 @@
 mod apply;
 mod catalog_refresh;
 mod codegen;
+mod explain;
+mod graph;
 mod render;
 mod test;
 mod util;
 mod validate;
+mod who_can;
 
 use clap::{Parser, Subcommand};
 
@@ -45,6 +48,13 @@ enum Command {
     /// Delete every IAM object a blueprint's deployment owns.
     #[command(disable_help_flag = true)]
     Destroy(apply::Args),
+    /// Every path from a principal outside the blueprints to a role that may perform ACTION
+    /// on RESOURCE, with the conditions along it.
+    WhoCan(who_can::Args),
+    /// Evaluate one request against a role's policies: allowed or denied, and why.
+    Explain(explain::Args),
+    /// Draw the trust graph of blueprints: Mermaid, Graphviz DOT or SVG.
+    Graph(graph::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,5 +68,8 @@ fn main() -> anyhow::Result<()> {
         Command::Plan(args) => apply::run("plan", &args),
         Command::Apply(args) => apply::run("apply", &args),
         Command::Destroy(args) => apply::run("destroy", &args),
+        Command::WhoCan(args) => who_can::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
