@@ -210,6 +210,21 @@ pub struct TrustGraph {
     pub edges: Vec<Edge>,
 }
 
+impl RoleNode {
+    /// Whether `name` is the role's ARN, key, `blueprint/key` or role name.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.arn == name
+            || self.key == name
+            || self.path_name.rsplit('/').next() == Some(name)
+            || self.key_in_blueprint().eq(name)
+    }
+
+    /// `blueprint/key`.
+    pub fn key_in_blueprint(&self) -> String {
+        format!("{}/{}", self.blueprint, self.key)
+    }
+}
+
 /// The account id the resolution gives, else `{key}` so that ARNs stay readable and still
 /// distinct per account.
 struct GraphResolver<'a> {
@@ -309,6 +324,16 @@ struct Input<'a> {
 }
 
 impl TrustGraph {
+    /// Builds the graph of `deployments` with the values their configs give: account ids
+    /// known to a deployment, partition `aws`, and placeholders for the rest.
+    pub fn of(deployments: &[Deployment]) -> Self {
+        let resolution = Resolution {
+            partition: Some("aws".to_owned()),
+            ..Resolution::default()
+        };
+        Self::build(deployments.iter().map(|d| (d, &resolution)))
+    }
+
     /// Builds the graph of `deployments`, each with the resolution of its late-bound values.
     pub fn build<'a>(
         deployments: impl IntoIterator<Item = (&'a Deployment, &'a Resolution)>,
@@ -777,11 +802,10 @@ impl TrustGraph {
         )
     }
 
-    /// The node index of the role with this ARN or key (`key` or `blueprint/key`).
+    /// The node index of the first role named `name`: its ARN, key, `blueprint/key` or role
+    /// name.
     pub fn find_role(&self, name: &str) -> Option<usize> {
-        self.roles.iter().position(|r| {
-            r.arn == name || r.key == name || format!("{}/{}", r.blueprint, r.key) == name
-        })
+        self.roles.iter().position(|r| r.is_named(name))
     }
 }
 

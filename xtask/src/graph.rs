@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use blueprint_kit::{Blueprint, ConfigSource};
 use iam_model::deployment::Deployment;
 use iam_model::graph::TrustGraph;
-use iam_model::render::iam::Resolution;
 
 use crate::util::display_relative;
 
@@ -135,18 +134,8 @@ impl Inputs {
     /// Loads the deployments and builds their trust graph.
     pub(crate) fn graph(&self) -> Result<TrustGraph, Failure> {
         let deployments = self.load()?;
-        Ok(build(&deployments))
+        Ok(TrustGraph::of(&deployments))
     }
-}
-
-/// The trust graph of deployments, with late-bound values the configs do not give shown as
-/// placeholders.
-pub(crate) fn build(deployments: &[Deployment]) -> TrustGraph {
-    let resolution = Resolution {
-        partition: Some("aws".to_owned()),
-        ..Resolution::default()
-    };
-    TrustGraph::build(deployments.iter().map(|d| (d, &resolution)))
 }
 
 /// The drawing format.

@@ -48,3 +48,15 @@ pub fn example_config(name: &str) -> Option<PathBuf> {
         .map(|ext| dir.join(format!("{name}.{ext}")))
         .find(|p| p.is_file())
 }
+
+/// The deployment the blueprint `name` builds from its example config, for tests and
+/// examples; an error names the blueprint or the config problem.
+pub fn example_deployment(name: &str) -> Result<iam_model::deployment::Deployment, String> {
+    let bp = find(name).ok_or_else(|| format!("unknown blueprint `{name}`"))?;
+    let path = example_config(name)
+        .ok_or_else(|| format!("blueprint `{name}` has no example config in `examples/`"))?;
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    bp.build(&blueprint_kit::ConfigSource::new(shown.clone(), text))
+        .map_err(|e| e.report(&shown))
+}

@@ -25,7 +25,7 @@ use crate::condition::BaseOperator;
 /// Which nodes an invariant is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
-    /// A role of the deployments, by key, `blueprint/key` or ARN.
+    /// The roles of the deployments with this key, `blueprint/key`, ARN or role name.
     Role(String),
     /// Every role of the deployments whose ARN matches the pattern.
     Roles(String),
@@ -134,10 +134,7 @@ impl TrustGraph {
     fn selects(&self, s: &Selector, node: usize) -> bool {
         let n = &self.nodes[node];
         match (s, n) {
-            (Selector::Role(name), Node::Role(i)) => {
-                let r = &self.roles[*i];
-                r.arn == *name || r.key == *name || format!("{}/{}", r.blueprint, r.key) == *name
-            }
+            (Selector::Role(name), Node::Role(i)) => self.roles[*i].is_named(name),
             (Selector::Roles(p), Node::Role(i)) => glob_match(p, &self.roles[*i].arn),
             (Selector::ThirdParties, n) => n.is_third_party(),
             (Selector::Oidc(t), Node::Oidc { provider, host, .. }) => {

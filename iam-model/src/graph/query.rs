@@ -140,7 +140,7 @@ impl TrustGraph {
     /// not hold.
     pub fn who_can(&self, action: &str, resource: &str) -> WhoCan {
         let mut grants = Vec::new();
-        let assume = action.to_ascii_lowercase().starts_with("sts:assumerole");
+        let assume = assume_action(action);
         let target_role = self.roles.iter().position(|r| r.arn == resource);
         match target_role {
             Some(role) if assume => grants.push(Grant {
@@ -186,7 +186,9 @@ impl TrustGraph {
     /// Whether role `ri`'s identity policies allow `action` on `resource`.
     fn grant(&self, ri: usize, action: &str, resource: &str) -> Option<Grant> {
         let role = &self.roles[ri];
-        if !in_account(resource, &role.account_id) {
+        // Assuming a role in another account is decided by that role's trust policy, not by
+        // a resource policy the deployments lack.
+        if !assume_action(action) && !in_account(resource, &role.account_id) {
             return None;
         }
         let docs: Vec<&PolicyDocument> = role.identity.iter().map(|p| &p.document).collect();
@@ -227,9 +229,17 @@ impl TrustGraph {
     }
 }
 
+fn assume_action(action: &str) -> bool {
+    action.to_ascii_lowercase().starts_with("sts:assumerole")
+}
+
 /// Whether `resource` can be in the account `account`: it names that account, no account
-/// (`arn:aws:s3:::bucket`), a wildcard, or is not an ARN.
+/// (`arn:aws:s3:::bucket`), a wildcard, or is not an ARN; or the account id is not known
+/// (`{key}`).
 fn in_account(resource: &str, account: &str) -> bool {
+    if account.starts_with('{') {
+        return true;
+    }
     match Arn::parse(resource) {
         Ok(a) => {
             let acct = a.account();
