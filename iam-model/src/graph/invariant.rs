@@ -281,8 +281,9 @@ impl Invariant<'_> {
     }
 }
 
-/// Asserts that a role reaches only roles matching the patterns, directly or (with `,
-/// transitively`) along any path; panics with the forbidden paths otherwise.
+/// Asserts that a role (key, `blueprint/key`, ARN or name) reaches only roles matching the
+/// patterns (an array or slice of `&str`), directly or (with `, transitively`) along any
+/// path; panics with the forbidden paths otherwise.
 ///
 /// ```
 /// # use iam_model::graph::TrustGraph;
@@ -292,18 +293,18 @@ impl Invariant<'_> {
 /// ```
 #[macro_export]
 macro_rules! assert_only_reaches {
-    ($graph:expr, $role:expr, [$($pattern:expr),* $(,)?]) => {
-        $crate::assert_only_reaches!(@run $graph, $role, true, [$($pattern),*])
+    ($graph:expr, $role:expr, $patterns:expr) => {
+        $crate::assert_only_reaches!(@run $graph, $role, true, $patterns)
     };
-    ($graph:expr, $role:expr, [$($pattern:expr),* $(,)?], transitively) => {
-        $crate::assert_only_reaches!(@run $graph, $role, false, [$($pattern),*])
+    ($graph:expr, $role:expr, $patterns:expr, transitively) => {
+        $crate::assert_only_reaches!(@run $graph, $role, false, $patterns)
     };
-    (@run $graph:expr, $role:expr, $direct:expr, [$($pattern:expr),*]) => {{
+    (@run $graph:expr, $role:expr, $direct:expr, $patterns:expr) => {{
         let result = $graph
             .invariant($crate::graph::Selector::role($role))
             .and_then(|i| {
                 let i = if $direct { i.directly() } else { i };
-                i.reaches_only(&[$($pattern),*])
+                i.reaches_only(&$patterns)
             });
         if let ::std::result::Result::Err(e) = result {
             ::std::panic!("{}\nhelp: {}", e, $crate::graph::help(&e));
