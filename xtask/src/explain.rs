@@ -126,20 +126,17 @@ fn explain(graph: &TrustGraph, args: &Args) -> Result<(String, bool), Failure> {
     } else {
         "identity policies"
     };
-    let statements: Vec<(String, String, String)> = eval
+    // (effect, policy, JSON path, Sid) of every statement that matched.
+    let statements: Vec<(String, String, String, Option<String>)> = eval
         .matched
         .iter()
         .map(|(pi, si)| {
             let st = &docs[*pi].statements[*si];
-            let sid = st
-                .sid
-                .as_ref()
-                .map(|s| format!(" (Sid `{s}`)"))
-                .unwrap_or_default();
             (
                 st.effect.as_str().to_owned(),
                 sources[*pi].to_string(),
-                format!("/Statement/{si}{sid}"),
+                format!("/Statement/{si}"),
+                st.sid.clone(),
             )
         })
         .collect();
@@ -156,7 +153,7 @@ fn explain(graph: &TrustGraph, args: &Args) -> Result<(String, bool), Failure> {
                 Decision::ExplicitDeny => "ExplicitDeny",
                 Decision::ImplicitDeny => "ImplicitDeny",
             },
-            "statements": statements.iter().map(|(e, p, path)| json!({"effect": e, "policy": p, "path": path})).collect::<Vec<_>>(),
+            "statements": statements.iter().map(|(e, p, path, sid)| json!({"effect": e, "policy": p, "path": path, "sid": sid})).collect::<Vec<_>>(),
             "not_modelled": if args.caller.is_some() { Vec::new() } else { role.unmodelled.clone() },
         });
         let text = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
@@ -180,8 +177,12 @@ fn explain(graph: &TrustGraph, args: &Args) -> Result<(String, bool), Failure> {
     if statements.is_empty() {
         out.push_str("  no statement matched\n");
     }
-    for (effect, policy, path) in &statements {
-        out.push_str(&format!("  {effect:<5} {policy} {path}\n"));
+    for (effect, policy, path, sid) in &statements {
+        let sid = sid
+            .as_ref()
+            .map(|s| format!(" (Sid `{s}`)"))
+            .unwrap_or_default();
+        out.push_str(&format!("  {effect:<5} {policy} {path}{sid}\n"));
     }
     if args.caller.is_none() && !allowed {
         for arn in &role.unmodelled {
