@@ -228,3 +228,26 @@ fn a_config_error_names_file_and_line() {
     assert!(err.contains("tableflow.yaml:2:"), "{err}");
     assert!(err.contains("no graph was built"), "{err}");
 }
+
+/// The README's worked review shows the command's real output (rerun with `UPDATE_READMES=1`).
+#[test]
+fn readme_review_example_is_current() {
+    let args = [
+        "who-can",
+        "iam:CreateUser",
+        "arn:aws:iam::210987654321:user/anyone",
+        "--blueprint",
+        "landing-zone",
+        "--blueprint",
+        "aws-teams",
+    ];
+    let o = xtask(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let block = format!(
+        "```console\n$ cargo xtask {}\n{}```",
+        args.join(" "),
+        stdout(&o)
+    );
+    blueprint_kit::readme_section_check(root().join("README.md"), "who-can-review", &block)
+        .unwrap();
+}
