@@ -50,10 +50,11 @@ fn invariants(graph: &TrustGraph) -> Result<(), InvariantError> {
         .invariant(Selector::Oidc("token.actions.githubusercontent.com".into()))?
         .directly()
         .reaches_only(&["arn:aws:iam::123456789012:role/foundation-oidc"])?;
-    // Nothing reaches roles in accounts outside the organization.
+    // The production state role reaches into the production account only.
     graph
-        .invariant(Selector::Outside)?
-        .reaches_none_of(&["arn:aws:iam::999999999999:role/*"])?;
+        .invariant(Selector::role("foundation-tf-prdstate"))?
+        .directly()
+        .reaches_only(&["arn:aws:iam::210987654321:role/*"])?;
     Ok(())
 }
 
@@ -106,7 +107,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "reaches 1 node(s) it must not")]
+    #[should_panic(expected = "`arn:aws:iam::210987654321:role/foundation-deploy` via")]
     fn a_broken_invariant_names_the_path() {
         let graph = TrustGraph::of(&[landing_zone().unwrap()]);
         // The state role reaches the deploy role of prod: not only Terraform state roles.
