@@ -232,13 +232,12 @@ fn scope_matches(st: &Statement, request: &Request) -> bool {
     if !resource_ok {
         return false;
     }
-    let principal_ok = match (&st.principal, &request.principal) {
+    match (&st.principal, &request.principal) {
         (None, _) => true,
         (Some(_), None) => false,
         (Some(PrincipalClause::Principal(p)), Some(rp)) => principal_matches(p, rp),
         (Some(PrincipalClause::NotPrincipal(p)), Some(rp)) => !principal_matches(p, rp),
-    };
-    principal_ok
+    }
 }
 
 fn substitute(t: &Text, request: &Request) -> String {

@@ -23,20 +23,16 @@ fn doc(s: &str) -> PolicyDocument {
 /// both policies.
 #[test]
 fn carlos_and_his_log_bucket() {
-    let identity = doc(
-        r#"{"Version":"2012-10-17","Statement":[
+    let identity = doc(r#"{"Version":"2012-10-17","Statement":[
           {"Sid":"AllowS3ListRead","Effect":"Allow",
            "Action":["s3:GetBucketLocation","s3:GetAccountPublicAccessBlock","s3:ListAccessPoints","s3:ListAllMyBuckets"],
            "Resource":"arn:aws:s3:::*"},
           {"Sid":"AllowS3Self","Effect":"Allow","Action":"s3:*",
            "Resource":["arn:aws:s3:::carlossalazar/*","arn:aws:s3:::carlossalazar"]},
-          {"Sid":"DenyS3Logs","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*log*"}]}"#,
-    );
-    let bucket = doc(
-        r#"{"Version":"2012-10-17","Statement":[
+          {"Sid":"DenyS3Logs","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*log*"}]}"#);
+    let bucket = doc(r#"{"Version":"2012-10-17","Statement":[
           {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/carlossalazar"},
-           "Action":"s3:*","Resource":["arn:aws:s3:::carlossalazar/*","arn:aws:s3:::carlossalazar"]}]}"#,
-    );
+           "Action":"s3:*","Resource":["arn:aws:s3:::carlossalazar/*","arn:aws:s3:::carlossalazar"]}]}"#);
     let carlos = RequestPrincipal::Aws("arn:aws:iam::123456789012:user/carlossalazar".into());
     let put = |key: &str| Request::new("s3:PutObject", key).principal(carlos.clone());
     assert_eq!(
@@ -55,7 +51,10 @@ fn carlos_and_his_log_bucket() {
     let other = Request::new("s3:PutObject", "arn:aws:s3:::carlossalazar/file").principal(
         RequestPrincipal::Aws("arn:aws:iam::123456789012:user/someone".into()),
     );
-    assert_eq!(evaluate(&[&bucket], &other).decision, Decision::ImplicitDeny);
+    assert_eq!(
+        evaluate(&[&bucket], &other).decision,
+        Decision::ImplicitDeny
+    );
 }
 
 /// reference_policies_evaluation-logic.md, "The difference between explicit and implicit
@@ -63,16 +62,17 @@ fn carlos_and_his_log_bucket() {
 /// `iam:*Report` (e.g. `iam:GetOrganizationsAccessReport`) explicitly denied.
 #[test]
 fn explicit_and_implicit_denies() {
-    let p = doc(
-        r#"{"Version":"2012-10-17","Statement":[
+    let p = doc(r#"{"Version":"2012-10-17","Statement":[
           {"Sid":"AllowGetList","Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"},
-          {"Sid":"DenyReports","Effect":"Deny","Action":"iam:*Report","Resource":"*"}]}"#,
-    );
+          {"Sid":"DenyReports","Effect":"Deny","Action":"iam:*Report","Resource":"*"}]}"#);
     let d = |a: &str| evaluate(&[&p], &Request::new(a, "*")).decision;
     assert_eq!(d("iam:GetRole"), Decision::Allow);
     assert_eq!(d("iam:ListRoles"), Decision::Allow);
     assert_eq!(d("iam:CreatePolicy"), Decision::ImplicitDeny);
-    assert_eq!(d("iam:GetOrganizationsAccessReport"), Decision::ExplicitDeny);
+    assert_eq!(
+        d("iam:GetOrganizationsAccessReport"),
+        Decision::ExplicitDeny
+    );
     // Another policy granting reports does not help: the deny wins.
     let grant = doc(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GenerateCredentialReport","Resource":"*"}]}"#,
@@ -109,7 +109,10 @@ fn for_all_values_requested_attributes() {
         evaluate(&[&p], &r).decision
     };
     assert_eq!(get(&["PostDateTime", "Message"]), Decision::Allow);
-    assert_eq!(get(&["PostDateTime", "Message", "ID"]), Decision::ImplicitDeny);
+    assert_eq!(
+        get(&["PostDateTime", "Message", "ID"]),
+        Decision::ImplicitDeny
+    );
     assert_eq!(get(&["PostDateTime", "UserName"]), Decision::ImplicitDeny);
     assert_eq!(get(&[]), Decision::Allow);
 }
