@@ -839,15 +839,7 @@ fn may_name_role(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let mut parts = pattern.splitn(6, ':');
-    let (Some(_), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some([_, _, service, _, _, resource]) = crate::arn::split_fields(pattern) else {
         return false;
     };
     let service_ok = crate::action::glob_match(service, "iam");

@@ -6,13 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blueprint_kit::readme_section_check;
 use iam_model::graph::{Node, Selector, TrustGraph};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 
 fn graph() -> TrustGraph {
-    TrustGraph::of(&[blueprints::example_deployment("aws-teams").unwrap()])
+    blueprints::example_trust_graph("aws-teams").unwrap()
 }
 
 /// The team roles each team assumes directly, by key.
@@ -108,10 +107,5 @@ fn the_only_third_party_is_the_spacelift_worker_pool() {
 /// The README embeds the trust graph of the example (rerun with `UPDATE_READMES=1`).
 #[test]
 fn readme_trust_graph_is_current() {
-    readme_section_check(
-        README,
-        "trust-graph",
-        &format!("```mermaid\n{}```", graph().mermaid()),
-    )
-    .unwrap();
+    blueprints::check_trust_graph_readme("aws-teams", README).unwrap();
 }

@@ -6,14 +6,13 @@
 
 use std::collections::BTreeSet;
 
-use blueprint_kit::readme_section_check;
 use iam_model::assert_only_reaches;
 use iam_model::graph::{Node, TrustGraph};
 
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 
 fn graph() -> TrustGraph {
-    TrustGraph::of(&[blueprints::example_deployment("inventory").unwrap()])
+    blueprints::example_trust_graph("inventory").unwrap()
 }
 
 #[test]
@@ -91,10 +90,5 @@ fn contradictory_sub_conditions_drop_the_path() {
 /// The README embeds the trust graph of the example (rerun with `UPDATE_READMES=1`).
 #[test]
 fn readme_trust_graph_is_current() {
-    readme_section_check(
-        README,
-        "trust-graph",
-        &format!("```mermaid\n{}```", graph().mermaid()),
-    )
-    .unwrap();
+    blueprints::check_trust_graph_readme("inventory", README).unwrap();
 }

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use blueprint_kit::readme_section_check;
 use iam_model::graph::{Node, Selector, TrustGraph};
 use iam_model::{assert_only_reaches, PolicyDocument};
 
@@ -14,7 +13,7 @@ const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 const OIDC_ROLE: &str = "arn:aws:iam::123456789012:role/foundation-oidc";
 
 fn graph() -> TrustGraph {
-    TrustGraph::of(&[blueprints::example_deployment("landing-zone").unwrap()])
+    blueprints::example_trust_graph("landing-zone").unwrap()
 }
 
 /// Each path as `start label > role name > role name …`.
@@ -207,10 +206,5 @@ fn landing_zone_with_aws_teams_hand_worked() {
 /// The README embeds the trust graph of the example (rerun with `UPDATE_READMES=1`).
 #[test]
 fn readme_trust_graph_is_current() {
-    readme_section_check(
-        README,
-        "trust-graph",
-        &format!("```mermaid\n{}```", graph().mermaid()),
-    )
-    .unwrap();
+    blueprints::check_trust_graph_readme("landing-zone", README).unwrap();
 }

@@ -60,3 +60,22 @@ pub fn example_deployment(name: &str) -> Result<iam_model::deployment::Deploymen
     bp.build(&blueprint_kit::ConfigSource::new(shown.clone(), text))
         .map_err(|e| e.report(&shown))
 }
+
+/// The trust graph of the blueprint `name` built from its example config.
+pub fn example_trust_graph(name: &str) -> Result<iam_model::graph::TrustGraph, String> {
+    Ok(iam_model::graph::TrustGraph::of(&[example_deployment(
+        name,
+    )?]))
+}
+
+/// Checks the `trust-graph` section of the README at `readme` against the Mermaid drawing of
+/// the example's trust graph (`UPDATE_READMES=1` rewrites it; see
+/// [`blueprint_kit::readme_section_check`]).
+pub fn check_trust_graph_readme(name: &str, readme: &str) -> Result<(), String> {
+    let graph = example_trust_graph(name)?;
+    blueprint_kit::readme_section_check(
+        readme,
+        "trust-graph",
+        &format!("```mermaid\n{}```", graph.mermaid()),
+    )
+}

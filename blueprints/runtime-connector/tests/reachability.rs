@@ -4,7 +4,6 @@
 //! current.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use blueprint_kit::readme_section_check;
 use iam_model::assert_only_reaches;
 use iam_model::graph::{Node, Selector, TrustGraph};
 use iam_model::PolicyDocument;
@@ -12,7 +11,7 @@ use iam_model::PolicyDocument;
 const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 
 fn graph() -> TrustGraph {
-    TrustGraph::of(&[blueprints::example_deployment("runtime-connector").unwrap()])
+    blueprints::example_trust_graph("runtime-connector").unwrap()
 }
 
 /// `/sym/` roles in the role's own account (its id is not in the example: `{default}`) and
@@ -107,10 +106,5 @@ fn who_can_assume_sym_roles_hand_worked() {
 /// The README embeds the trust graph of the example (rerun with `UPDATE_READMES=1`).
 #[test]
 fn readme_trust_graph_is_current() {
-    readme_section_check(
-        README,
-        "trust-graph",
-        &format!("```mermaid\n{}```", graph().mermaid()),
-    )
-    .unwrap();
+    blueprints::check_trust_graph_readme("runtime-connector", README).unwrap();
 }

@@ -3,7 +3,6 @@
 //! handed out; the role itself assumes nothing. Also keeps the README's trust graph current.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use blueprint_kit::readme_section_check;
 use iam_model::graph::{Selector, TrustGraph};
 use iam_model::PolicyDocument;
 
@@ -12,7 +11,7 @@ const CONFLUENT: &str = "arn:aws:iam::210987654321:role/confluent-tableflow-prov
 const EXTERNAL_ID: &str = "6a1f0c2e-8d4b-4f3a-9e7c-1b2d3c4e5f60";
 
 fn graph() -> TrustGraph {
-    TrustGraph::of(&[blueprints::example_deployment("tableflow").unwrap()])
+    blueprints::example_trust_graph("tableflow").unwrap()
 }
 
 #[test]
@@ -68,10 +67,5 @@ fn tag_session_alone_is_not_an_edge_but_a_bare_assume_is() {
 /// The README embeds the trust graph of the example (rerun with `UPDATE_READMES=1`).
 #[test]
 fn readme_trust_graph_is_current() {
-    readme_section_check(
-        README,
-        "trust-graph",
-        &format!("```mermaid\n{}```", graph().mermaid()),
-    )
-    .unwrap();
+    blueprints::check_trust_graph_readme("tableflow", README).unwrap();
 }
