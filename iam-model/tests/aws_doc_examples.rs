@@ -5,7 +5,8 @@
 //! page gives.
 //!
 //! SOURCE: github.com/awsdocs/iam-user-guide, `doc_source/`, commits 149cf97 (evaluation
-//! logic) and 027b8db (multi-value conditions), read 2026-12-07. The repository is archived;
+//! logic), 027b8db (multi-value conditions) and 0727b4d (condition operators), read
+//! 2026-12-07. The repository is archived;
 //! the pages live on as docs.aws.amazon.com/IAM/latest/UserGuide/<page>.html.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -143,4 +144,60 @@ fn for_any_value_deny() {
         Decision::ExplicitDeny
     );
     assert_eq!(put(&["UserName"]), Decision::ImplicitDeny);
+}
+
+/// reference_policies_elements_condition_operators.md, "...IfExists condition operators": a
+/// plain `StringLike` on `ec2:InstanceType` fails for the launch's other resources (images,
+/// key pairs), which lack the key; `StringLikeIfExists` passes them and still limits the
+/// instance types to `t1.*`, `t2.*`, `m3.*`.
+#[test]
+fn if_exists_on_instance_type() {
+    let plain = doc(
+        r#"{"Version":"2012-10-17","Statement":{"Sid":"THISPOLICYDOESNOTWORK","Effect":"Allow",
+          "Action":"ec2:RunInstances","Resource":"*",
+          "Condition":{"StringLike":{"ec2:InstanceType":["t1.*","t2.*","m3.*"]}}}}"#,
+    );
+    let if_exists = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"RunInstance","Effect":"Allow",
+          "Action":"ec2:RunInstances","Resource":"*",
+          "Condition":{"StringLikeIfExists":{"ec2:InstanceType":["t1.*","t2.*","m3.*"]}}}]}"#,
+    );
+    let image = Request::new(
+        "ec2:RunInstances",
+        "arn:aws:ec2:us-east-1::image/ami-0abcdef1234567890",
+    );
+    let instance = |t: &str| {
+        Request::new(
+            "ec2:RunInstances",
+            "arn:aws:ec2:us-east-1:123456789012:instance/*",
+        )
+        .with("ec2:InstanceType", [t])
+    };
+    assert_eq!(evaluate(&[&plain], &image).decision, Decision::ImplicitDeny);
+    assert_eq!(evaluate(&[&if_exists], &image).decision, Decision::Allow);
+    assert_eq!(
+        evaluate(&[&if_exists], &instance("t2.micro")).decision,
+        Decision::Allow
+    );
+    assert_eq!(
+        evaluate(&[&if_exists], &instance("c5.large")).decision,
+        Decision::ImplicitDeny
+    );
+}
+
+/// reference_policies_elements_condition_operators.md, "Condition operator to check existence
+/// of condition keys": `Null` `aws:TokenIssueTime` `true` allows EC2 calls made with the
+/// user's own credentials (no token issue time) and not with temporary credentials.
+#[test]
+fn null_token_issue_time() {
+    let p = doc(
+        r#"{"Version":"2012-10-17","Statement":{"Action":"ec2:*","Effect":"Allow","Resource":"*",
+          "Condition":{"Null":{"aws:TokenIssueTime":"true"}}}}"#,
+    );
+    let own = Request::new("ec2:DescribeInstances", "*");
+    let temporary = own
+        .clone()
+        .with("aws:TokenIssueTime", ["2026-12-07T10:00:00Z"]);
+    assert_eq!(evaluate(&[&p], &own).decision, Decision::Allow);
+    assert_eq!(evaluate(&[&p], &temporary).decision, Decision::ImplicitDeny);
 }
