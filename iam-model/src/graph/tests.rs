@@ -259,3 +259,52 @@ fn the_graph_is_deterministic() {
     assert_eq!(mk().mermaid(), mk().mermaid());
     assert_eq!(mk().dot(), mk().dot());
 }
+
+#[test]
+fn services_saml_providers_and_anyone_are_sources() {
+    let svc = role(
+        "svc",
+        "a",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    let saml = role(
+        "saml",
+        "a",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:saml-provider/okta"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#,
+    );
+    let open = role(
+        "open",
+        "a",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#,
+    );
+    let g = TrustGraph::of(&[deployment(vec![svc, saml, open])]);
+    let into = |key: &str| -> Vec<(String, String)> {
+        let t = g.find_role(key).unwrap();
+        g.edges
+            .iter()
+            .filter(|e| e.to == t)
+            .map(|e| (g.label(e.from), e.action.clone()))
+            .collect()
+    };
+    assert_eq!(
+        into("svc"),
+        [(
+            "service ec2.amazonaws.com".to_owned(),
+            "sts:AssumeRole".to_owned()
+        )]
+    );
+    assert_eq!(
+        into("saml"),
+        [(
+            "SAML arn:aws:iam::111111111111:saml-provider/okta".to_owned(),
+            "sts:AssumeRoleWithSAML".to_owned()
+        )]
+    );
+    // `"Principal": "*"` admits anyone, every account and service included.
+    let open_callers: Vec<String> = into("open").into_iter().map(|(f, _)| f).collect();
+    assert!(
+        open_callers.contains(&"anyone (*)".to_owned()),
+        "{open_callers:?}"
+    );
+    assert!(open_callers.contains(&"service ec2.amazonaws.com".to_owned()));
+}
