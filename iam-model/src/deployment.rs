@@ -9,6 +9,7 @@
 //! quotas.
 
 mod check;
+pub mod resolve;
 
 use std::collections::BTreeMap;
 
