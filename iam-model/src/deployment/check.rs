@@ -132,7 +132,9 @@ pub(super) fn validate_deployment(
     for role in &d.roles {
         let id = ObjectId::Role(role.key.clone());
         c.ack = &role.acknowledged;
-        let account_id = d.account(&role.account).and_then(|a| a.id.clone());
+        let account_id = d
+            .account(&role.account)
+            .and_then(|a| a.id.as_ref().map(|id| id.to_string()));
         if let Some(prev) = role_names.insert(
             (role.account.clone(), role.name.to_ascii_lowercase()),
             &role.key,
@@ -249,7 +251,9 @@ pub(super) fn validate_deployment(
         let ctx = ValidationContext {
             kind: PolicyKind::Identity(Attachment::Managed),
             trust_policy_quota: opts.trust_policy_quota,
-            account_id: d.account(&p.account).and_then(|a| a.id.clone()),
+            account_id: d
+                .account(&p.account)
+                .and_then(|a| a.id.as_ref().map(|id| id.to_string())),
             use_catalog: opts.use_catalog,
         };
         for f in validate(&p.document, &ctx) {
@@ -448,18 +452,6 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
                     "give each account its own key",
                 ),
             );
-        }
-        if let Some(id) = &a.id {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-                c.push(
-                    ObjectId::Deployment,
-                    object_finding(
-                        Code::INVALID_NAME,
-                        format!("account id `{id}` of `{}` is not 12 digits", a.key),
-                        "account ids are exactly 12 digits",
-                    ),
-                );
-            }
         }
     }
     // Every output resolves through the same lookups, so what passes here resolves there.

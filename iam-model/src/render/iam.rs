@@ -462,7 +462,10 @@ mod tests {
             .instance("i")
             .accounts(vec![
                 Account::new("default"),
-                Account::builder().key("prod").id("210987654321").build(),
+                Account::builder()
+                    .key("prod")
+                    .id("210987654321".parse().unwrap())
+                    .build(),
             ])
             .roles(vec![role, other])
             .policies(vec![ManagedPolicy::builder()

@@ -1457,7 +1457,7 @@ mod tests {
         d.accounts.push(
             Account::builder()
                 .key("prod")
-                .id("210987654321")
+                .id("210987654321".parse().unwrap())
                 .assume_role_arn("arn:aws:iam::210987654321:role/Deploy")
                 .build(),
         );
