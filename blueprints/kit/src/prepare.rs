@@ -466,6 +466,13 @@ mod tests {
             "`--generated external_ld=x`: blueprint `bp` has no generated value `external_ld` | did you mean `external_id`?"
         );
         assert!(err(&["--trust-quota", "0"]).starts_with("`--trust-quota 0`"));
+        assert!(err(&[
+            "--account-id",
+            "a=111111111111",
+            "--account-id",
+            "a=222222222222"
+        ])
+        .contains("contradicts an earlier `--account-id`"));
         assert!(err(&["--assume-role", "member=arn:aws:s3:::b"]).contains("is not a role ARN"));
     }
 
