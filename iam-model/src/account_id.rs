@@ -126,6 +126,12 @@ impl PartialEq<&str> for AccountId {
     }
 }
 
+impl PartialEq<String> for AccountId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 impl From<AccountId> for String {
     fn from(id: AccountId) -> Self {
         id.0
