@@ -30,13 +30,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::deployment::{Deployment, Role};
+use crate::deployment::resolve::{Concrete, Index, Values};
+use crate::deployment::{Account, Deployment, ExternalValue, GeneratedValue, Role};
 use crate::eval::{evaluate_partial, PartialMatch, Request, RequestPrincipal, Residual};
 use crate::policy::PolicyDocument;
 use crate::principal::{Principal, PrincipalKind};
 use crate::render::iam::Resolution;
 use crate::statement::{Effect, PrincipalClause, ResourceClause};
-use crate::text::{LateBound, ObjectKind, RefAttribute, Resolver, Segment, Text, UnresolvedError};
+use crate::text::{LateBound, ObjectKind, Resolver, Segment, Text, UnresolvedError};
 use crate::write::JsonStyle;
 
 pub use invariant::{help, Invariant, InvariantError, Selector};
@@ -225,74 +226,108 @@ impl RoleNode {
     }
 }
 
-/// The account id the resolution gives, else `{key}` so that ARNs stay readable and still
-/// distinct per account.
-struct GraphResolver<'a> {
-    inner: crate::render::iam::AccountResolver<'a>,
+/// The resolution's values, and readable placeholders where it has none: `{account-key}` for
+/// an account id (distinct per account, so ARNs still tell accounts apart), `{region}`,
+/// `{generated.NAME}`, `{external.NAME}`; the partition defaults to `aws`.
+struct Fallback<'a> {
     resolution: &'a Resolution,
-    deployment: &'a Deployment,
-    account: &'a str,
+    accounts: BTreeMap<String, String>,
+    generated: BTreeMap<String, String>,
+    externals: BTreeMap<String, String>,
+    partition: String,
+    region: String,
 }
 
-impl Resolver for GraphResolver<'_> {
-    fn resolve(&self, late: &LateBound) -> Result<Cow<'_, str>, UnresolvedError> {
-        if let Ok(v) = self.inner.resolve(late) {
-            return Ok(v);
+impl<'a> Fallback<'a> {
+    fn new(d: &Deployment, resolution: &'a Resolution) -> Self {
+        let accounts = d
+            .accounts
+            .iter()
+            .map(|a| {
+                let id = Values::account_id(resolution, a)
+                    .map_or_else(|| format!("{{{}}}", a.key), str::to_owned);
+                (a.key.clone(), id)
+            })
+            .collect();
+        let generated = d
+            .generated
+            .iter()
+            .map(|g| (g.name.clone(), format!("{{generated.{}}}", g.name)))
+            .collect();
+        let externals = d
+            .externals
+            .iter()
+            .map(|e| (e.name.clone(), format!("{{external.{}}}", e.name)))
+            .collect();
+        Fallback {
+            resolution,
+            accounts,
+            generated,
+            externals,
+            partition: resolution
+                .partition
+                .clone()
+                .unwrap_or_else(|| "aws".to_owned()),
+            region: resolution
+                .region
+                .clone()
+                .unwrap_or_else(|| "{region}".to_owned()),
         }
-        let account = |key: &str| {
-            self.resolution
-                .account_id(self.deployment, key)
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("{{{key}}}"))
-        };
-        let partition = self.resolution.partition.as_deref().unwrap_or("aws");
-        Ok(Cow::Owned(match late {
-            LateBound::AccountId(None) => account(self.account),
-            LateBound::AccountId(Some(k)) => account(k),
-            LateBound::Partition => partition.to_owned(),
-            LateBound::Ref(r) if r.attribute == RefAttribute::Arn => {
-                let d = self.deployment;
-                let (acct, resource) = match r.kind {
-                    ObjectKind::Role => match d.role(&r.key) {
-                        Some(o) => (o.account.as_str(), format!("role{}{}", o.path, o.name)),
-                        None => return Ok(Cow::Owned(format!("{{{late}}}"))),
-                    },
-                    ObjectKind::Policy => match d.policy(&r.key) {
-                        Some(o) => (o.account.as_str(), format!("policy{}{}", o.path, o.name)),
-                        None => return Ok(Cow::Owned(format!("{{{late}}}"))),
-                    },
-                    ObjectKind::OidcProvider => match d.oidc_provider(&r.key) {
-                        Some(o) => (
-                            o.account.as_str(),
-                            format!("oidc-provider/{}", o.host_path()),
-                        ),
-                        None => return Ok(Cow::Owned(format!("{{{late}}}"))),
-                    },
-                };
-                format!("arn:{partition}:iam::{}:{resource}", account(acct))
-            }
-            other => format!("{{{other}}}"),
-        }))
     }
 }
 
-fn resolver<'a>(d: &'a Deployment, r: &'a Resolution, account: &'a str) -> GraphResolver<'a> {
-    GraphResolver {
-        inner: r.for_account(d, account),
-        resolution: r,
-        deployment: d,
-        account,
+impl Values for Fallback<'_> {
+    fn account_id<'s>(&'s self, account: &'s Account) -> Option<&'s str> {
+        self.accounts.get(&account.key).map(String::as_str)
+    }
+
+    fn partition<'s>(&'s self, _: &'s Account) -> Option<&'s str> {
+        Some(&self.partition)
+    }
+
+    fn region<'s>(&'s self, _: &'s Account) -> Option<&'s str> {
+        Some(&self.region)
+    }
+
+    fn generated<'s>(&'s self, value: &'s GeneratedValue) -> Option<&'s str> {
+        Values::generated(self.resolution, value)
+            .or(value.fixed.as_deref())
+            .or_else(|| self.generated.get(&value.name).map(String::as_str))
+    }
+
+    fn external<'s>(&'s self, value: &'s ExternalValue) -> Option<&'s str> {
+        Values::external(self.resolution, value)
+            .or(value.value.as_deref())
+            .or_else(|| self.externals.get(&value.name).map(String::as_str))
+    }
+
+    fn role_unique_id(&self, role: &Role, _: &str) -> Option<String> {
+        Some(format!("{{role.{}.unique_id}}", role.key))
     }
 }
 
-fn resolve_text(t: &Text, res: &GraphResolver<'_>) -> String {
-    t.resolve(res).unwrap_or_else(|_| t.to_string())
+/// A resolver that writes `{value}` for whatever the inner one cannot resolve (a reference to
+/// an object the deployment lacks): the graph shows it rather than failing.
+struct OrPlaceholder<'r, R>(&'r R);
+
+impl<R: Resolver> Resolver for OrPlaceholder<'_, R> {
+    fn resolve(&self, late: &LateBound) -> Result<Cow<'_, str>, UnresolvedError> {
+        Ok(self
+            .0
+            .resolve(late)
+            .unwrap_or_else(|_| Cow::Owned(format!("{{{late}}}"))))
+    }
+}
+
+fn resolve_text(t: &Text, res: &impl Resolver) -> String {
+    t.resolve(&OrPlaceholder(res))
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// A document with every late-bound value resolved. Written and read back through the
 /// canonical writer, so the statement indices (and JSON paths) are the original's.
-fn resolve_doc(doc: &PolicyDocument, res: &GraphResolver<'_>) -> PolicyDocument {
-    doc.render(res, JsonStyle::Compact)
+fn resolve_doc(doc: &PolicyDocument, res: &impl Resolver) -> PolicyDocument {
+    doc.render(&OrPlaceholder(res), JsonStyle::Compact)
         .ok()
         .and_then(|json| PolicyDocument::from_json(&json).ok())
         .unwrap_or_else(|| doc.clone())
@@ -317,10 +352,18 @@ fn is_account_principal(value: &str) -> bool {
     (value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())) || value.ends_with(":root")
 }
 
-/// What one deployment contributes, resolved.
+/// One deployment with what resolves its late-bound values.
 struct Input<'a> {
     deployment: &'a Deployment,
-    resolution: &'a Resolution,
+    index: Index<'a>,
+    values: Fallback<'a>,
+}
+
+impl Input<'_> {
+    /// The resolver for objects deployed to the account keyed `account`.
+    fn resolver<'s>(&'s self, account: &'s str) -> Concrete<'s, Fallback<'s>> {
+        Concrete::new(&self.index, &self.values, account)
+    }
 }
 
 impl TrustGraph {
@@ -342,7 +385,8 @@ impl TrustGraph {
             .into_iter()
             .map(|(deployment, resolution)| Input {
                 deployment,
-                resolution,
+                index: Index::new(deployment),
+                values: Fallback::new(deployment, resolution),
             })
             .collect();
         let mut g = TrustGraph {
@@ -394,18 +438,18 @@ impl TrustGraph {
         for input in inputs {
             let d = input.deployment;
             for a in &d.accounts {
-                let res = resolver(d, input.resolution, &a.key);
+                let res = input.resolver(&a.key);
                 accounts.insert(resolve_text(&LateBound::account(&a.key).into(), &res));
             }
             for p in &d.oidc_providers {
-                let res = resolver(d, input.resolution, &p.account);
+                let res = input.resolver(&p.account);
                 providers.insert(
                     resolve_text(&p.arn(), &res),
                     (p.host_path().to_owned(), p.client_ids.clone()),
                 );
             }
             for p in &d.policies {
-                let res = resolver(d, input.resolution, &p.account);
+                let res = input.resolver(&p.account);
                 managed.insert(resolve_text(&p.arn(), &res), resolve_doc(&p.document, &res));
             }
         }
@@ -416,8 +460,7 @@ impl TrustGraph {
         for input in inputs {
             let d = input.deployment;
             for role in &d.roles {
-                self.roles
-                    .push(resolve_role(d, input.resolution, role, managed));
+                self.roles.push(resolve_role(input, role, managed));
             }
         }
     }
@@ -853,12 +896,12 @@ fn may_name_role(pattern: &str) -> bool {
 }
 
 fn resolve_role(
-    d: &Deployment,
-    resolution: &Resolution,
+    input: &Input<'_>,
     role: &Role,
     managed: &BTreeMap<String, PolicyDocument>,
 ) -> RoleNode {
-    let res = resolver(d, resolution, &role.account);
+    let d = input.deployment;
+    let res = input.resolver(&role.account);
     let mut identity = Vec::new();
     for (name, doc) in &role.inline_policies {
         identity.push(RolePolicy {
@@ -874,7 +917,7 @@ fn resolve_role(
         };
         let resolved = resolve_text(arn, &res);
         if let Some(p) = in_deployment {
-            let pres = resolver(d, resolution, &p.account);
+            let pres = input.resolver(&p.account);
             identity.push(RolePolicy {
                 source: PolicySource::Managed(resolved),
                 document: resolve_doc(&p.document, &pres),

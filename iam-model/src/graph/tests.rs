@@ -21,8 +21,14 @@ fn deployment(roles: Vec<Role>) -> Deployment {
         .blueprint("t")
         .instance("t")
         .accounts(vec![
-            Account::builder().key("a").id("111111111111").build(),
-            Account::builder().key("b").id("222222222222").build(),
+            Account::builder()
+                .key("a")
+                .id(crate::AccountId::try_from("111111111111").unwrap())
+                .build(),
+            Account::builder()
+                .key("b")
+                .id(crate::AccountId::try_from("222222222222").unwrap())
+                .build(),
         ])
         .roles(roles)
         .oidc_providers(vec![OidcProvider::builder()
