@@ -251,3 +251,48 @@ fn readme_review_example_is_current() {
     blueprint_kit::readme_section_check(root().join("README.md"), "who-can-review", &block)
         .unwrap();
 }
+
+#[test]
+fn graph_out_writes_the_whole_drawing() {
+    let dir = std::env::temp_dir().join(format!("rolewright-graph-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trust.dot");
+    let file_arg = file.display().to_string();
+    let o = xtask(&[
+        "graph",
+        "--blueprint",
+        "inventory",
+        "--format",
+        "dot",
+        "--out",
+        &file_arg,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let written = std::fs::read_to_string(&file).unwrap();
+    let printed = stdout(&xtask(&[
+        "graph",
+        "--blueprint",
+        "inventory",
+        "--format",
+        "dot",
+    ]));
+    assert_eq!(written, printed);
+    // An unwritable target is an error, and nothing is left behind.
+    let bad = dir.join("missing-dir").join("trust.dot");
+    let o = xtask(&[
+        "graph",
+        "--blueprint",
+        "inventory",
+        "--out",
+        &bad.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot write"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -109,3 +109,33 @@ fn the_only_third_party_is_the_spacelift_worker_pool() {
 fn readme_trust_graph_is_current() {
     blueprints::check_trust_graph_readme("aws-teams", README).unwrap();
 }
+
+/// Hand-worked: who can end up in the spacelift team's role? The admin team (trusted by
+/// spacelift) and whoever reaches it — Okta users through SAML, and principals of the
+/// identity account whose ARN is the admin role or its permission set's role — plus those
+/// principals directly, and the worker pool role of account 123456789012 (trusted by ARN).
+#[test]
+fn who_can_become_spacelift_hand_worked() {
+    let g = graph();
+    let spacelift = "arn:aws:iam::111111111111:role/eg-core-gbl-identity-spacelift";
+    let admin = "arn:aws:iam::111111111111:role/eg-core-gbl-identity-admin";
+    let answer = g.who_can("sts:AssumeRole", spacelift);
+    let routes: BTreeSet<String> = answer
+        .paths
+        .iter()
+        .map(|(p, _)| {
+            let mut parts = vec![g.label(p.start(&g))];
+            parts.extend(p.nodes(&g).into_iter().skip(1).map(|n| g.node_name(n)));
+            parts.join(" > ")
+        })
+        .collect();
+    let account = "principals of account 111111111111";
+    let saml = "SAML arn:aws:iam::111111111111:saml-provider/eg-core-gbl-identity-okta";
+    let expected = BTreeSet::from([
+        format!("{account} > {spacelift}"),
+        format!("{account} > {admin} > {spacelift}"),
+        format!("{saml} > {admin} > {spacelift}"),
+        format!("third-party account 123456789012 > {spacelift}"),
+    ]);
+    assert_eq!(routes, expected);
+}
