@@ -58,7 +58,8 @@ impl TrustGraph {
 
     /// The graph as a Mermaid `flowchart LR`.
     pub fn mermaid(&self) -> String {
-        let esc = |s: &str| s.replace('"', "#quot;");
+        // Mermaid entity codes: a quote or a pipe would end the label early.
+        let esc = |s: &str| s.replace('"', "#quot;").replace('|', "#124;");
         let mut out = String::from("flowchart LR\n");
         for (ai, (account, members)) in self.by_account().iter().enumerate() {
             let _ = writeln!(out, "  subgraph a{ai}[\"account {}\"]", esc(account));
