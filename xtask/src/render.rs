@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use blueprint_kit::{Blueprint, ConfigSource};
+use blueprints::Registry;
 use iam_model::deployment::{Deployment, DeploymentFinding, DeploymentOptions};
 use iam_model::finding::Severity;
 use iam_model::render::{iam, terraform, Resolution, TerraformOptions};
@@ -87,28 +88,34 @@ pub(crate) struct Args {
 }
 
 /// Why rendering stopped.
+#[derive(Debug, thiserror::Error)]
 enum Failure {
     /// A usage problem: exit status 2.
+    #[error("{0}")]
     Usage(String),
     /// Config, validation or render errors, already printed: exit status 1.
+    #[error("{0}")]
     Failed(String),
 }
 
-/// Runs the subcommand; exits with status 1 or 2 on failure (see the module docs).
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
-    match render(args) {
-        Ok(()) => Ok(()),
-        Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            std::process::exit(2)
-        }
-        Err(Failure::Failed(msg)) => {
-            // Printed here rather than returned: the problems are already on stderr, and an
-            // `anyhow` error would add a backtrace under `RUST_BACKTRACE`.
-            eprintln!("error: {msg}");
-            std::process::exit(1)
+impl Failure {
+    fn exit_status(&self) -> i32 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Failed(_) => 1,
         }
     }
+}
+
+/// Runs the subcommand with the blueprints of `registry`; exits with status 1 or 2 on failure
+/// (see the module docs).
+pub(crate) fn run(args: &Args, registry: &Registry) -> anyhow::Result<()> {
+    render(args, registry).map_err(|e| {
+        // Printed here rather than returned: the problems are already on stderr, and the
+        // status says which kind of failure it was.
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_status())
+    })
 }
 
 /// The flags that change a deployment or resolve its values.
@@ -129,9 +136,9 @@ struct Rendered {
     files: Vec<(String, String)>,
 }
 
-fn render(args: &Args) -> Result<(), Failure> {
+fn render(args: &Args, registry: &Registry) -> Result<(), Failure> {
     let overrides = parse_overrides(args)?;
-    let selected = select(args)?;
+    let selected = select(args, registry)?;
     if selected.is_empty() {
         eprintln!(
             "no blueprints are registered yet (blueprints/registry/src/lib.rs); nothing to render"
@@ -156,17 +163,19 @@ fn render(args: &Args) -> Result<(), Failure> {
     for bp in &selected {
         let path = match &args.config {
             Some(p) => p.clone(),
-            None => blueprints::example_config(bp.name()).ok_or_else(|| {
+            None => blueprints::example_config_in(&project_root(), bp.name()).ok_or_else(|| {
                 Failure::Usage(format!(
-                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json`; pass `--config FILE`",
-                    bp.name()
+                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json` in `{}`; pass `--config FILE` (or `--root DIR`)",
+                    bp.name(),
+                    project_root().display()
                 ))
             })?,
         };
         let name = display_relative(&absolute(&path));
-        let text = std::fs::read_to_string(&path)
+        // Read with the loader's size cap, so a huge file is refused before it is read whole.
+        let source = ConfigSource::read(&path)
+            .map(|s| ConfigSource::new(name.clone(), s.text))
             .map_err(|e| Failure::Usage(format!("cannot read config file `{name}`: {e}")))?;
-        let source = ConfigSource::new(name.clone(), text);
         match bp.build(&source) {
             Ok(d) => built.push((*bp, name, d)),
             Err(e) => {
@@ -178,8 +187,10 @@ fn render(args: &Args) -> Result<(), Failure> {
     check_override_names(&overrides, built.iter().map(|(_, _, d)| d))?;
 
     let mut rendered = Vec::new();
-    for (bp, config, mut d) in built {
-        apply_overrides(&mut d, &overrides, args.instance.as_deref());
+    for (_, _, d) in &mut built {
+        apply_overrides(d, &overrides, args.instance.as_deref())?;
+    }
+    for (bp, config, d) in built {
         let options = DeploymentOptions {
             trust_policy_quota: args.trust_quota,
             attachments_per_role: args.attachments_per_role,
@@ -285,15 +296,15 @@ fn partition_of(region: Option<&str>) -> &'static str {
     }
 }
 
-fn select(args: &Args) -> Result<Vec<&'static dyn Blueprint>, Failure> {
-    let all = blueprints::all();
+fn select(args: &Args, registry: &Registry) -> Result<Vec<&'static dyn Blueprint>, Failure> {
+    let all = registry.all();
     if args.blueprints.is_empty() {
         if args.config.is_some() {
             return Err(Failure::Usage(
                 "`--config` needs the blueprint it is for: `cargo xtask render BLUEPRINT --config FILE`".to_owned(),
             ));
         }
-        return Ok(all);
+        return Ok(all.to_vec());
     }
     if args.config.is_some() && args.blueprints.len() > 1 {
         return Err(Failure::Usage(format!(
@@ -443,7 +454,13 @@ fn check_override_names<'d>(
 }
 
 /// Applies the flags to the deployment itself, so that both renderings and validation see them.
-fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
+/// A `--generated` value the config fixes to something else is an error: neither overrides
+/// the other.
+fn apply_overrides(
+    d: &mut Deployment,
+    o: &Overrides,
+    instance: Option<&str>,
+) -> Result<(), Failure> {
     if let Some(i) = instance {
         d.instance = i.to_owned();
     }
@@ -459,7 +476,13 @@ fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
     }
     for g in &mut d.generated {
         if let Some(v) = o.generated.get(&g.name) {
-            g.fixed = Some(v.clone());
+            g.fix(v).map_err(|config| {
+                Failure::Usage(format!(
+                    "`--generated {}={v}` contradicts `{}: {config}` in the config; remove one of the two",
+                    g.name,
+                    g.fixed_by.as_deref().unwrap_or("the fixed value"),
+                ))
+            })?;
         }
     }
     for e in &mut d.externals {
@@ -467,6 +490,7 @@ fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
             e.value = Some(v.clone());
         }
     }
+    Ok(())
 }
 
 /// Prints the findings as `config: object: severity[CODE] at path: message`, with help lines;
@@ -655,7 +679,7 @@ mod tests {
         ]))
         .unwrap_or_else(|_| panic!());
         check_override_names(&o, [&d].into_iter()).unwrap_or_else(|_| panic!());
-        apply_overrides(&mut d, &o, Some("blue"));
+        apply_overrides(&mut d, &o, Some("blue")).unwrap_or_else(|_| panic!());
         let ids: Vec<Option<&str>> = d.accounts.iter().map(|a| a.id.as_deref()).collect();
         assert_eq!(
             ids,
@@ -680,8 +704,37 @@ mod tests {
         );
     }
 
+    /// A `--generated` value the config fixes already must agree with it: a contradiction names
+    /// the flag and the config's input.
+    #[test]
+    fn a_generated_flag_contradicting_the_config_is_an_error() {
+        use iam_model::deployment::GeneratedValue;
+        let mut d = Deployment::builder()
+            .blueprint("b")
+            .instance("i")
+            .generated(vec![GeneratedValue::builder()
+                .name("external_id")
+                .fixed("from-config")
+                .fixed_by("custom_external_id")
+                .build()])
+            .build();
+        let same = parse_overrides(&args(&["--generated", "external_id=from-config"]))
+            .unwrap_or_else(|_| panic!());
+        apply_overrides(&mut d, &same, None).unwrap_or_else(|_| panic!());
+        let other =
+            parse_overrides(&args(&["--generated", "external_id=X"])).unwrap_or_else(|_| panic!());
+        let m = usage(apply_overrides(&mut d, &other, None));
+        assert_eq!(
+            m,
+            "`--generated external_id=X` contradicts `custom_external_id: from-config` in the config; remove one of the two"
+        );
+        assert_eq!(d.generated[0].fixed.as_deref(), Some("from-config"));
+    }
+
     #[test]
     fn usage_errors() {
+        let registry = Registry::builtin();
+        let select = |a: &Args| select(a, &registry);
         let m = usage(select(&args(&["no-such-blueprint"])));
         assert!(
             m.starts_with("unknown blueprint `no-such-blueprint`; known: "),
