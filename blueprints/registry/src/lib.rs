@@ -9,21 +9,25 @@ use std::path::{Path, PathBuf};
 
 use blueprint_kit::{Blueprint, Registered};
 
-static AWS_TEAMS: Registered<blueprint_aws_teams::AwsTeams> = Registered::new();
-static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new();
-static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
-static RUNTIME_CONNECTOR: Registered<blueprint_runtime_connector::RuntimeConnector> =
-    Registered::new();
-static TABLEFLOW: Registered<blueprint_tableflow::Tableflow> = Registered::new();
+/// `&'static dyn Blueprint`s of typed blueprints, each wrapped in a static [`Registered`], so
+/// that a blueprint is one line of [`all`].
+macro_rules! registered {
+    ($($blueprint:ty),* $(,)?) => {
+        vec![$({
+            static BLUEPRINT: Registered<$blueprint> = Registered::new();
+            &BLUEPRINT as &'static dyn Blueprint
+        }),*]
+    };
+}
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![
-        &AWS_TEAMS,
-        &INVENTORY,
-        &LANDING_ZONE,
-        &RUNTIME_CONNECTOR,
-        &TABLEFLOW,
+    registered![
+        blueprint_aws_teams::AwsTeams,
+        blueprint_inventory::Inventory,
+        blueprint_landing_zone::LandingZone,
+        blueprint_runtime_connector::RuntimeConnector,
+        blueprint_tableflow::Tableflow,
     ]
 }
 
