@@ -68,7 +68,11 @@ fn a_copied_binary_renders_from_another_directory() {
     let elsewhere = dir.join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     let root = project.to_str().unwrap();
-    let o = run(&binary, &elsewhere, &["--root", root, "render", "tableflow"]);
+    let o = run(
+        &binary,
+        &elsewhere,
+        &["--root", root, "render", "tableflow"],
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(project.join("out/tableflow").is_dir());
     assert!(!elsewhere.join("out").exists());
@@ -120,8 +124,16 @@ fn plan_help_needs_no_engine_build() {
         let o = run(binary, &repo(), &[command, "--help"]);
         let help = text(&o.stdout);
         assert!(o.status.success(), "{}", text(&o.stderr));
-        for flag in ["--auto-approve", "--endpoint-url", "--account-role", "--generated"] {
-            assert!(help.contains(flag), "`{command} --help` lacks {flag}:\n{help}");
+        for flag in [
+            "--auto-approve",
+            "--endpoint-url",
+            "--account-role",
+            "--generated",
+        ] {
+            assert!(
+                help.contains(flag),
+                "`{command} --help` lacks {flag}:\n{help}"
+            );
         }
     }
     // A bad flag is a usage error before any build.
@@ -134,7 +146,11 @@ fn plan_help_needs_no_engine_build() {
 #[test]
 fn errors_are_one_line_plus_help() {
     let binary = Path::new(env!("CARGO_BIN_EXE_xtask"));
-    let o = run(binary, &repo(), &["--root", "/nonexistent/rolewright", "render"]);
+    let o = run(
+        binary,
+        &repo(),
+        &["--root", "/nonexistent/rolewright", "render"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         text(&o.stderr),
@@ -145,6 +161,9 @@ fn errors_are_one_line_plus_help() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = text(&o.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: `plan` runs the apply engine from the rolewright source tree"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: `plan` runs the apply engine from the rolewright source tree"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
