@@ -43,9 +43,9 @@ pub(crate) struct Args {
 }
 
 /// Runs the subcommand.
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: &Args, registry: &blueprints::Registry) -> anyhow::Result<()> {
     check_action(&args.action).unwrap_or_else(|f| f.exit());
-    let graph = args.inputs.graph().unwrap_or_else(|f| f.exit());
+    let graph = args.inputs.graph(registry).unwrap_or_else(|f| f.exit());
     let (text, allowed) = explain(&graph, args).unwrap_or_else(|f| f.exit());
     print!("{text}");
     if !allowed {

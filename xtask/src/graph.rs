@@ -12,7 +12,8 @@ use blueprint_kit::{Blueprint, ConfigSource};
 use iam_model::deployment::Deployment;
 use iam_model::graph::TrustGraph;
 
-use crate::util::display_relative;
+use crate::util::{display_relative, project_root};
+use blueprints::Registry;
 
 /// The deployments a graph is built from.
 #[derive(Debug, Clone, clap::Args)]
@@ -50,8 +51,8 @@ impl Failure {
     }
 }
 
-fn unknown_blueprint(name: &str) -> Failure {
-    let names: Vec<&str> = blueprints::all().iter().map(|b| b.name()).collect();
+fn unknown_blueprint(registry: &Registry, name: &str) -> Failure {
+    let names: Vec<&str> = registry.all().iter().map(|b| b.name()).collect();
     let hint = match iam_model::suggest::nearest(name, names.iter().copied(), 1).first() {
         Some(s) => format!("; did you mean `{s}`?"),
         None => String::new(),
@@ -68,11 +69,13 @@ fn unknown_blueprint(name: &str) -> Failure {
 
 impl Inputs {
     /// Loads and builds every selected blueprint.
-    pub(crate) fn load(&self) -> Result<Vec<Deployment>, Failure> {
+    pub(crate) fn load(&self, registry: &Registry) -> Result<Vec<Deployment>, Failure> {
         let mut files: BTreeMap<&'static str, PathBuf> = BTreeMap::new();
         let mut selected: Vec<&'static dyn Blueprint> = Vec::new();
         for name in &self.blueprints {
-            let bp = blueprints::find(name).ok_or_else(|| unknown_blueprint(name))?;
+            let bp = registry
+                .find(name)
+                .ok_or_else(|| unknown_blueprint(registry, name))?;
             if !selected.iter().any(|b| b.name() == bp.name()) {
                 selected.push(bp);
             }
@@ -86,7 +89,9 @@ impl Inputs {
                     "`--config {c}`: expected BLUEPRINT=FILE, e.g. `--config landing-zone=examples/landing-zone.yaml`"
                 )));
             };
-            let bp = blueprints::find(name).ok_or_else(|| unknown_blueprint(name))?;
+            let bp = registry
+                .find(name)
+                .ok_or_else(|| unknown_blueprint(registry, name))?;
             if files.insert(bp.name(), PathBuf::from(file)).is_some() {
                 return Err(Failure::Usage(format!(
                     "`--config {c}`: blueprint `{name}` already has a config file"
@@ -97,19 +102,21 @@ impl Inputs {
             }
         }
         if selected.is_empty() {
-            selected = blueprints::all();
+            selected = registry.all().to_vec();
         }
         let mut out = Vec::new();
         let mut failed = Vec::new();
         for bp in selected {
             let path = match files.get(bp.name()) {
                 Some(p) => p.clone(),
-                None => blueprints::example_config(bp.name()).ok_or_else(|| {
-                    Failure::Usage(format!(
-                        "blueprint `{}` has no example config; pass `--config {0}=FILE`",
-                        bp.name()
-                    ))
-                })?,
+                None => {
+                    blueprints::example_config_in(&project_root(), bp.name()).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "blueprint `{}` has no example config; pass `--config {0}=FILE`",
+                            bp.name()
+                        ))
+                    })?
+                }
             };
             let shown = display_relative(&std::path::absolute(&path).unwrap_or(path.clone()));
             let text = std::fs::read_to_string(&path)
@@ -132,8 +139,8 @@ impl Inputs {
     }
 
     /// Loads the deployments and builds their trust graph.
-    pub(crate) fn graph(&self) -> Result<TrustGraph, Failure> {
-        let deployments = self.load()?;
+    pub(crate) fn graph(&self, registry: &Registry) -> Result<TrustGraph, Failure> {
+        let deployments = self.load(registry)?;
         Ok(TrustGraph::of(&deployments))
     }
 }
@@ -163,8 +170,8 @@ pub(crate) struct Args {
 }
 
 /// Runs the subcommand.
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
-    let graph = args.inputs.graph().unwrap_or_else(|f| f.exit());
+pub(crate) fn run(args: &Args, registry: &Registry) -> anyhow::Result<()> {
+    let graph = args.inputs.graph(registry).unwrap_or_else(|f| f.exit());
     let text = match args.format {
         Format::Mermaid => graph.mermaid(),
         Format::Dot => graph.dot(),

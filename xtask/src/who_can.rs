@@ -36,9 +36,9 @@ pub(crate) struct Args {
 }
 
 /// Runs the subcommand.
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: &Args, registry: &blueprints::Registry) -> anyhow::Result<()> {
     check_action(&args.action).unwrap_or_else(|f| f.exit());
-    let graph = args.inputs.graph().unwrap_or_else(|f| f.exit());
+    let graph = args.inputs.graph(registry).unwrap_or_else(|f| f.exit());
     let answer = graph.who_can(&args.action, &args.resource);
     match args.format {
         Format::Human => print!("{}", human(&graph, &answer)),

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::solve;
-use super::{Node, StatementRef, TrustGraph};
+use super::{StatementRef, TrustGraph};
 use crate::arn::Arn;
 use crate::eval::{evaluate_partial, Request, Residual};
 use crate::policy::PolicyDocument;
@@ -221,11 +221,6 @@ impl TrustGraph {
             conditions,
             because,
         })
-    }
-
-    /// The outside principal a path starts from, for messages.
-    pub fn is_outside(&self, node: usize) -> bool {
-        !matches!(self.nodes[node], Node::Role(_))
     }
 }
 
