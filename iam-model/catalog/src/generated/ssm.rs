@@ -25,7 +25,7 @@ pub(crate) static SERVICE: Service = Service {
     key_refs: &KEY_REFS,
 };
 
-static CONDITION_KEYS: [K; 22] = [
+static CONDITION_KEYS: [K; 21] = [
     /* 0 */ K("aws:RequestTag/${TagKey}", Ty::String),
     /* 1 */ K("aws:ResourceTag/${TagKey}", Ty::String),
     /* 2 */ K("aws:TagKeys", Ty::ArrayOfString),
@@ -44,10 +44,9 @@ static CONDITION_KEYS: [K; 22] = [
     /* 15 */ K("ssm:resourceTag/${TagKey}", Ty::String),
     /* 16 */ K("ssm:resourceTag/aws:ssmmessages:session-id", Ty::String),
     /* 17 */ K("ssm:resourceTag/aws:ssmmessages:target-id", Ty::String),
-    /* 18 */ K("ssm:resourceTag/tag-key", Ty::String),
-    /* 19 */ K("ssm:SessionDocumentAccessCheck", Ty::Bool),
-    /* 20 */ K("ssm:SourceInstanceARN", Ty::Arn),
-    /* 21 */ K("ssm:SyncType", Ty::String),
+    /* 18 */ K("ssm:SessionDocumentAccessCheck", Ty::Bool),
+    /* 19 */ K("ssm:SourceInstanceARN", Ty::Arn),
+    /* 20 */ K("ssm:SyncType", Ty::String),
 ];
 
 static RESOURCE_TYPES: [T; 22] = [
@@ -270,11 +269,11 @@ static ROWS: [R; 185] = [
 ];
 
 static KEY_REFS: [u16; 148] = [
-    1, 7, 1, 18, 1, 1, 6, 7, 15, 1, 15, 1, 18, 1, 18, 1, 1, 15, 1, 18, 1, 18, 16, 17,
-    1, 1, 18, 1, 18, 0, 1, 2, 0, 2, 0, 1, 2, 0, 1, 2, 0, 2, 0, 2, 7, 0, 2, 0,
-    2, 0, 2, 0, 2, 21, 1, 1, 7, 1, 1, 21, 18, 1, 1, 1, 7, 7, 1, 1, 1, 15, 1, 15,
-    1, 1, 1, 15, 6, 7, 1, 1, 1, 14, 1, 1, 7, 7, 1, 21, 1, 7, 3, 20, 9, 0, 2, 12,
+    1, 7, 1, 15, 1, 1, 6, 7, 15, 1, 15, 1, 15, 1, 15, 1, 1, 15, 1, 15, 1, 15, 16, 17,
+    1, 1, 15, 1, 15, 0, 1, 2, 0, 2, 0, 1, 2, 0, 1, 2, 0, 2, 0, 2, 7, 0, 2, 0,
+    2, 0, 2, 0, 2, 20, 1, 1, 7, 1, 1, 20, 15, 1, 1, 1, 7, 7, 1, 1, 1, 15, 1, 15,
+    1, 1, 1, 15, 6, 7, 1, 1, 1, 14, 1, 1, 7, 7, 1, 20, 1, 7, 3, 19, 9, 0, 2, 12,
     13, 0, 2, 10, 11, 1, 2, 10, 11, 16, 17, 1, 1, 15, 0, 2, 1, 0, 1, 2, 8, 0, 1, 2,
-    5, 8, 1, 4, 15, 19, 1, 16, 17, 1, 1, 1, 3, 20, 1, 7, 7, 7, 1, 3, 20, 3, 20, 10,
-    11, 18, 21, 1,
+    5, 8, 1, 4, 15, 18, 1, 16, 17, 1, 1, 1, 3, 19, 1, 7, 7, 7, 1, 3, 19, 3, 19, 10,
+    11, 15, 20, 1,
 ];
