@@ -47,6 +47,15 @@ const FIXUPS: &[Fixup] = &[
               (the V2 page of the Service Authorization Reference) are added",
         apply: elasticloadbalancing_v2_resource_types,
     },
+    Fixup {
+        name: "aws-owned-accountless-arns",
+        why: "resources AWS itself owns and shares with every account have ARNs without an \
+              account: Systems Manager public parameters (`arn:aws:ssm:us-east-1::parameter/aws/\
+              service/…`), AWS-owned documents and automation runbooks (`::document/AWS-RunShellScript`) \
+              and Resource Explorer's service views; AWS's own managed policies name them so. Those \
+              resource types get the accountless format besides their own",
+        apply: aws_owned_accountless_arns,
+    },
 ];
 
 /// Applies every fixup, returning one line per fixup for `SOURCE.md`.
@@ -237,6 +246,29 @@ fn elasticloadbalancing_v2_resource_types(data: &mut CatalogData) -> anyhow::Res
     Ok(())
 }
 
+/// Resource types some of whose resources AWS owns, named by ARNs without an account.
+const AWS_OWNED: &[(&str, &str)] = &[
+    ("ssm", "automation-definition"),
+    ("ssm", "document"),
+    ("ssm", "parameter"),
+    ("resource-explorer-2", "view"),
+];
+
+fn aws_owned_accountless_arns(data: &mut CatalogData) -> anyhow::Result<()> {
+    for (prefix, name) in AWS_OWNED {
+        let service = service_mut(data, prefix)?;
+        let Some(rt) = service.resource_types.iter_mut().find(|rt| rt.name == *name) else {
+            bail!("{prefix} has no resource type {name}");
+        };
+        if rt.arns.iter().any(|a| !a.contains(":${Account}:")) {
+            bail!("{prefix} {name} already has an ARN format without `${{Account}}`");
+        }
+        let accountless: Vec<String> = rt.arns.iter().map(|a| a.replace(":${Account}:", "::")).collect();
+        rt.arns.extend(accountless);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -268,6 +300,32 @@ mod tests {
         let add_tags = data.services[0].actions.iter().find(|a| a.name == "AddTags").unwrap();
         assert_eq!(add_tags.resources.len(), 1 + ELB_V2_TAGGABLE.len());
         assert!(add_tags.resources.iter().all(|r| r.required));
+    }
+
+    /// The accountless formats are in the vendored data; the fixup refuses to add them twice.
+    #[test]
+    fn accountless_fixup_fails_once_the_data_has_the_formats() {
+        let mut data = CatalogData::read(&data_dir()).expect("the vendored catalog reads");
+        let err = aws_owned_accountless_arns(&mut data).unwrap_err();
+        assert!(err.to_string().contains("already has an ARN format without"), "{err}");
+        let ssm = data.services.iter_mut().find(|s| s.prefix == "ssm").unwrap();
+        for rt in &mut ssm.resource_types {
+            rt.arns.retain(|a| !a.contains("}::"));
+        }
+        let view = data.services.iter_mut().find(|s| s.prefix == "resource-explorer-2").unwrap();
+        for rt in &mut view.resource_types {
+            rt.arns.retain(|a| !a.contains("}::"));
+        }
+        aws_owned_accountless_arns(&mut data).unwrap();
+        let ssm = data.services.iter().find(|s| s.prefix == "ssm").unwrap();
+        let parameter = ssm.resource_types.iter().find(|r| r.name == "parameter").unwrap();
+        assert_eq!(
+            parameter.arns,
+            [
+                "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}",
+                "arn:${Partition}:ssm:${Region}::parameter/${ParameterNameWithoutLeadingSlash}",
+            ]
+        );
     }
 
     /// The literal `tag-key` spelling is folded into the template; without one, the fixup

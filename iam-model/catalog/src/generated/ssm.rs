@@ -51,11 +51,11 @@ static CONDITION_KEYS: [K; 21] = [
 
 static RESOURCE_TYPES: [T; 22] = [
     /* 0 */ T("association", &["arn:${Partition}:ssm:${Region}:${Account}:association/${AssociationId}"], 0, 1, S),
-    /* 1 */ T("automation-definition", &["arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}"], 1, 1, S),
+    /* 1 */ T("automation-definition", &["arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}", "arn:${Partition}:ssm:${Region}::automation-definition/${AutomationDefinitionName}:${VersionId}"], 1, 1, S),
     /* 2 */ T("automation-execution", &["arn:${Partition}:ssm:${Region}:${Account}:automation-execution/${AutomationExecutionId}"], 2, 2, S),
     /* 3 */ T("bucket", &["arn:${Partition}:s3:::${BucketName}"], 4, 0, S),
     /* 4 */ T("cloud-connector", &["arn:${Partition}:ssm:${Region}:${Account}:cloud-connector/${CloudConnectorId}"], 4, 1, S),
-    /* 5 */ T("document", &["arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}"], 5, 4, S),
+    /* 5 */ T("document", &["arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}", "arn:${Partition}:ssm:${Region}::document/${DocumentName}"], 5, 4, S),
     /* 6 */ T("iam-role", &["arn:${Partition}:iam::${Account}:role/${RoleName}"], 9, 0, S),
     /* 7 */ T("instance", &["arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}"], 9, 2, S),
     /* 8 */ T("maintenancewindow", &["arn:${Partition}:ssm:${Region}:${Account}:maintenancewindow/${ResourceId}"], 11, 2, S),
@@ -64,7 +64,7 @@ static RESOURCE_TYPES: [T; 22] = [
     /* 11 */ T("opsitem", &["arn:${Partition}:ssm:${Region}:${Account}:opsitem/${ResourceId}"], 15, 1, S),
     /* 12 */ T("opsitemgroup", &["arn:${Partition}:ssm:${Region}:${Account}:opsitemgroup/default"], 16, 0, S),
     /* 13 */ T("opsmetadata", &["arn:${Partition}:ssm:${Region}:${Account}:opsmetadata/${ResourceId}"], 16, 2, S),
-    /* 14 */ T("parameter", &["arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}"], 18, 2, S),
+    /* 14 */ T("parameter", &["arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}", "arn:${Partition}:ssm:${Region}::parameter/${ParameterNameWithoutLeadingSlash}"], 18, 2, S),
     /* 15 */ T("patchbaseline", &["arn:${Partition}:ssm:${Region}:${Account}:patchbaseline/${PatchBaselineIdResourceId}"], 20, 2, S),
     /* 16 */ T("resourcedatasync", &["arn:${Partition}:ssm:${Region}:${Account}:resource-data-sync/${SyncName}"], 22, 0, S),
     /* 17 */ T("servicesetting", &["arn:${Partition}:ssm:${Region}:${Account}:servicesetting/${ResourceId}"], 22, 0, S),

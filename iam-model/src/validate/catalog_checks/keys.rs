@@ -310,10 +310,10 @@ fn check_operator(
             Finding::new(
                 Code::MISSING_QUALIFIER,
                 kp(),
-                format!("`{}` can hold several values, so `{op}` needs `ForAllValues:` or `ForAnyValue:`", k.key),
+                format!("`{}` can hold several values, so `{op}` should say whether some or every value must match", k.key),
             )
             .with_help(format!(
-                "write `ForAnyValue:{op}` (some value matches) or `ForAllValues:{op}` (every value matches; also true when the key is absent)"
+                "write `ForAnyValue:{op}` (some value matches) or `ForAllValues:{op}` (every value matches; also true when the key is absent); IAM accepts the plain operator, which AWS's own policies use on keys that carry one value in practice (`events:detail-type`)"
             )),
         ),
         (Some(SetQualifier::ForAllValues), false) => {
