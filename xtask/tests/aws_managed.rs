@@ -24,12 +24,22 @@ fn errors_found() -> (BTreeSet<(String, String, String)>, usize) {
         .env("NO_COLOR", "1")
         .output()
         .expect("xtask runs");
-    assert_eq!(String::from_utf8_lossy(&o.stderr), "", "no usage or I/O problem");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "",
+        "no usage or I/O problem"
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON report");
     let files = report.as_array().expect("an array");
     let mut found = BTreeSet::new();
     for f in files {
-        let name = f["file"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+        let name = f["file"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
         for x in f["findings"].as_array().unwrap() {
             if x["severity"] == "error" {
                 found.insert((
@@ -55,7 +65,11 @@ fn aws_managed_policies_have_only_the_expected_errors() {
         let [file, path, code, reason] = fields[..] else {
             panic!("expected-errors.tsv:{}: four tab-separated fields", n + 1);
         };
-        assert!(!reason.trim().is_empty(), "expected-errors.tsv:{}: no reason", n + 1);
+        assert!(
+            !reason.trim().is_empty(),
+            "expected-errors.tsv:{}: no reason",
+            n + 1
+        );
         assert!(
             expected.insert((file.to_owned(), path.to_owned(), code.to_owned())),
             "expected-errors.tsv:{}: listed twice",
