@@ -852,3 +852,66 @@ fn duplicate_sids_among_many_statements() {
         ]
     );
 }
+
+/// The help of GITHUB_OIDC_NO_SUB suggests `sub` values that pass every GitHub check
+/// themselves (a pattern would trip GITHUB_OIDC_WILDCARD_SUB).
+#[test]
+fn github_oidc_no_sub_help_suggests_values_that_pass() {
+    let gh = r#"{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}"#;
+    let trust = |condition: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{gh},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}"#
+        ))
+    };
+    let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+    let report = validate_json(
+        trust(&format!("{{\"StringEquals\":{{{aud}}}}}")).as_bytes(),
+        &ValidationContext::new(PolicyKind::Trust),
+    );
+    let help = finding(&report, Code::GITHUB_OIDC_NO_SUB)
+        .help
+        .clone()
+        .unwrap_or_default();
+    let operator = help.split('`').nth(1).unwrap_or_default().to_owned();
+    let values: Vec<&str> = help.split('`').filter(|s| s.starts_with("repo:")).collect();
+    assert!(!values.is_empty(), "{help}");
+    for value in values {
+        let fixed = trust(&format!(
+            r#"{{"{operator}":{{{aud},"token.actions.githubusercontent.com:sub":"{value}"}}}}"#
+        ));
+        let codes = codes_of(&fixed, PolicyKind::Trust, None);
+        assert!(codes.is_empty(), "{value} with {operator}: {codes:?}");
+    }
+}
+
+/// A SAML trust may allow `sts:AssumeRoleWithSAML` in one statement and the session actions
+/// to the same provider in another (as AWS's examples do): judged per document. A provider no
+/// statement lets assume the role is still reported.
+#[test]
+fn saml_action_match_is_judged_per_document() {
+    let saml = |provider: &str, action: &str| {
+        format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:saml-provider/{provider}"}},"Action":"{action}","Condition":{{"StringEquals":{{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}}}}"#
+        )
+    };
+    let split = policy(&format!(
+        "{},{}",
+        saml("Okta", "sts:AssumeRoleWithSAML"),
+        saml("Okta", "sts:SetSourceIdentity")
+    ));
+    let codes = codes_of(&split, PolicyKind::Trust, None);
+    assert!(
+        !codes.contains(&Code::MISMATCHED_ACTION_FOR_PRINCIPAL),
+        "{codes:?}"
+    );
+    let other = policy(&format!(
+        "{},{}",
+        saml("Okta", "sts:AssumeRoleWithSAML"),
+        saml("Other", "sts:SetSourceIdentity")
+    ));
+    let codes = codes_of(&other, PolicyKind::Trust, None);
+    assert!(
+        codes.contains(&Code::MISMATCHED_ACTION_FOR_PRINCIPAL),
+        "{codes:?}"
+    );
+}
