@@ -915,3 +915,52 @@ fn saml_action_match_is_judged_per_document() {
         "{codes:?}"
     );
 }
+
+/// Consequential findings are not piled on their cause.
+#[test]
+fn the_cause_is_reported_once() {
+    let codes = |input: &str, kind: PolicyKind| codes_of(input, kind, None);
+    // A wrong Version is not also a missing one.
+    let c = codes(
+        r#"{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ID,
+    );
+    assert_eq!(c, [Code::INVALID_VERSION]);
+    let c = codes(
+        r#"{"Version":2012,"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ID,
+    );
+    assert_eq!(c, [Code::DATA_TYPE_MISMATCH]);
+    // An Action of the wrong type is not also empty.
+    let c = codes(
+        &policy(r#"{"Effect":"Allow","Action":{"a":1},"Resource":"*"}"#),
+        ID,
+    );
+    assert_eq!(c, [Code::DATA_TYPE_MISMATCH]);
+    // A principal of the wrong form is not also missing; a missing one still is.
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Principal":"arn:aws:iam::123456789012:root","Action":"sts:AssumeRole"}"#,
+        ),
+        TRUST,
+    );
+    assert!(
+        !c.contains(&Code::MISSING_PRINCIPAL) && !c.is_empty(),
+        "{c:?}"
+    );
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Condition":{"Bool":{"aws:SecureTransport":"yes please"}}}"#,
+        ),
+        TRUST,
+    );
+    assert!(c.contains(&Code::MISSING_PRINCIPAL), "{c:?}");
+    // A resource that is not an ARN is not also a resource-type mismatch.
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Action":"organizations:DescribeAccount","Resource":"arn:aws:organizations::*:"}"#,
+        ),
+        ID,
+    );
+    assert_eq!(c, [Code::INVALID_ARN]);
+}
