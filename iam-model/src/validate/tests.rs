@@ -747,6 +747,42 @@ fn operator_types_follow_the_keys() {
         codes(r#"{"ArnLike":{"aws:username":"arn:aws:iam::*:user/x"}}"#),
         [Code::CONDITION_OPERATOR_MISMATCH]
     );
+    // String keys that hold ARNs take ARN operators, as AWS's own policies use them.
+    for key in [
+        "kms:EncryptionContext:aws:s3:arn",
+        "aws:RequestTag/owner",
+        "kms:EncryptionContext:SecretARN",
+    ] {
+        let c = codes(&format!(r#"{{"ArnLike":{{"{key}":"arn:aws:s3:::b/*"}}}}"#));
+        assert!(
+            !c.contains(&Code::CONDITION_OPERATOR_MISMATCH),
+            "{key}: {c:?}"
+        );
+    }
+}
+
+/// Keys about the credentials a request is made with (the instance, function or Glue role
+/// that holds them) are in the context of every request, whatever the action.
+#[test]
+fn credential_context_keys_fit_every_action() {
+    let ctx = ValidationContext::default();
+    for key in [
+        "ec2:SourceInstanceARN",
+        "lambda:SourceFunctionArn",
+        "glue:RoleAssumedBy",
+    ] {
+        let s = format!(
+            r#"{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{{"StringLike":{{"{key}":"x*"}}}}}}"#
+        );
+        let c = validate_json(policy(&s).as_bytes(), &ctx).codes();
+        assert!(
+            !c.contains(&Code::CONDITION_KEY_NOT_FOR_ACTION),
+            "{key}: {c:?}"
+        );
+    }
+    let s = r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}}"#;
+    let c = validate_json(policy(s).as_bytes(), &ctx).codes();
+    assert!(c.contains(&Code::CONDITION_KEY_NOT_FOR_ACTION), "{c:?}");
 }
 
 #[test]
