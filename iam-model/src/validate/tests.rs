@@ -1000,3 +1000,20 @@ fn the_cause_is_reported_once() {
     );
     assert_eq!(c, [Code::INVALID_ARN]);
 }
+
+/// A structure finding names the service that owns the ARN's service segment, not another
+/// service that lists the same resource type (EC2 lists IAM's `role`).
+#[test]
+fn arn_structure_findings_name_the_owning_service() {
+    let input = policy(
+        r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam:us-east-1:123456789012:role/x"}"#,
+    );
+    let report = validate_json(input.as_bytes(), &ValidationContext::default());
+    let f = finding(&report, Code::ARN_REGION_NOT_ALLOWED);
+    assert!(
+        f.message.contains("AWS Identity and Access Management"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("EC2"), "{}", f.message);
+}
