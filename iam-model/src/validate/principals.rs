@@ -154,12 +154,8 @@ fn aws_principal_problem(s: &str) -> Option<String> {
                 .into(),
         );
     };
-    if !crate::arn::PARTITIONS.contains(&arn.partition()) {
-        return Some(format!("`{}` is not a partition", arn.partition()));
-    }
-    let account_ok = arn.account().len() == 12 && arn.account().bytes().all(|b| b.is_ascii_digit());
-    if !account_ok {
-        return Some("the account field of a principal ARN is 12 digits".into());
+    if let Some(problem) = principal_arn_fields_problem(&arn) {
+        return Some(problem);
     }
     let res = arn.resource();
     match arn.service() {
@@ -180,6 +176,22 @@ fn aws_principal_problem(s: &str) -> Option<String> {
                 .into(),
         ),
     }
+}
+
+/// The partition and account of a principal ARN (AWS or federated): a real partition and 12
+/// digits, which IAM requires of a principal.
+fn principal_arn_fields_problem(arn: &crate::arn::Arn) -> Option<String> {
+    if !crate::arn::PARTITIONS.contains(&arn.partition()) {
+        return Some(format!("`{}` is not a partition", arn.partition()));
+    }
+    let account_ok = arn.account().len() == 12 && arn.account().bytes().all(|b| b.is_ascii_digit());
+    if !account_ok {
+        return Some(format!(
+            "the account field of a principal ARN is 12 digits, not `{}`",
+            arn.account()
+        ));
+    }
+    None
 }
 
 fn service_principal_problem(s: &str) -> Option<String> {
@@ -210,7 +222,8 @@ fn federated_principal_problem(s: &str) -> Option<String> {
             && (arn.resource().starts_with("saml-provider/")
                 || arn.resource().starts_with("oidc-provider/"))
         {
-            return None;
+            // A provider ARN copied with its placeholders (`ACCOUNT-ID`) names no provider.
+            return principal_arn_fields_problem(&arn);
         }
     }
     Some("a federated principal is a `saml-provider/` or `oidc-provider/` ARN, or an IdP such as `accounts.google.com`".into())
