@@ -149,7 +149,10 @@ fn iam_user_guide_examples_give_their_documented_outcome() {
         let report = validate_json(e.policy.as_bytes(), &ctx);
         let codes = report.codes();
         if codes != e.expected {
-            wrong.push(format!("{}: expected {:?}, got {:#?}", e.page, e.expected, report.findings));
+            wrong.push(format!(
+                "{}: expected {:?}, got {:#?}",
+                e.page, e.expected, report.findings
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
