@@ -144,7 +144,7 @@ impl Settings {
             ctx = ctx.with_trust_quota(quota);
         }
         if let Some(id) = args.account_id.as_ref().or(table.account_id.as_ref()) {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            if !iam_model::AccountId::is_valid(id) {
                 return Err(format!(
                     "`{id}` is not an account id: `--account-id` takes 12 digits"
                 ));
