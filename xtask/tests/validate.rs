@@ -482,6 +482,10 @@ fn config_problems_are_usage_errors() {
     assert!(unknown_field.contains("line 2"), "{unknown_field}");
     let error_ack = run("[[validate.acknowledge]]\ncode = \"UNKNOWN_ACTION\"\nreason = \"x\"\n");
     assert!(
+        error_ack.contains("rolewright.toml`:2:8: `acknowledge`"),
+        "{error_ack}"
+    );
+    assert!(
         error_ack.contains("`UNKNOWN_ACTION` is an error, which cannot be acknowledged"),
         "{error_ack}"
     );
@@ -489,6 +493,8 @@ fn config_problems_are_usage_errors() {
     assert!(no_reason.contains("the `reason` is empty"), "{no_reason}");
     let typo = run("[validate]\nignore = [\"FULL_ADMN\"]\n");
     assert!(typo.contains("did you mean `FULL_ADMIN`?"), "{typo}");
+    // Located in the file: line 2, column 11 (the string), not just the file.
+    assert!(typo.contains("rolewright.toml`:2:11: `ignore`"), "{typo}");
     let bad_kind = run("[validate]\nkind = \"role\"\n");
     assert!(bad_kind.contains("unknown variant `role`"), "{bad_kind}");
     // An explicit `--config` that does not exist.

@@ -72,7 +72,7 @@ struct Table {
     account_id: Option<String>,
     fail_on: Option<FailOn>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<toml::Spanned<String>>,
     #[serde(default)]
     acknowledge: Vec<AckEntry>,
 }
@@ -81,10 +81,10 @@ struct Table {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AckEntry {
-    code: String,
-    file: Option<String>,
+    code: toml::Spanned<String>,
+    file: Option<toml::Spanned<String>>,
     sid: Option<String>,
-    reason: String,
+    reason: toml::Spanned<String>,
 }
 
 /// The whole file: other tables belong to other tools.
@@ -121,16 +121,21 @@ const AWS_MANAGED_MAX_CHARS: usize = 4 * Limits::IAM_MAX_CHARS;
 impl Settings {
     /// The settings from the flags and the configuration file, or a usage problem.
     pub(crate) fn resolve(args: &Args) -> Result<Settings, String> {
-        let (table, base) = match &args.config {
-            Some(path) => (read(path)?, parent(path)),
-            None => match find(
+        let found = match &args.config {
+            Some(path) => Some(path.clone()),
+            None => find(
                 &std::env::current_dir()
                     .map_err(|e| format!("cannot read the current directory: {e}"))?,
-            ) {
-                Some(path) => (read(&path)?, parent(&path)),
-                None => (Table::default(), PathBuf::from(".")),
-            },
+            ),
         };
+        let (table, source) = match found {
+            Some(path) => {
+                let (table, text) = read(&path)?;
+                (table, Source { path, text })
+            }
+            None => (Table::default(), Source::default()),
+        };
+        let base = parent(&source.path);
         let kind = args.kind.or(table.kind).unwrap_or(Kind::Identity);
         let attach = args.attach.or(table.attach);
         let mut ctx = ValidationContext::new(policy_kind(kind, attach)?);
@@ -162,8 +167,8 @@ impl Settings {
         let mut ignore = Vec::new();
         for name in &table.ignore {
             ignore.push(
-                code(name)
-                    .map_err(|e| format!("{}: `ignore`: {e}", where_(&args.config, &base)))?,
+                code(name.get_ref())
+                    .map_err(|e| format!("{}: `ignore`: {e}", source.at(name.span())))?,
             );
         }
         for name in &args.ignore {
@@ -171,22 +176,28 @@ impl Settings {
         }
         let mut acknowledgements = Vec::new();
         for a in table.acknowledge {
-            let at = || where_(&args.config, &base);
-            let code = code(&a.code).map_err(|e| format!("{}: `acknowledge`: {e}", at()))?;
+            let at = source.at(a.code.span());
+            let code = code(a.code.get_ref()).map_err(|e| format!("{at}: `acknowledge`: {e}"))?;
             if code.severity() == Severity::Error {
                 return Err(format!(
-                    "{}: `acknowledge`: `{code}` is an error, which cannot be acknowledged: IAM rejects the policy (to stop reporting it, put it in `ignore`)",
-                    at()
+                    "{at}: `acknowledge`: `{code}` is an error, which cannot be acknowledged: IAM rejects the policy (to stop reporting it, put it in `ignore`)"
                 ));
             }
-            if a.reason.trim().is_empty() {
-                return Err(format!("{}: `acknowledge` of `{code}`: the `reason` is empty; say why the finding is intended", at()));
+            if a.reason.get_ref().trim().is_empty() {
+                return Err(format!(
+                    "{}: `acknowledge` of `{code}`: the `reason` is empty; say why the finding is intended",
+                    source.at(a.reason.span())
+                ));
             }
-            let file = match a.file {
+            let file = match &a.file {
                 Some(f) => {
-                    let path = base.join(&f);
+                    let path = base.join(f.get_ref());
                     Some(std::fs::canonicalize(&path).map_err(|e| {
-                        format!("{}: `acknowledge` of `{code}`: cannot find `{f}` (relative to the configuration file): {e}", at())
+                        format!(
+                            "{}: `acknowledge` of `{code}`: cannot find `{}` (relative to the configuration file): {e}",
+                            source.at(f.span()),
+                            f.get_ref()
+                        )
                     })?)
                 }
                 None => None,
@@ -195,7 +206,7 @@ impl Settings {
                 code,
                 file,
                 sid: a.sid,
-                reason: a.reason,
+                reason: a.reason.into_inner(),
             });
         }
         Ok(Settings {
@@ -278,11 +289,27 @@ fn parent(path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The configuration file named in messages.
-fn where_(given: &Option<PathBuf>, base: &Path) -> String {
-    match given {
-        Some(p) => format!("`{}`", p.display()),
-        None => format!("`{}`", base.join(FILE_NAME).display()),
+/// The configuration file read, for locating problems in it.
+#[derive(Default)]
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+impl Source {
+    /// `` `rolewright.toml`:3:10 ``: the file, line and column (in characters) of a byte
+    /// range of it.
+    fn at(&self, span: std::ops::Range<usize>) -> String {
+        let before = self.text.get(..span.start).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        format!("`{}`:{line}:{column}", self.path.display())
     }
 }
 
@@ -293,10 +320,11 @@ fn find(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn read(path: &Path) -> Result<Table, String> {
+/// The `[validate]` table of the configuration file, and its text.
+fn read(path: &Path) -> Result<(Table, String), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the configuration `{}`: {e}", path.display()))?;
-    toml::from_str::<File>(&text)
+    let table = toml::from_str::<File>(&text)
         .map(|f| f.validate)
         .map_err(|e| {
             format!(
@@ -304,5 +332,6 @@ fn read(path: &Path) -> Result<Table, String> {
                 path.display(),
                 e.to_string().trim_end()
             )
-        })
+        })?;
+    Ok((table, text))
 }
