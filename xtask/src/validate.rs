@@ -157,6 +157,8 @@ fn validate(args: &Args) -> Result<i32, String> {
     let settings = Settings::resolve(args)?;
     let (inputs, mut io_problem) = collect(&args.files);
     let mut checked = Vec::with_capacity(inputs.len());
+    // Canonical paths of the files read, for the acknowledgements that matched nothing.
+    let mut validated = Vec::new();
     for input in inputs {
         let bytes = match read(&input) {
             Ok(bytes) => bytes,
@@ -171,6 +173,9 @@ fn validate(args: &Args) -> Result<i32, String> {
             Input::File(path) => Some(path.as_path()),
             Input::Stdin => None,
         };
+        if settings.tracks_files() {
+            validated.extend(path.and_then(|p| std::fs::canonicalize(p).ok()));
+        }
         let findings = report
             .findings
             .iter()
@@ -186,6 +191,9 @@ fn validate(args: &Args) -> Result<i32, String> {
             valid: !findings.iter().any(|r| r.finding.is_error()),
             findings,
         });
+    }
+    for stale in settings.unused(&validated) {
+        eprintln!("warning: {stale}");
     }
     if checked.is_empty() && !io_problem {
         eprintln!("error: no policy to validate: the directories given hold no `*.json` file");

@@ -461,6 +461,25 @@ reason = "the break-glass policy is full admin by design"
     let o = validate_in(&policies, &["--fail-on", "error", "admin.json"]);
     assert_eq!(o.status.code(), Some(0));
     insta::assert_snapshot!("acknowledged_human", stdout(&o));
+    assert_eq!(stderr(&o), "", "the acknowledgement matched");
+    // Once the finding is gone (the statement renamed), the acknowledgement is stale: a
+    // warning names it, without failing the run.
+    let renamed = std::fs::read_to_string(policies.join("admin.json"))
+        .unwrap()
+        .replace("\"Everything\"", "\"AllOfIt\"");
+    std::fs::write(policies.join("admin.json"), renamed).unwrap();
+    let o = validate_in(&policies, &["--fail-on", "error", "admin.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let warning = stderr(&o);
+    assert!(
+        warning.starts_with("warning: `")
+            && warning.contains("rolewright.toml`:7:8: the acknowledgement of `FULL_ADMIN` in `")
+            && warning.contains("statement `Everything` matched no finding"),
+        "{warning}"
+    );
+    // A run that does not validate that file says nothing about it.
+    let o = validate_in(&policies, &["--fail-on", "error", "other.json"]);
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]

@@ -23,9 +23,12 @@
 //! Flags win over the file; `--ignore` adds to `ignore`. An acknowledged finding (a warning
 //! or a security finding; errors are not acknowledgeable, IAM rejects the policy) stays in
 //! the report as a note with its reason and never fails the run, as acknowledgements do for
-//! deployments built in Rust.
+//! deployments built in Rust. An acknowledgement of a file that was validated and matched
+//! nothing there is stale (the finding is fixed, or `file`/`sid` is wrong): a warning on
+//! stderr names it, without changing the exit status.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use iam_model::json::Limits;
 use iam_model::{
@@ -102,6 +105,10 @@ pub(crate) struct Acknowledgement {
     file: Option<PathBuf>,
     sid: Option<String>,
     reason: String,
+    /// Where it is written, for the warning when it matches nothing.
+    at: String,
+    /// Whether a finding matched it (atomic: files may be validated on several threads).
+    used: AtomicBool,
 }
 
 /// What the run does.
@@ -207,6 +214,8 @@ impl Settings {
                 file,
                 sid: a.sid,
                 reason: a.reason.into_inner(),
+                at,
+                used: AtomicBool::new(false),
             });
         }
         Ok(Settings {
@@ -241,7 +250,36 @@ impl Settings {
                         .is_none_or(|f| canonical.as_ref() == Some(f))
                     && a.sid.as_ref().is_none_or(|s| sid == Some(s.as_str()))
             })
-            .map(|a| a.reason.clone())
+            .map(|a| {
+                a.used.store(true, Ordering::Relaxed);
+                a.reason.clone()
+            })
+    }
+
+    /// Whether some acknowledgement names a file: only then are the files validated worth
+    /// resolving (a `realpath` per file) for [`Settings::unused`].
+    pub(crate) fn tracks_files(&self) -> bool {
+        self.acknowledgements.iter().any(|a| a.file.is_some())
+    }
+
+    /// The acknowledgements of one of `validated` (canonical paths) that matched no finding
+    /// there: stale once the finding is fixed, or aimed at the wrong file or statement. Those
+    /// without a file are not judged, as a run may cover only some files.
+    pub(crate) fn unused(&self, validated: &[PathBuf]) -> Vec<String> {
+        self.acknowledgements
+            .iter()
+            .filter(|a| !a.used.load(Ordering::Relaxed))
+            .filter_map(|a| {
+                let file = a.file.as_ref().filter(|f| validated.contains(f))?;
+                Some(format!(
+                    "{}: the acknowledgement of `{}` in `{}`{} matched no finding: remove it, or correct its `file` or `sid`",
+                    a.at,
+                    a.code,
+                    file.display(),
+                    a.sid.as_ref().map(|s| format!(", statement `{s}`")).unwrap_or_default()
+                ))
+            })
+            .collect()
     }
 }
 
