@@ -36,7 +36,7 @@ use iam_model::{
 };
 use serde::Deserialize;
 
-use super::{Args, Attach, Kind};
+use super::{Args, Attach, Kind, UsageError};
 
 /// The configuration file looked for from the current directory upward.
 pub(crate) const FILE_NAME: &str = "rolewright.toml";
@@ -127,17 +127,16 @@ const AWS_MANAGED_MAX_CHARS: usize = 4 * Limits::IAM_MAX_CHARS;
 
 impl Settings {
     /// The settings from the flags and the configuration file, or a usage problem.
-    pub(crate) fn resolve(args: &Args) -> Result<Settings, String> {
+    pub(crate) fn resolve(args: &Args) -> Result<Settings, UsageError> {
         let found = match &args.config {
             Some(path) => Some(path.clone()),
-            None => find(
-                &std::env::current_dir()
-                    .map_err(|e| format!("cannot read the current directory: {e}"))?,
-            ),
+            None => find(&std::env::current_dir().map_err(|e| {
+                UsageError::Settings(format!("cannot read the current directory: {e}"))
+            })?),
         };
         let (table, source) = match found {
             Some(path) => {
-                let (table, text) = read(&path)?;
+                let (table, text) = read(&path).map_err(UsageError::Settings)?;
                 (table, Source { path, text })
             }
             None => (Table::default(), Source::default()),
@@ -148,18 +147,13 @@ impl Settings {
         let mut ctx = ValidationContext::new(policy_kind(kind, attach)?);
         if let Some(quota) = args.trust_quota.or(table.trust_quota) {
             if quota == 0 {
-                return Err(
-                    "`--trust-quota` must be a positive number of characters, e.g. `4096`"
-                        .to_owned(),
-                );
+                return Err(UsageError::ZeroTrustQuota);
             }
             ctx = ctx.with_trust_quota(quota);
         }
         if let Some(id) = args.account_id.as_ref().or(table.account_id.as_ref()) {
             if !iam_model::AccountId::is_valid(id) {
-                return Err(format!(
-                    "`{id}` is not an account id: `--account-id` takes 12 digits"
-                ));
+                return Err(UsageError::AccountId(id.clone()));
             }
             ctx = ctx.with_account_id(id);
         }
@@ -171,8 +165,29 @@ impl Settings {
             },
             ..Limits::default()
         };
+        let (ignore, acknowledgements) =
+            Self::codes(args, table.ignore, table.acknowledge, &source, &base)
+                .map_err(UsageError::Settings)?;
+        Ok(Settings {
+            ctx,
+            limits,
+            fail_on: args.fail_on.or(table.fail_on).unwrap_or_default(),
+            ignore,
+            acknowledgements,
+        })
+    }
+
+    /// The codes to ignore and the acknowledgements, checked: known codes, acknowledgeable
+    /// severities, reasons, files that exist. Problems in the file are located in it.
+    fn codes(
+        args: &Args,
+        table_ignore: Vec<toml::Spanned<String>>,
+        table_acknowledge: Vec<AckEntry>,
+        source: &Source,
+        base: &Path,
+    ) -> Result<(Vec<Code>, Vec<Acknowledgement>), String> {
         let mut ignore = Vec::new();
-        for name in &table.ignore {
+        for name in &table_ignore {
             ignore.push(
                 code(name.get_ref())
                     .map_err(|e| format!("{}: `ignore`: {e}", source.at(name.span())))?,
@@ -182,7 +197,7 @@ impl Settings {
             ignore.push(code(name).map_err(|e| format!("`--ignore`: {e}"))?);
         }
         let mut acknowledgements = Vec::new();
-        for a in table.acknowledge {
+        for a in table_acknowledge {
             let at = source.at(a.code.span());
             let code = code(a.code.get_ref()).map_err(|e| format!("{at}: `acknowledge`: {e}"))?;
             if code.severity() == Severity::Error {
@@ -218,13 +233,7 @@ impl Settings {
                 used: AtomicBool::new(false),
             });
         }
-        Ok(Settings {
-            ctx,
-            limits,
-            fail_on: args.fail_on.or(table.fail_on).unwrap_or_default(),
-            ignore,
-            acknowledgements,
-        })
+        Ok((ignore, acknowledgements))
     }
 
     /// The reason `finding` (in `file`, of `doc`) is acknowledged, if it is.
@@ -290,7 +299,7 @@ fn statement_index(finding: &Finding) -> Option<usize> {
     rest.split('/').next()?.parse().ok()
 }
 
-fn policy_kind(kind: Kind, attach: Option<Attach>) -> Result<PolicyKind, String> {
+fn policy_kind(kind: Kind, attach: Option<Attach>) -> Result<PolicyKind, UsageError> {
     Ok(match (kind, attach) {
         (Kind::Identity, attach) => PolicyKind::Identity(match attach.unwrap_or(Attach::Managed) {
             Attach::Managed => Attachment::Managed,
@@ -299,11 +308,7 @@ fn policy_kind(kind: Kind, attach: Option<Attach>) -> Result<PolicyKind, String>
             Attach::InlineGroup => Attachment::InlineGroup,
             Attach::AwsManaged => Attachment::AwsManaged,
         }),
-        (_, Some(_)) => {
-            return Err(
-                "`--attach` applies to identity policies only (`--kind identity`)".to_owned(),
-            )
-        }
+        (_, Some(_)) => return Err(UsageError::AttachNeedsIdentity),
         (Kind::Trust, None) => PolicyKind::Trust,
         (Kind::Resource, None) => PolicyKind::Resource,
     })
