@@ -11,10 +11,8 @@ use iam_model::render::{terraform, TerraformOptions};
 
 /// The aws-teams example's inputs with `n` teams.
 fn config(n: usize) -> String {
-    let example = std::fs::read_to_string(
-        blueprints::examples_dir().join("aws-teams.inputs.json"),
-    )
-    .unwrap();
+    let example =
+        std::fs::read_to_string(blueprints::examples_dir().join("aws-teams.inputs.json")).unwrap();
     let mut inputs: serde_json::Value = serde_json::from_str(&example).unwrap();
     let template = inputs["teams_config"]["admin"].clone();
     let mut teams = serde_json::Map::new();
