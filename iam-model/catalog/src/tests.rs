@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use crate::*;
 
 fn act(full: &str) -> &'static ActionDef {

@@ -528,7 +528,6 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::condition::Condition;
     use crate::deployment::{OidcProvider, Role};

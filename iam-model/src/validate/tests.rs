@@ -1,5 +1,4 @@
 //! Every finding code with an input that triggers it and a close input that does not.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
 use crate::policy::Attachment;
