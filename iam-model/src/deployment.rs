@@ -266,12 +266,18 @@ impl GeneratedValue {
     /// When the config already fixes it to something else nothing changes and the config's
     /// value is the error: the two contradict each other, and which one wins is not guessed.
     pub fn fix(&mut self, value: &str) -> Result<(), String> {
-        match &self.fixed {
-            Some(config) if config != value => Err(config.clone()),
-            _ => {
-                self.fixed = Some(value.to_owned());
-                Ok(())
-            }
+        set_unless_contradicted(&mut self.fixed, value)
+    }
+}
+
+/// Sets `slot` to `value` from outside the config, unless the config set it to something
+/// else: then the config's value is the error (the caller names both).
+fn set_unless_contradicted(slot: &mut Option<String>, value: &str) -> Result<(), String> {
+    match slot {
+        Some(config) if config != value => Err(config.clone()),
+        _ => {
+            *slot = Some(value.to_owned());
+            Ok(())
         }
     }
 }
@@ -288,6 +294,15 @@ pub struct ExternalValue {
     /// The value, once known.
     #[builder(default, setter(strip_option, into))]
     pub value: Option<String>,
+}
+
+impl ExternalValue {
+    /// Gives the value from outside the config (a command line's `--external NAME=VALUE`).
+    /// When the config already gives a different one nothing changes and the config's value
+    /// is the error, as for [`GeneratedValue::fix`].
+    pub fn give(&mut self, value: &str) -> Result<(), String> {
+        set_unless_contradicted(&mut self.value, value)
+    }
 }
 
 /// The JSON-like type of an input.

@@ -53,11 +53,13 @@ pub(crate) struct Args {
     /// What to render.
     #[arg(long, value_enum, default_value_t = Format::Terraform)]
     format: Format,
-    /// An account id: `KEY=ID` for the account keyed KEY, or a bare `ID` for every account given
-    /// no other. Terraform providers then refuse other accounts (`allowed_account_ids`).
+    /// An account id: `KEY=ID` for the account keyed KEY (it overrides the config's id), or a
+    /// bare `ID` for every account given no other. Terraform providers then refuse other
+    /// accounts (`allowed_account_ids`).
     #[arg(long = "account-id", value_name = "ID|KEY=ID")]
     account_ids: Vec<String>,
-    /// A role Terraform assumes to reach the account keyed KEY (the provider's `assume_role`).
+    /// A role Terraform assumes to reach the account keyed KEY (the provider's `assume_role`;
+    /// it overrides the config's).
     #[arg(long = "assume-role", value_name = "KEY=ROLE_ARN")]
     assume_roles: Vec<String>,
     /// The region: the providers' region (Terraform; default: the environment's, e.g.
@@ -71,11 +73,11 @@ pub(crate) struct Args {
     #[arg(long, value_name = "NAME")]
     instance: Option<String>,
     /// A generated value, e.g. the external id a first deployment generated (fixed in
-    /// Terraform, resolved in IAM JSON).
+    /// Terraform, resolved in IAM JSON). An error when the config fixes it differently.
     #[arg(long = "generated", value_name = "NAME=VALUE")]
     generated: Vec<String>,
     /// An external value, e.g. the role ARN a partner handed out (the variable's default in
-    /// Terraform, resolved in IAM JSON).
+    /// Terraform, resolved in IAM JSON). An error when the config gives it differently.
     #[arg(long = "external", value_name = "NAME=VALUE")]
     externals: Vec<String>,
     /// The target accounts' role trust policy quota in characters (2,048 unless raised in
@@ -454,8 +456,8 @@ fn check_override_names<'d>(
 }
 
 /// Applies the flags to the deployment itself, so that both renderings and validation see them.
-/// A `--generated` value the config fixes to something else is an error: neither overrides
-/// the other.
+/// A `--generated` or `--external` value the config gives differently is an error: neither
+/// overrides the other. `--account-id KEY=ID` and `--assume-role` override (see their help).
 fn apply_overrides(
     d: &mut Deployment,
     o: &Overrides,
@@ -487,7 +489,12 @@ fn apply_overrides(
     }
     for e in &mut d.externals {
         if let Some(v) = o.externals.get(&e.name) {
-            e.value = Some(v.clone());
+            e.give(v).map_err(|config| {
+                Failure::Usage(format!(
+                    "`--external {}={v}` contradicts the config's value `{config}`; remove one of the two",
+                    e.name
+                ))
+            })?;
         }
     }
     Ok(())
@@ -729,6 +736,20 @@ mod tests {
             "`--generated external_id=X` contradicts `custom_external_id: from-config` in the config; remove one of the two"
         );
         assert_eq!(d.generated[0].fixed.as_deref(), Some("from-config"));
+        d.externals = vec![iam_model::deployment::ExternalValue::builder()
+            .name("partner_arn")
+            .description("x")
+            .value("arn:aws:iam::111111111111:role/p")
+            .build()];
+        let other = parse_overrides(&args(&[
+            "--external",
+            "partner_arn=arn:aws:iam::222222222222:role/p",
+        ]))
+        .unwrap_or_else(|_| panic!());
+        assert_eq!(
+            usage(apply_overrides(&mut d, &other, None)),
+            "`--external partner_arn=arn:aws:iam::222222222222:role/p` contradicts the config's value `arn:aws:iam::111111111111:role/p`; remove one of the two"
+        );
     }
 
     #[test]

@@ -50,11 +50,12 @@ pub struct Args {
     /// account). Default: the config's `assume_role_arn`, else the caller's own credentials.
     #[arg(long = "account-role", value_name = "KEY_OR_ID=ROLE_ARN")]
     pub account_roles: Vec<String>,
-    /// An external value, e.g. the role ARN a partner handed out.
+    /// An external value, e.g. the role ARN a partner handed out. An error when the config
+    /// gives it differently.
     #[arg(long = "external", value_name = "NAME=VALUE")]
     pub externals: Vec<String>,
     /// Fix a generated value (e.g. an external id created elsewhere) instead of generating or
-    /// reading it back.
+    /// reading it back. An error when the config fixes it differently.
     #[arg(long = "generated", value_name = "NAME=VALUE")]
     pub generated: Vec<String>,
     /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).

@@ -141,7 +141,11 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
                     args.blueprint
                 ))
             })?;
-        e.value = Some(value);
+        e.give(&value).map_err(|config| {
+            UsageError(format!(
+                "`--external {name}={value}` contradicts the config's value `{config}`; remove one of the two"
+            ))
+        })?;
     }
     let errors: Vec<String> = d
         .validate(&DeploymentOptions::default())
