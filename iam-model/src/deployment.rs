@@ -9,11 +9,13 @@
 //! quotas.
 
 mod check;
+pub mod resolve;
 
 use std::collections::BTreeMap;
 
 use typed_builder::TypedBuilder;
 
+use crate::account_id::AccountId;
 use crate::finding::{Code, Finding};
 use crate::policy::PolicyDocument;
 use crate::text::{LateBound, Text};
@@ -75,8 +77,8 @@ pub struct Account {
     #[builder(default, setter(into))]
     pub description: String,
     /// The account id, when the blueprint's inputs give it.
-    #[builder(default, setter(strip_option, into))]
-    pub id: Option<String>,
+    #[builder(default, setter(strip_option))]
+    pub id: Option<AccountId>,
     /// A role to assume to reach the account (Terraform provider `assume_role`, apply's
     /// credentials).
     #[builder(default, setter(strip_option, into))]
@@ -261,27 +263,6 @@ pub struct GeneratedValue {
     pub fixed_by: Option<String>,
 }
 
-impl GeneratedValue {
-    /// Fixes the value from outside the config (a command line's `--generated NAME=VALUE`).
-    /// When the config already fixes it to something else nothing changes and the config's
-    /// value is the error: the two contradict each other, and which one wins is not guessed.
-    pub fn fix(&mut self, value: &str) -> Result<(), String> {
-        set_unless_contradicted(&mut self.fixed, value)
-    }
-}
-
-/// Sets `slot` to `value` from outside the config, unless the config set it to something
-/// else: then the config's value is the error (the caller names both).
-fn set_unless_contradicted(slot: &mut Option<String>, value: &str) -> Result<(), String> {
-    match slot {
-        Some(config) if config != value => Err(config.clone()),
-        _ => {
-            *slot = Some(value.to_owned());
-            Ok(())
-        }
-    }
-}
-
 /// A value a third party gives after a first deployment, such as Confluent's IAM role ARN.
 #[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
 pub struct ExternalValue {
@@ -294,15 +275,6 @@ pub struct ExternalValue {
     /// The value, once known.
     #[builder(default, setter(strip_option, into))]
     pub value: Option<String>,
-}
-
-impl ExternalValue {
-    /// Gives the value from outside the config (a command line's `--external NAME=VALUE`).
-    /// When the config already gives a different one nothing changes and the config's value
-    /// is the error, as for [`GeneratedValue::fix`].
-    pub fn give(&mut self, value: &str) -> Result<(), String> {
-        set_unless_contradicted(&mut self.value, value)
-    }
 }
 
 /// The JSON-like type of an input.

@@ -194,7 +194,7 @@ fn context(args: &Args) -> Result<ValidationContext, UsageError> {
         ctx = ctx.with_trust_quota(quota);
     }
     if let Some(id) = &args.account_id {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if !iam_model::AccountId::is_valid(id) {
             return Err(UsageError::AccountId(id.clone()));
         }
         ctx = ctx.with_account_id(id);

@@ -78,8 +78,11 @@ impl TypedBlueprint for ServiceRoles {
         let accounts = inputs
             .accounts
             .iter()
-            .map(|(key, id)| Account::builder().key(key.as_str()).id(id.clone()).build())
-            .collect();
+            .map(|(key, id)| {
+                let id = check::account_id(&format!("accounts.{key}"), id)?;
+                Ok(Account::builder().key(key.as_str()).id(id).build())
+            })
+            .collect::<Result<_, BlueprintError>>()?;
         let roles = inputs
             .services
             .iter()

@@ -24,9 +24,6 @@ pub struct Args {
     /// The config file (YAML or JSON); default: `examples/<blueprint>.yaml` (or `.yml`, `.json`).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The instance name (ownership tags); default: the one the blueprint gives.
-    #[arg(long, value_name = "NAME")]
-    pub instance: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -50,14 +47,10 @@ pub struct Args {
     /// account). Default: the config's `assume_role_arn`, else the caller's own credentials.
     #[arg(long = "account-role", value_name = "KEY_OR_ID=ROLE_ARN")]
     pub account_roles: Vec<String>,
-    /// An external value, e.g. the role ARN a partner handed out. An error when the config
-    /// gives it differently.
-    #[arg(long = "external", value_name = "NAME=VALUE")]
-    pub externals: Vec<String>,
-    /// Fix a generated value (e.g. an external id created elsewhere) instead of generating or
-    /// reading it back. An error when the config fixes it differently.
-    #[arg(long = "generated", value_name = "NAME=VALUE")]
-    pub generated: Vec<String>,
+    /// The flags every command shares (instance, account ids, generated and external values,
+    /// quotas), parsed and applied by `blueprint_kit::prepare` as `render` does.
+    #[command(flatten)]
+    pub overrides: blueprint_kit::OverrideArgs,
     /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub propagation_timeout: u64,
