@@ -44,7 +44,16 @@ pub const ALIAS_VALUES_PER_BYTE: usize = 2;
 /// Parses one YAML document. An empty document is `null`; a stream of several documents is
 /// an error.
 pub fn parse(text: &str) -> Result<ConfigNode, Vec<ConfigError>> {
-    Builder::new(text).run()
+    Builder::new(text, MAX_NODES).run()
+}
+
+/// [`parse`] with a lower cap on values, so tests reach it without a million of them.
+#[cfg(test)]
+pub(crate) fn parse_with_max_nodes(
+    text: &str,
+    max_nodes: usize,
+) -> Result<ConfigNode, Vec<ConfigError>> {
+    Builder::new(text, max_nodes).run()
 }
 
 /// Character index (what saphyr's markers count) to byte offset.
@@ -159,6 +168,8 @@ struct Builder<'t> {
     documents: usize,
     /// Values in the document, alias copies included.
     nodes: usize,
+    /// The cap on `nodes` ([`MAX_NODES`]).
+    max_nodes: usize,
     /// Values copied by aliases, against `alias_budget`.
     alias_values: usize,
     alias_budget: usize,
@@ -167,8 +178,9 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, max_nodes: usize) -> Self {
         Builder {
+            max_nodes,
             text,
             offsets: Offsets::new(text),
             stack: Vec::new(),
@@ -352,7 +364,7 @@ impl<'t> Builder<'t> {
                 }
                 Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
             }
-            if self.nodes > MAX_NODES {
+            if self.nodes > self.max_nodes {
                 let help = if self.alias_values > 0 {
                     "aliases are copied where they are used; alias smaller parts, or split the inputs over several config files"
                 } else {
@@ -361,7 +373,7 @@ impl<'t> Builder<'t> {
                 self.errors.push(
                     ConfigError::syntax(
                         location,
-                        format!("the document holds more than {MAX_NODES} values"),
+                        format!("the document holds more than {} values", self.max_nodes),
                     )
                     .with_help(help),
                 );
