@@ -90,6 +90,7 @@ impl From<ManagedPolicyArn> for crate::Text {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
 
