@@ -6,12 +6,16 @@
 //! * [`dump`]: every object of a deployment as readable text, policies as canonical pretty
 //!   JSON with late-bound values written `{{name}}`, for `insta` snapshots;
 //! * [`assert_clean`]: the gate every blueprint variant passes: no error, no security finding
-//!   that is not acknowledged in code.
+//!   that is not acknowledged in code;
+//! * [`original`]: a deployment compared with the IAM objects an original module creates,
+//!   vendored as JSON, except for the differences the blueprint's README lists.
 //!
 //! Failing is what these helpers are for, so they panic with the reason instead of returning
 //! errors.
 
 #![allow(clippy::panic, clippy::expect_used)]
+
+pub mod original;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
