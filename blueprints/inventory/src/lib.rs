@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, OidcProvider, Output, OutputValue, Role};
 use iam_model::{
-    ArnTemplate, BaseOperator, Code, Condition, LateBound, PolicyDocument, Principal, Statement,
+    ArnTemplate, BaseOperator, Condition, LateBound, PolicyDocument, Principal, Statement,
     Text,
 };
 
@@ -345,11 +345,6 @@ pub const INVENTORY_INLINE_POLICY: &str = "inlinePolicy";
 /// The OIDC provider tag `cluster_name` sets (`ce-cli`'s key).
 pub const CLUSTER_NAME_TAG: &str = "clusterName";
 
-/// Why a billing-side test role may be assumed from the security account without an external
-/// id; recorded with its acknowledged finding.
-const TEST_ROLE_REASON: &str = "the final upstream's fallback_trust.json: developers in the security account \
-assume the -Test roles to run the orchestrator and runner locally; created only when `test_roles` is set";
-
 /// The blueprint's name.
 pub const NAME: &str = "inventory";
 /// One line about what it creates.
@@ -540,17 +535,15 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
                 &runner_policy,
             ),
         ] {
-            let mut role = Role::builder()
-                .key(key)
-                .account(account)
-                .name(name.clone())
-                .trust(fallback())
-                .build()
-                .inline(name, policy.clone());
-            if account == BILLING && inputs.billing_account_id != inputs.security_account_id {
-                role = role.acknowledge(Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID, TEST_ROLE_REASON);
-            }
-            test_roles.push(role);
+            test_roles.push(
+                Role::builder()
+                    .key(key)
+                    .account(account)
+                    .name(name.clone())
+                    .trust(fallback())
+                    .build()
+                    .inline(name, policy.clone()),
+            );
         }
     }
     let mut inventory_trusted = vec![runner_arn.clone()];

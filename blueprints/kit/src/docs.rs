@@ -213,3 +213,23 @@ fn check_section(path: &Path, marker: &str, generated: &str, update: bool) -> Re
     };
     std::fs::write(path, new_text).map_err(|e| format!("cannot write `{shown}`: {e}"))
 }
+
+/// The ```` ```yaml ```` blocks of the README section `## <heading>` (up to the next `## `), in
+/// order: a blueprint's README examples, which its tests build so that they cannot go stale.
+pub fn readme_yaml_examples(readme: &str, heading: &str) -> Vec<String> {
+    let start = format!("## {heading}\n");
+    let Some(section) = readme.split_once(&start).map(|(_, rest)| rest) else {
+        return Vec::new();
+    };
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let mut blocks = Vec::new();
+    let mut rest = section;
+    while let Some((_, after)) = rest.split_once("```yaml\n") {
+        let Some((block, tail)) = after.split_once("```") else {
+            break;
+        };
+        blocks.push(block.to_owned());
+        rest = tail;
+    }
+    blocks
+}
