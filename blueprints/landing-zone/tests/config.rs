@@ -54,6 +54,7 @@ fn the_example_config_builds_a_clean_deployment() {
         external_id: id.map(String::from),
         account_ids: strings(&[account]),
         state_prefixes: strings(prefixes),
+        ..EnvironmentRole::default()
     };
     expected.environments = BTreeMap::from([
         (
@@ -125,8 +126,7 @@ fn bad_configs_are_reported_with_file_line_and_input() {
         ),
         (
             "github:\n  repository: [acme/lz]\n",
-            "landing-zone.yaml:4:3: github: missing input `repositories` (help: add `repositories`, for example `repositories: acme/landing-zone`)\n\
-             landing-zone.yaml:4:3: github.repository: unknown input `repository` (help: did you mean `repositories`?)",
+            "landing-zone.yaml:4:3: github.repository: unknown input `repository` (help: did you mean `repositories`?)",
         ),
         ("gitlab:\n  url: http://gitlab.com\n  projects: [a/b]\n", "landing-zone.yaml:4:8: gitlab.url: `http://gitlab.com` does not match"),
         (

@@ -42,7 +42,7 @@ fn env(external_id: Option<&str>, accounts: &[&str]) -> EnvironmentRole {
     EnvironmentRole {
         external_id: external_id.map(String::from),
         account_ids: accounts.iter().map(|a| a.to_string()).collect(),
-        state_prefixes: Vec::new(),
+        ..EnvironmentRole::default()
     }
 }
 
@@ -820,6 +820,10 @@ fn generated_external_ids_and_variables() {
             "member_account_ids",
             "create_deploy_role",
             "bootstrap_prefix",
+            "oidc_role_name",
+            "oidc_permission_sid",
+            "deploy_role_name",
+            "lock_table_name",
             "unique_prefix",
             "base_region",
             "state_prefixes",
