@@ -20,7 +20,9 @@
 //!
 //! `path`, `description`, `max_session_duration`, `inline_policies`, `managed_policy_arns`,
 //! `client_ids` and `tags` take IAM's defaults when left out; `thumbprints` is compared only
-//! when given (the originals compute them from a live certificate).
+//! when given (the originals compute them from a live certificate). A role's `unspecified`
+//! lists the fields a design-only original does not give (`"unspecified": ["inline_policies"]`):
+//! they are not compared, and the vendored file's `origin` says why.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -231,47 +233,54 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
             continue;
         };
         seen.insert((role.account.clone(), role.name.clone()));
+        let unspecified = strings(&o["unspecified"]);
+        let given = |field: &str| !unspecified.iter().any(|u| u == field);
         let path = o["path"].as_str().unwrap_or("/");
-        if path != role.path {
+        if given("path") && path != role.path {
             out.push(format!("{id}: path `{}`, original `{path}`", role.path));
         }
         let description = o["description"].as_str().unwrap_or("");
-        if description != role.description {
+        if given("description") && description != role.description {
             out.push(format!(
                 "{id}: description {:?}, original {description:?}",
                 role.description
             ));
         }
         let duration = o["max_session_duration"].as_u64().unwrap_or(3600);
-        if duration != u64::from(role.max_session_duration) {
+        if given("max_session_duration") && duration != u64::from(role.max_session_duration) {
             out.push(format!(
                 "{id}: max session duration {}, original {duration}",
                 role.max_session_duration
             ));
         }
-        if tags(&o["tags"]) != role.tags {
+        if given("tags") && tags(&o["tags"]) != role.tags {
             out.push(format!(
                 "{id}: tags {:?}, original {:?}",
                 role.tags,
                 tags(&o["tags"])
             ));
         }
-        let trust = resolved(d, &role.account, &role.trust);
-        let expected = document(&o["trust"], &format!("{id} trust"));
-        if !equivalent(&trust, &expected) {
-            out.push(format!(
-                "{id}: trust {}, original {}",
-                compact(&trust),
-                compact(&expected)
-            ));
+        if given("trust") {
+            let trust = resolved(d, &role.account, &role.trust);
+            let expected = document(&o["trust"], &format!("{id} trust"));
+            if !equivalent(&trust, &expected) {
+                out.push(format!(
+                    "{id}: trust {}, original {}",
+                    compact(&trust),
+                    compact(&expected)
+                ));
+            }
         }
         let inline = o["inline_policies"].as_object();
-        let names: BTreeSet<&str> = role
+        let mut names: BTreeSet<&str> = role
             .inline_policies
             .keys()
             .map(String::as_str)
             .chain(inline.into_iter().flat_map(|m| m.keys().map(String::as_str)))
             .collect();
+        if !given("inline_policies") {
+            names.clear();
+        }
         for name in names {
             match (
                 role.inline_policies.get(name),
@@ -301,7 +310,7 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
             .map(|t| t.resolve(&resolver).unwrap_or_else(|e| panic!("{id}: {e}")))
             .collect();
         let theirs: BTreeSet<String> = strings(&o["managed_policy_arns"]).into_iter().collect();
-        if ours != theirs {
+        if given("managed_policy_arns") && ours != theirs {
             out.push(format!(
                 "{id}: attached {ours:?}, original {theirs:?}"
             ));
