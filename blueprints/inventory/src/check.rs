@@ -65,8 +65,9 @@ pub(crate) fn cluster_name(input: &str, value: &str) -> Result<(), BlueprintErro
         return Ok(());
     }
     Err(
-        BlueprintError::input(input, format!("`{value}` is not an EKS cluster name"))
-            .with_help("use 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit"),
+        BlueprintError::input(input, format!("`{value}` is not an EKS cluster name")).with_help(
+            "use 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit",
+        ),
     )
 }
 

@@ -34,8 +34,7 @@ use std::collections::BTreeMap;
 use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, OidcProvider, Output, OutputValue, Role};
 use iam_model::{
-    ArnTemplate, BaseOperator, Condition, LateBound, PolicyDocument, Principal, Statement,
-    Text,
+    ArnTemplate, BaseOperator, Condition, LateBound, PolicyDocument, Principal, Statement, Text,
 };
 
 /// The audience EKS service-account tokens carry for STS.
@@ -107,7 +106,9 @@ pub struct InventoryInputs {
     pub inventory_role_max_session_duration: u32,
     /// A policy document (JSON) put inline on the inventory role as `inlinePolicy`, the name
     /// `ce-cli` gives the final upstream's read-only actions.
-    #[input(example = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}]}"#)]
+    #[input(
+        example = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}]}"#
+    )]
     pub inventory_inline_policy: Option<String>,
     /// Whether to create the inventory role in the member accounts. `false` when another tool
     /// creates it (the original's `ce-cli`): the deployment then has no member account and
@@ -116,7 +117,10 @@ pub struct InventoryInputs {
     pub create_inventory_role: bool,
     /// The bucket the runner uploads its reports to: adds the final upstream's statement
     /// `UploadInventory`, `s3:PutObject` on `<bucket>/*`, to the runner's policy.
-    #[input(pattern = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", example = "dfds-inventory-reports")]
+    #[input(
+        pattern = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        example = "dfds-inventory-reports"
+    )]
     pub inventory_bucket: Option<String>,
     /// The Sid of the runner policy's `sts:AssumeRole` statement (the seed's `VisualEditor0`;
     /// the final upstream's `AssumeRole`; empty for none).
@@ -278,7 +282,9 @@ impl InventoryInputs {
                     format!("oidc_provider_tags.{CLUSTER_NAME_TAG}"),
                     format!("`{CLUSTER_NAME_TAG}` is also set by `cluster_name` (`{name}`)"),
                 )
-                .with_help(format!("remove `{CLUSTER_NAME_TAG}` from `oidc_provider_tags`, or `cluster_name`")));
+                .with_help(format!(
+                    "remove `{CLUSTER_NAME_TAG}` from `oidc_provider_tags`, or `cluster_name`"
+                )));
             }
         }
         // The roles of one account must have distinct names (IAM compares them without case).
@@ -547,7 +553,12 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         }
     }
     let mut inventory_trusted = vec![runner_arn.clone()];
-    inventory_trusted.extend(test_roles.iter().filter(|r| r.key == "runner-test").map(Role::arn));
+    inventory_trusted.extend(
+        test_roles
+            .iter()
+            .filter(|r| r.key == "runner-test")
+            .map(Role::arn),
+    );
     let mut members = Vec::new();
     for account in &member_keys {
         let key = if inputs.member_account_ids.is_empty() {
@@ -605,7 +616,10 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
                 .name("inventory_role_arns")
                 .description("The inventory role's ARN in each member account, by account key.")
                 .value(OutputValue::Map(
-                    members.iter().map(|r| (r.account.clone(), OutputValue::from(r.arn()))).collect(),
+                    members
+                        .iter()
+                        .map(|r| (r.account.clone(), OutputValue::from(r.arn())))
+                        .collect(),
                 ))
                 .build(),
         );
@@ -616,7 +630,10 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
                 .name("test_role_arns")
                 .description("The fallback test roles' ARNs, by role key (`test_roles`).")
                 .value(OutputValue::Map(
-                    test_roles.iter().map(|r| (r.key.clone(), OutputValue::from(r.arn()))).collect(),
+                    test_roles
+                        .iter()
+                        .map(|r| (r.key.clone(), OutputValue::from(r.arn())))
+                        .collect(),
                 ))
                 .build(),
         );

@@ -163,9 +163,7 @@ fn readme_examples_build_and_cover_the_inputs() {
     for spec in InventoryInputs::input_specs() {
         let key = format!("{}:", spec.name);
         assert!(
-            spec.is_required()
-                || blocks.iter().any(|b| b.contains(&key))
-                || example.contains(&key),
+            spec.is_required() || blocks.iter().any(|b| b.contains(&key)) || example.contains(&key),
             "input `{}` has no example in the README or examples/inventory.yaml",
             spec.name
         );

@@ -560,7 +560,9 @@ fn runner_statements(d: &Deployment) -> Vec<String> {
 fn the_bucket_and_the_runner_sid() {
     assert_eq!(
         runner_statements(&build(&inputs())),
-        [r#"{"Version":"2012-10-17","Statement":[{"Sid":"VisualEditor0","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/inventory"}]}"#]
+        [
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"VisualEditor0","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/inventory"}]}"#
+        ]
     );
     let mut i = inputs();
     i.inventory_bucket = Some("reports.example".into());
@@ -575,25 +577,43 @@ fn the_bucket_and_the_runner_sid() {
     // The runner's test role has the same permissions.
     let test = d.role("runner-test").unwrap();
     assert_eq!(
-        resolved(&d, "security", &test.inline_policies["Inventory-Runner-Test"]),
-        resolved(&d, "security", &d.role("runner").unwrap().inline_policies["Inventory-Runner"])
+        resolved(
+            &d,
+            "security",
+            &test.inline_policies["Inventory-Runner-Test"]
+        ),
+        resolved(
+            &d,
+            "security",
+            &d.role("runner").unwrap().inline_policies["Inventory-Runner"]
+        )
     );
     i.runner_policy_sid = String::new();
     let d = build(&i);
-    assert!(runner_statements(&d)[1].starts_with(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole""#));
+    assert!(runner_statements(&d)[1].starts_with(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole""#
+    ));
 }
 
 /// `cluster_name` and `oidc_provider_tags` tag both providers.
 #[test]
 fn provider_tags() {
-    assert!(build(&inputs()).oidc_providers.iter().all(|p| p.tags.is_empty()));
+    assert!(build(&inputs())
+        .oidc_providers
+        .iter()
+        .all(|p| p.tags.is_empty()));
     let mut i = inputs();
     i.cluster_name = Some("hellman".into());
-    i.oidc_provider_tags.insert("managedBy".into(), "ce-cli".into());
+    i.oidc_provider_tags
+        .insert("managedBy".into(), "ce-cli".into());
     let d = build(&i);
     assert_eq!(d.oidc_providers.len(), 2);
     for p in &d.oidc_providers {
-        let tags: Vec<_> = p.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let tags: Vec<_> = p
+            .tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(tags, [("clusterName", "hellman"), ("managedBy", "ce-cli")]);
     }
 }
@@ -610,10 +630,7 @@ fn without_the_member_role() {
     let roles: Vec<_> = d.roles.iter().map(|r| r.key.as_str()).collect();
     assert_eq!(roles, ["orchestrator", "runner"]);
     assert!(d.outputs.iter().all(|o| o.name != "inventory_role_arns"));
-    assert_eq!(
-        runner_statements(&d),
-        runner_statements(&build(&inputs()))
-    );
+    assert_eq!(runner_statements(&d), runner_statements(&build(&inputs())));
     assert_clean(&d);
 }
 
@@ -629,13 +646,21 @@ fn test_roles_session_duration_and_inline_policy() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}]}"#.into(),
     );
     let d = build(&i);
-    let roles: Vec<_> = d.roles.iter().map(|r| (r.key.as_str(), r.account.as_str(), r.name.as_str())).collect();
+    let roles: Vec<_> = d
+        .roles
+        .iter()
+        .map(|r| (r.key.as_str(), r.account.as_str(), r.name.as_str()))
+        .collect();
     assert_eq!(
         roles,
         [
             ("orchestrator", "billing", "Inventory-Orchestrator"),
             ("runner", "security", "Inventory-Runner"),
-            ("orchestrator-test", "billing", "Inventory-Orchestrator-Test"),
+            (
+                "orchestrator-test",
+                "billing",
+                "Inventory-Orchestrator-Test"
+            ),
             ("runner-test", "security", "Inventory-Runner-Test"),
             ("inventory", "member", "inventory"),
         ]
@@ -643,18 +668,28 @@ fn test_roles_session_duration_and_inline_policy() {
     for key in ["orchestrator-test", "runner-test"] {
         let r = d.role(key).unwrap();
         assert_eq!(
-            resolved(&d, &r.account, &r.trust).to_json_compact().unwrap(),
-            format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{SECURITY}:root"}},"Action":"sts:AssumeRole"}}]}}"#)
+            resolved(&d, &r.account, &r.trust)
+                .to_json_compact()
+                .unwrap(),
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{SECURITY}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+            )
         );
     }
     let member = d.role("inventory").unwrap();
     assert_eq!(member.max_session_duration, 28800);
     assert_eq!(
-        resolved(&d, "member", &member.trust).to_json_compact().unwrap(),
-        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{SECURITY}:role/Inventory-Runner","arn:aws:iam::{SECURITY}:role/Inventory-Runner-Test"]}},"Action":"sts:AssumeRole"}}]}}"#)
+        resolved(&d, "member", &member.trust)
+            .to_json_compact()
+            .unwrap(),
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{SECURITY}:role/Inventory-Runner","arn:aws:iam::{SECURITY}:role/Inventory-Runner-Test"]}},"Action":"sts:AssumeRole"}}]}}"#
+        )
     );
     assert_eq!(
-        member.inline_policies["inlinePolicy"].to_json_compact().unwrap(),
+        member.inline_policies["inlinePolicy"]
+            .to_json_compact()
+            .unwrap(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:Describe*","Resource":"*"}]}"#
     );
     let outputs: Vec<_> = d.outputs.iter().map(|o| o.name.as_str()).collect();
@@ -662,5 +697,8 @@ fn test_roles_session_duration_and_inline_policy() {
     // The trusts stay inside the organization's accounts the deployment names: nothing to
     // acknowledge.
     assert!(assert_clean(&d).is_empty());
-    assert!(build(&inputs()).roles.iter().all(|r| !r.name.ends_with("-Test")));
+    assert!(build(&inputs())
+        .roles
+        .iter()
+        .all(|r| !r.name.ends_with("-Test")));
 }

@@ -75,17 +75,16 @@ fn the_final_upstream_with_its_inputs() {
         assert!(
             f.finding.severity != iam_model::Severity::Security
                 || f.acknowledged.is_some()
-                || f.to_string().starts_with("inline policy `inlinePolicy` of role `inventory`"),
+                || f.to_string()
+                    .starts_with("inline policy `inlinePolicy` of role `inventory`"),
             "{f}"
         );
     }
-    let original = Original::read("final", &format!("{DIR}final.json")).edit(
-        "Also `<issuer>:aud`",
-        |j| {
+    let original =
+        Original::read("final", &format!("{DIR}final.json")).edit("Also `<issuer>:aud`", |j| {
             audience(j, "billing", "Inventory-Orchestrator");
             audience(j, "security", "Inventory-Runner");
-        },
-    );
+        });
     original.assert_matches(&d, README);
     original.assert_each_edit_needed(&d);
 }

@@ -40,10 +40,8 @@ impl GitTrust {
     /// `StringEquals`, the subjects with `StringLike` as the bootstrap wrote them (a branch
     /// may be a pattern such as `release/*`).
     pub fn statement(&self) -> Statement {
-        let mut condition = Condition::string_equals(
-            format!("{}:aud", self.host_path),
-            [self.audience.as_str()],
-        );
+        let mut condition =
+            Condition::string_equals(format!("{}:aud", self.host_path), [self.audience.as_str()]);
         if !self.subjects.is_empty() {
             condition = condition.and(
                 BaseOperator::StringLike,
@@ -87,7 +85,7 @@ pub(crate) fn trusts(
 }
 
 fn github_trust(management: &str, g: &GithubTrust) -> Result<GitTrust, BlueprintError> {
-    let (mut subjects, other_claim) = free_form("github", &g.patterns, &g.claim)?;
+    let (mut subjects, other_claim) = free_form("github", GITHUB_ISSUER, &g.patterns, &g.claim)?;
     if subjects.is_empty() && other_claim.is_none() {
         required(
             &g.repositories,
@@ -153,7 +151,7 @@ fn gitlab_trust(management: &str, g: &GitlabTrust) -> Result<GitTrust, Blueprint
         }
         None => format!("https://{host_path}"),
     };
-    let (mut subjects, other_claim) = free_form("gitlab", &g.patterns, &g.claim)?;
+    let (mut subjects, other_claim) = free_form("gitlab", &host_path, &g.patterns, &g.claim)?;
     if (subjects.is_empty() && other_claim.is_none()) || other_claim.is_some() {
         required(
             &g.projects,
@@ -241,6 +239,7 @@ fn bitbucket_trust(management: &str, b: &BitbucketTrust) -> Result<GitTrust, Blu
 #[allow(clippy::type_complexity)]
 fn free_form(
     key: &str,
+    host_path: &str,
     patterns: &[String],
     claim: &str,
 ) -> Result<(Vec<String>, Option<(String, Vec<String>)>), BlueprintError> {
@@ -258,6 +257,18 @@ fn free_form(
             "`aud` is pinned to the provider's audience already",
         )
         .with_help("match another claim, e.g. `sub`"));
+    }
+    if !iam_model::validate::oidc_claim_known(host_path, claim) {
+        let claims = iam_model::validate::oidc_claims();
+        let help = match iam_model::suggest::nearest(claim, claims.iter().copied(), 1).first() {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use one of {}", claims.join(", ")),
+        };
+        return Err(BlueprintError::input(
+            format!("{key}.claim"),
+            format!("`{claim}` is not a claim AWS passes on from `{host_path}`"),
+        )
+        .with_help(help));
     }
     for (i, p) in patterns.iter().enumerate() {
         check::claim_pattern(&format!("{key}.patterns[{i}]"), p)?;

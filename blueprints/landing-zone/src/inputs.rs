@@ -29,7 +29,10 @@ pub struct LandingZoneInputs {
     pub bootstrap_prefix: String,
     /// The OIDC role's name (the bootstrap's `oidc_role`, which makes it
     /// `<prefix>-terraform-oidc`); `<prefix>-oidc`, the seed's, when absent.
-    #[input(pattern = "[A-Za-z0-9_+=,.@-]{1,64}", example = "foundation-terraform-oidc")]
+    #[input(
+        pattern = "[A-Za-z0-9_+=,.@-]{1,64}",
+        example = "foundation-terraform-oidc"
+    )]
     pub oidc_role_name: Option<String>,
     /// The Sid of the OIDC role's permission (the seed's `GlobalOrgAccess`; the bootstrap has
     /// none: empty).
@@ -99,11 +102,15 @@ pub struct GithubTrust {
     pub environments: Vec<String>,
     /// Free-form `StringLike` patterns of the claim `claim` (the bootstrap's `github_match`),
     /// next to or instead of `repositories`; the owner must be written out.
-    #[input(pattern = r"[^\s$]+", default, example = "repo:acme/*:ref:refs/tags/v*")]
+    #[input(
+        pattern = r"[^\s$]+",
+        default,
+        example = "repo:acme/*:ref:refs/tags/v*"
+    )]
     pub patterns: Vec<String>,
     /// The claim `patterns` match (the bootstrap's `github_field`): `sub`, or another claim
-    /// such as `job_workflow_ref`; with another claim, a token must match both the
-    /// repositories' `sub` and the patterns.
+    /// IAM passes on from GitHub such as `job_workflow_ref`; with another claim, a token must
+    /// match both the repositories' `sub` and the patterns.
     #[input(default = default_claim(), pattern = "[a-z_]+", example = "job_workflow_ref")]
     pub claim: String,
     /// The ARN of an existing GitHub OIDC provider in the management account (IAM allows one
@@ -143,12 +150,16 @@ pub struct GitlabTrust {
     pub branches: Vec<String>,
     /// Free-form `StringLike` patterns of the claim `claim` (the bootstrap's `gitlab_match`),
     /// next to or instead of `projects`; the top-level group must be written out.
-    #[input(pattern = r"[^\s$]+", default, example = "project_path:acme/*:ref_type:branch:ref:main")]
+    #[input(
+        pattern = r"[^\s$]+",
+        default,
+        example = "project_path:acme/*:ref_type:branch:ref:main"
+    )]
     pub patterns: Vec<String>,
     /// The claim `patterns` match (the bootstrap's `gitlab_field`): `sub`, or another claim
-    /// such as `namespace_path`; with another claim, a token must match both the projects'
-    /// `sub` and the patterns.
-    #[input(default = default_claim(), pattern = "[a-z_]+", example = "namespace_path")]
+    /// IAM passes on from the instance; with another claim, a token must match both the
+    /// projects' `sub` and the patterns.
+    #[input(default = default_claim(), pattern = "[a-z_]+", example = "sub")]
     pub claim: String,
     /// The ARN of an existing provider for the instance in the management account.
     #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]

@@ -93,7 +93,8 @@ impl TypedBlueprint for LandingZone {
 
 /// Why an environment role's Organizations grant is intended; recorded with its acknowledged
 /// finding.
-const ORGANIZATIONS_REASON: &str = "the environment's pipeline manages Organizations policies: the seed's \
+const ORGANIZATIONS_REASON: &str =
+    "the environment's pipeline manages Organizations policies: the seed's \
 Org permissions (TerraformStateOrg), given to this environment role by its `organizations` input";
 
 /// Why the state role's elevated grant is intended; recorded with its acknowledged findings.
@@ -177,7 +178,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         .name(state_name)
         .trust(PolicyDocument::new([state_trust]))
         .build()
-        .inline("AssumeDeploy", assume_deploy(&deploy_name, &["*".to_owned()]))
+        .inline(
+            "AssumeDeploy",
+            assume_deploy(&deploy_name, &["*".to_owned()]),
+        )
         .inline("TerraformStateS3", state.s3_full(&inputs.state_prefixes))
         .inline("TerraformStateDynamoDB", state.dynamodb_full())
         .inline("TerraformStateOrg", organization())

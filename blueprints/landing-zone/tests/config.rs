@@ -183,3 +183,40 @@ fn readme_sections_are_current() {
     )
     .unwrap();
 }
+
+/// The README's examples: every YAML block of its "Examples" section builds a deployment
+/// without errors when added to the required inputs, and every input, nested ones included,
+/// appears in one of them or in the example config.
+#[test]
+fn readme_examples_build_and_cover_the_inputs() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let blocks = blueprint_kit::readme_yaml_examples(&readme, "Examples");
+    assert!(blocks.len() >= 3, "{blocks:?}");
+    let base = "management_account_id: \"123456789012\"\nunique_prefix: acme\n";
+    for block in &blocks {
+        let text = format!("{base}{block}");
+        let d = Registered::<LandingZone>::new()
+            .build(&ConfigSource::new("README.md", &text))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let findings = d.validate(&Default::default());
+        assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    }
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    let all = blocks.join("\n") + &example;
+    let nested = [
+        GithubTrust::input_specs(),
+        GitlabTrust::input_specs(),
+        BitbucketTrust::input_specs(),
+        EnvironmentRole::input_specs(),
+    ];
+    for spec in LandingZoneInputs::input_specs()
+        .into_iter()
+        .chain(nested.into_iter().flatten())
+    {
+        assert!(
+            all.contains(&format!("{}:", spec.name)),
+            "input `{}` has no example in the README or examples/landing-zone.yaml",
+            spec.name
+        );
+    }
+}

@@ -276,7 +276,11 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
             .inline_policies
             .keys()
             .map(String::as_str)
-            .chain(inline.into_iter().flat_map(|m| m.keys().map(String::as_str)))
+            .chain(
+                inline
+                    .into_iter()
+                    .flat_map(|m| m.keys().map(String::as_str)),
+            )
             .collect();
         if !given("inline_policies") {
             names.clear();
@@ -298,9 +302,7 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
                     }
                 }
                 (Some(_), None) => out.push(format!("{id}: inline policy `{name}` only here")),
-                (None, _) => out.push(format!(
-                    "{id}: inline policy `{name}` only in the original"
-                )),
+                (None, _) => out.push(format!("{id}: inline policy `{name}` only in the original")),
             }
         }
         let resolver = r.for_account(d, &role.account);
@@ -311,9 +313,7 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
             .collect();
         let theirs: BTreeSet<String> = strings(&o["managed_policy_arns"]).into_iter().collect();
         if given("managed_policy_arns") && ours != theirs {
-            out.push(format!(
-                "{id}: attached {ours:?}, original {theirs:?}"
-            ));
+            out.push(format!("{id}: attached {ours:?}, original {theirs:?}"));
         }
     }
     for o in originals {
