@@ -391,6 +391,45 @@ pub struct Output {
 }
 
 impl Deployment {
+    /// A copy with [`Deployment::late_bind_partitions`] applied: what both renderers render,
+    /// so that a deployment built in Rust with literal `arn:aws:` ARNs follows the partition
+    /// too.
+    pub fn with_late_partitions(&self) -> Deployment {
+        let mut d = self.clone();
+        d.late_bind_partitions();
+        d
+    }
+
+    /// Replaces the partition of every literal ARN in the deployment's policies, trusts,
+    /// attachments, permissions boundaries and outputs (`arn:aws:iam::aws:policy/…`, an
+    /// account's `arn:aws:iam::…:root`) by the late-bound partition: one rule for every
+    /// blueprint, so that no output names the `aws` partition when it is applied in another.
+    pub fn late_bind_partitions(&mut self) {
+        let mut rewrite = |t: &mut Text| *t = t.with_late_partition();
+        for role in &mut self.roles {
+            role.trust.for_each_text_mut(&mut rewrite);
+            for doc in role.inline_policies.values_mut() {
+                doc.for_each_text_mut(&mut rewrite);
+            }
+            role.managed_policy_arns.iter_mut().for_each(&mut rewrite);
+            role.permissions_boundary.iter_mut().for_each(&mut rewrite);
+        }
+        for policy in &mut self.policies {
+            policy.document.for_each_text_mut(&mut rewrite);
+        }
+        fn output(v: &mut OutputValue, f: &mut impl FnMut(&mut Text)) {
+            match v {
+                OutputValue::Text(t) => f(t),
+                OutputValue::List(items) => items.iter_mut().for_each(|i| output(i, f)),
+                OutputValue::Map(m) => m.values_mut().for_each(|i| output(i, f)),
+                OutputValue::Number(_) | OutputValue::Bool(_) | OutputValue::Null => {}
+            }
+        }
+        for o in &mut self.outputs {
+            output(&mut o.value, &mut rewrite);
+        }
+    }
+
     /// The account with `key`.
     pub fn account(&self, key: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.key == key)

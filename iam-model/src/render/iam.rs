@@ -208,6 +208,7 @@ impl Resolver for AccountResolver<'_> {
 /// newline), resolving every late-bound value from `resolution`.
 pub fn render(d: &Deployment, resolution: &Resolution) -> Result<String, RenderError> {
     check_ownership_tags(d)?;
+    let d = &d.with_late_partitions();
     let cx = Cx { d, resolution };
     let mut roles = Vec::new();
     for role in &d.roles {

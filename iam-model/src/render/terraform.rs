@@ -115,6 +115,7 @@ pub fn render(
     options: &TerraformOptions,
 ) -> Result<Vec<RenderedFile>, RenderError> {
     check_ownership_tags(d)?;
+    let d = &d.with_late_partitions();
     let cx = Context::new(d)?;
     // Resources first: they record which data sources are used.
     let roles = cx.roles_file()?;
