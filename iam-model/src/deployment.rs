@@ -491,3 +491,71 @@ impl Deployment {
 pub(crate) fn object_finding(code: Code, message: String, help: &str) -> Finding {
     Finding::new(code, crate::json::JsonPath::root(), message).with_help(help)
 }
+
+#[cfg(test)]
+mod partition_tests {
+    #![allow(clippy::panic)]
+    use super::*;
+    use crate::text::Segment;
+    use crate::{Condition, Principal, Statement};
+
+    /// Principals, resources, conditions, attachments and outputs all follow the partition.
+    #[test]
+    fn every_literal_arn_is_late_bound() {
+        let role = Role::builder()
+            .key("r")
+            .name("R")
+            .trust(PolicyDocument::new([Statement::allow()
+                .principal(Principal::aws(["arn:aws:iam::111111111111:root"]))
+                .action("sts:AssumeRole")
+                .condition(Condition::arn_like(
+                    "aws:PrincipalArn",
+                    ["arn:aws:iam::111111111111:role/x"],
+                ))]))
+            .build()
+            .inline(
+                "p",
+                PolicyDocument::new([Statement::allow()
+                    .action("s3:GetObject")
+                    .resource("arn:aws:s3:::b/*")]),
+            )
+            .attach("arn:aws:iam::aws:policy/ReadOnlyAccess");
+        let d = Deployment::builder()
+            .blueprint("b")
+            .instance("i")
+            .roles(vec![role])
+            .outputs(vec![Output::builder()
+                .name("o")
+                .description("d")
+                .value(OutputValue::List(vec!["arn:aws:sns:eu-west-1:1:t".into()]))
+                .build()])
+            .build()
+            .with_late_partitions();
+        let r = &d.roles[0];
+        let texts: Vec<&Text> = r
+            .trust
+            .texts()
+            .chain(r.inline_policies["p"].texts())
+            .chain(r.managed_policy_arns.iter())
+            .collect();
+        assert_eq!(texts.len(), 4);
+        for t in texts {
+            assert_eq!(
+                t.segments().get(1),
+                Some(&Segment::Late(LateBound::Partition)),
+                "{t}"
+            );
+        }
+        let OutputValue::List(items) = &d.outputs[0].value else {
+            panic!()
+        };
+        assert_eq!(
+            items[0],
+            OutputValue::Text(
+                Text::from("arn:")
+                    .then(LateBound::Partition)
+                    .then(":sns:eu-west-1:1:t")
+            )
+        );
+    }
+}

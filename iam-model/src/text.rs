@@ -305,16 +305,16 @@ impl Text {
         let Some(Segment::Literal(first)) = self.segments().first() else {
             return self.clone();
         };
-        let Some((partition, rest)) = first
-            .strip_prefix("arn:")
-            .and_then(|r| r.split_once(':'))
+        let Some((partition, rest)) = first.strip_prefix("arn:").and_then(|r| r.split_once(':'))
         else {
             return self.clone();
         };
         if !crate::arn::PARTITIONS.contains(&partition) {
             return self.clone();
         }
-        let mut out = Text::from("arn:").then(LateBound::Partition).then(format!(":{rest}"));
+        let mut out = Text::from("arn:")
+            .then(LateBound::Partition)
+            .then(format!(":{rest}"));
         for segment in self.segments().iter().skip(1) {
             out.push(match segment {
                 Segment::Literal(l) => Text::from(l.as_str()),
@@ -493,6 +493,36 @@ impl UnresolvedError {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_literal_arn_takes_the_late_partition() {
+        let late = |rest: &str| Text::from("arn:").then(LateBound::Partition).then(rest);
+        assert_eq!(
+            Text::from("arn:aws:iam::aws:policy/ReadOnlyAccess").with_late_partition(),
+            late(":iam::aws:policy/ReadOnlyAccess")
+        );
+        assert_eq!(
+            Text::from("arn:aws-us-gov:s3:::b/*").with_late_partition(),
+            late(":s3:::b/*")
+        );
+        let mixed = Text::from("arn:aws:iam::")
+            .then(LateBound::account("prod"))
+            .then(":root");
+        assert_eq!(
+            mixed.with_late_partition(),
+            late(":iam::")
+                .then(LateBound::account("prod"))
+                .then(":root")
+        );
+        for unchanged in [
+            Text::from("*"),
+            Text::from("arn:nope:s3:::b"),
+            Text::from("111111111111"),
+            late(":s3:::b"),
+        ] {
+            assert_eq!(unchanged.with_late_partition(), unchanged);
+        }
+    }
 
     #[test]
     fn adjacent_literals_merge() {

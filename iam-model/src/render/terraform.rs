@@ -567,8 +567,16 @@ impl<'d> Context<'d> {
                 );
             }
             if let Some(role) = &a.assume_role_arn {
+                // A provider's configuration cannot read `aws_partition`: the role's ARN
+                // follows the region's partition when the region is known.
+                let role = match &options.region {
+                    Some(region) => {
+                        crate::arn::in_partition(role, crate::arn::partition_of_region(region))
+                    }
+                    None => role.clone(),
+                };
                 let mut assume = Map::new();
-                assume.insert("role_arn".to_owned(), Context::literal_template(role));
+                assume.insert("role_arn".to_owned(), Context::literal_template(&role));
                 body.insert("assume_role".to_owned(), Value::Object(assume));
             }
             bodies.push(Value::Object(body));
@@ -1297,7 +1305,9 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(
-            policy.contains(r#""Resource":"arn:aws:s3:::b/home/$${aws:username}/*""#),
+            policy.contains(
+                r#""Resource":"arn:${data.aws_partition.default.partition}:s3:::b/home/$${aws:username}/*""#
+            ),
             "{policy}"
         );
         assert!(
@@ -1388,7 +1398,11 @@ mod tests {
         assert!(policy.contains(
             "arn:${data.aws_partition.default.partition}:logs:${data.aws_region.default.name}:${data.aws_caller_identity.default.account_id}:log-group:${random_uuid.g.result}"
         ), "{policy}");
-        assert!(policy.contains("arn:aws:s3:::${var.bucket}"), "{policy}");
+        // A literal `arn:aws:` follows the partition too.
+        assert!(
+            policy.contains("arn:${data.aws_partition.default.partition}:s3:::${var.bucket}"),
+            "{policy}"
+        );
         // A `$` right before an interpolation must not turn it into the escape `$${`.
         assert!(
             policy.contains(r#"x${"$"}${data.aws_caller_identity.other.account_id}"#),
@@ -1504,9 +1518,16 @@ mod tests {
         let b = render(&d.clone(), &TerraformOptions::default()).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|f| f.name.as_str()).collect();
+        // The attached AWS policy's ARN reads the partition from `data.tf.json`.
         assert_eq!(
             names,
-            [TERRAFORM_FILE, PROVIDERS_FILE, ROLES_FILE, RANDOM_FILE]
+            [
+                TERRAFORM_FILE,
+                PROVIDERS_FILE,
+                DATA_FILE,
+                ROLES_FILE,
+                RANDOM_FILE
+            ]
         );
         assert!(a.iter().all(|f| f.contents.ends_with("}\n")));
     }
