@@ -425,6 +425,23 @@ fn check_override_names<'d>(
     if let Some(k) = o.by_key.keys().find(|k| !accounts.contains(*k)) {
         return Err(unknown("an account", "--account-id", k, accounts));
     }
+    // The config's id is used in names, ARNs and trusts the blueprint built; a flag that
+    // changed only the provider's `allowed_account_ids` would leave those pointing at the old
+    // account.
+    for d in deployments.clone() {
+        for a in &d.accounts {
+            if let (Some(config), Some(flag)) = (&a.id, o.by_key.get(&a.key)) {
+                if config != flag {
+                    return Err(Failure::Usage(format!(
+                        "`--account-id {key}={flag}` contradicts the config of `{blueprint}`, which gives account `{key}` the id `{config}`; \
+                         change the id in the config (it is also in the roles' ARNs and trusts), or leave the flag out",
+                        key = a.key,
+                        blueprint = d.blueprint,
+                    )));
+                }
+            }
+        }
+    }
     if let Some(k) = o.assume_roles.keys().find(|k| !accounts.contains(*k)) {
         return Err(unknown("an account", "--assume-role", k, accounts));
     }
@@ -701,6 +718,17 @@ mod tests {
             m,
             "`--account-id typo=...`: no rendered blueprint has an account `typo`; known: `default`, `known`, `prod`"
         );
+        // A flag contradicting the config's id is an error naming both; the same id is fine.
+        let contradicting = parse_overrides(&args(&["--account-id", "known=111111111111"]))
+            .unwrap_or_else(|_| panic!());
+        let m = usage(check_override_names(&contradicting, [&d].into_iter()));
+        assert!(
+            m.starts_with("`--account-id known=111111111111` contradicts the config of `b`, which gives account `known` the id `999999999999`"),
+            "{m}"
+        );
+        let same = parse_overrides(&args(&["--account-id", "known=999999999999"]))
+            .unwrap_or_else(|_| panic!());
+        assert!(check_override_names(&same, [&d].into_iter()).is_ok());
     }
 
     #[test]
