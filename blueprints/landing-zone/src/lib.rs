@@ -300,11 +300,13 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             "Each environment's Terraform role ARN, by environment.",
             OutputValue::Map(environment_arns),
         ),
-        output(
-            "external_ids",
-            "The external id each Terraform role requires, by role name.",
-            OutputValue::Map(external_ids),
-        ),
+        Output::builder()
+            .name("external_ids")
+            .description("The external id each Terraform role requires, by role name.")
+            .value(OutputValue::Map(external_ids))
+            // A shared secret of the trust: kept out of plan and apply logs.
+            .sensitive(true)
+            .build(),
         output(
             "oidc_provider_arns",
             "The Git OIDC providers' ARNs, by provider.",

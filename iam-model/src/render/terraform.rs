@@ -92,9 +92,10 @@ impl Default for TerraformOptions {
     fn default() -> Self {
         TerraformOptions {
             region: None,
-            required_version: ">= 1.5".to_owned(),
-            aws_version: ">= 5.0".to_owned(),
-            random_version: ">= 3.0".to_owned(),
+            // Upper bounds: a major version may change the schema the render relies on.
+            required_version: ">= 1.5, < 2.0".to_owned(),
+            aws_version: ">= 5.0, < 7.0".to_owned(),
+            random_version: ">= 3.0, < 4.0".to_owned(),
         }
     }
 }
@@ -203,8 +204,9 @@ impl DataSource {
         match self {
             DataSource::CallerIdentity => "account_id",
             DataSource::Partition => "partition",
-            // `name` works with every hashicorp/aws >= 5.0 (6.x adds `region`).
-            DataSource::Region => "name",
+            // `id` is the region's name in hashicorp/aws 5 and 6 alike; `name` is deprecated
+            // in 6 (which adds `region`, unknown to 5).
+            DataSource::Region => "id",
         }
     }
 }
@@ -222,6 +224,19 @@ struct AccountNames {
     name: String,
     /// `aws.<alias>`, or `None` for the primary account.
     provider: Option<String>,
+}
+
+impl AccountNames {
+    /// The name of this account's data sources: `current` for the primary account, as
+    /// Terraform configurations conventionally name them (`data.aws_caller_identity.current`),
+    /// the account's name for the others; `current` is taken by an account of that name.
+    fn data_name<'a>(&'a self, taken: bool) -> &'a str {
+        if self.provider.is_none() && !taken {
+            "current"
+        } else {
+            &self.name
+        }
+    }
 }
 
 enum Generated<'d> {
@@ -323,6 +338,14 @@ impl<'d> Context<'d> {
         })
     }
 
+    /// True when an aliased account is named `current`, so that the primary account's data
+    /// sources keep the account's name.
+    fn current_taken(&self) -> bool {
+        self.accounts
+            .values()
+            .any(|a| a.provider.is_some() && a.name == "current")
+    }
+
     fn account(
         &self,
         key: &str,
@@ -356,7 +379,7 @@ impl<'d> Context<'d> {
         Ok(format!(
             "${{data.{}.{}.{}}}",
             source.resource_type(),
-            a.name,
+            a.data_name(self.current_taken()),
             source.attribute()
         ))
     }
@@ -615,7 +638,10 @@ impl<'d> Context<'d> {
                 if let Some(p) = &names.provider {
                     body.insert("provider".to_owned(), Value::String(p.clone()));
                 }
-                of_type.insert(names.name.clone(), Value::Object(body));
+                of_type.insert(
+                    names.data_name(self.current_taken()).to_owned(),
+                    Value::Object(body),
+                );
             }
             data.insert(source.resource_type().to_owned(), Value::Object(of_type));
         }
@@ -1306,7 +1332,7 @@ mod tests {
             .unwrap();
         assert!(
             policy.contains(
-                r#""Resource":"arn:${data.aws_partition.default.partition}:s3:::b/home/$${aws:username}/*""#
+                r#""Resource":"arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#
             ),
             "{policy}"
         );
@@ -1396,11 +1422,11 @@ mod tests {
             .unwrap();
         assert!(policy.contains(r#""${aws_iam_role.app.arn}""#), "{policy}");
         assert!(policy.contains(
-            "arn:${data.aws_partition.default.partition}:logs:${data.aws_region.default.name}:${data.aws_caller_identity.default.account_id}:log-group:${random_uuid.g.result}"
+            "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${random_uuid.g.result}"
         ), "{policy}");
         // A literal `arn:aws:` follows the partition too.
         assert!(
-            policy.contains("arn:${data.aws_partition.default.partition}:s3:::${var.bucket}"),
+            policy.contains("arn:${data.aws_partition.current.partition}:s3:::${var.bucket}"),
             "{policy}"
         );
         // A `$` right before an interpolation must not turn it into the escape `$${`.
@@ -1418,8 +1444,9 @@ mod tests {
             data["aws_caller_identity"]["other"]["provider"],
             "aws.other"
         );
+        // The primary account's are `current`, as Terraform configurations name them.
         assert_eq!(
-            data["aws_caller_identity"]["default"],
+            data["aws_caller_identity"]["current"],
             serde_json::json!({})
         );
         assert!(data["aws_region"]["other"].is_null());
@@ -1447,7 +1474,7 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(trust.contains(
-            "arn:${data.aws_partition.default.partition}:iam::${data.aws_caller_identity.default.account_id}:role/p/Rloop"
+            "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/p/Rloop"
         ), "{trust}");
         assert!(!trust.contains("aws_iam_role.loop"), "{trust}");
     }
@@ -1573,9 +1600,9 @@ mod tests {
         assert_eq!(
             names,
             [
-                "a__ReadOnlyAccess",
-                "a__ViewOnlyAccess_1",
-                "a__ViewOnlyAccess_2",
+                "a__read_only_access",
+                "a__view_only_access_1",
+                "a__view_only_access_2",
                 "a__3"
             ]
         );
