@@ -242,7 +242,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
     let mut accounts = vec![Account::builder()
         .key(MANAGEMENT)
         .description("the organization's management account: the OIDC role, the Terraform roles and their state")
-        .id(inputs.management_account_id.clone())
+        .id(blueprint_kit::check::account_id(
+            "management_account_id",
+            &inputs.management_account_id,
+        )?)
         .build()];
     if inputs.create_deploy_role {
         let members: Vec<(String, Option<&String>)> = if inputs.member_account_ids.is_empty() {
@@ -257,7 +260,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         for (key, id) in members {
             let account = Account::builder().key(key.as_str());
             accounts.push(match id {
-                Some(id) => account.description("a member account Terraform deploys to").id(id.clone()).build(),
+                Some(id) => account
+                    .description("a member account Terraform deploys to")
+                    .id(blueprint_kit::check::account_id("member_account_ids", id)?)
+                    .build(),
                 None => account
                     .description("every member account: apply its objects in each account Terraform deploys to")
                     .build(),

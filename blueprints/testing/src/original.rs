@@ -172,6 +172,7 @@ fn compact(doc: &PolicyDocument) -> String {
 pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let r = resolution(d);
+    let index = iam_model::deployment::resolve::Index::new(d);
     let empty = Vec::new();
 
     let originals = original["oidc_providers"].as_array().unwrap_or(&empty);
@@ -305,7 +306,7 @@ pub fn differences(d: &Deployment, original: &Value) -> Vec<String> {
                 (None, _) => out.push(format!("{id}: inline policy `{name}` only in the original")),
             }
         }
-        let resolver = r.for_account(d, &role.account);
+        let resolver = r.for_account(&index, &role.account);
         let ours: BTreeSet<String> = role
             .managed_policy_arns
             .iter()
