@@ -110,3 +110,32 @@ fn external_ids_are_sensitive_outputs() {
         "the landing zone and the runtime connector output external ids"
     );
 }
+
+/// Every variable the Terraform declares is read somewhere in it: none is a knob that does
+/// nothing. The blueprints' inputs stay in their config.
+#[test]
+fn every_declared_variable_is_read() {
+    let mut declared = 0;
+    for (name, d) in all() {
+        let files = terraform::render(&d, &TerraformOptions::with_region("eu-west-1")).unwrap();
+        let Some(vars) = files.iter().find(|f| f.name == "variables.tf.json") else {
+            continue;
+        };
+        let json: Value = serde_json::from_str(&vars.contents).unwrap();
+        let others: String = files
+            .iter()
+            .filter(|f| f.name != "variables.tf.json")
+            .map(|f| f.contents.as_str())
+            .collect();
+        for var in json["variable"].as_object().unwrap().keys() {
+            declared += 1;
+            assert!(
+                others.contains(&format!("var.{var}}}"))
+                    || others.contains(&format!("var.{var}:"))
+                    || others.contains(&format!("var.{var}\"")),
+                "{name}: variable `{var}` is declared but nothing reads it"
+            );
+        }
+    }
+    assert!(declared > 0, "tableflow's Confluent values are variables");
+}

@@ -43,8 +43,8 @@ fn terraform_format_reads_the_partition_from_the_provider() {
             let files = terraform::render(&d, &TerraformOptions::with_region(region)).unwrap();
             let mut late = false;
             for f in &files {
-                // Variable blocks hold the config's values as given; nothing in the
-                // configuration reads an ARN from them.
+                // Variable defaults are values the user gives for a partition (tableflow's
+                // Confluent role ARN, an external value), as given.
                 if f.name == "variables.tf.json" {
                     continue;
                 }

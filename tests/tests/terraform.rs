@@ -187,7 +187,7 @@ fn multi_account_deployment_passes_validate_and_plan() {
     let resources = &report["resources"];
 
     // IAM policy variables and literal `${` / `%{` come through Terraform unchanged.
-    let self_service = resources["aws_iam_role_policy.runtime__self-service"]["policy"]
+    let self_service = resources["aws_iam_role_policy.runtime__self_service"]["policy"]
         .as_str()
         .unwrap();
     assert!(
@@ -242,10 +242,10 @@ fn multi_account_deployment_passes_validate_and_plan() {
 
     let checked = planned_policies_match(&d, &report);
     for address in [
-        "aws_iam_role_policy.runtime__self-service.policy",
+        "aws_iam_role_policy.runtime__self_service.policy",
         "aws_iam_role_policy.github_deploy__logs.policy",
         "aws_iam_role_policy.github_deploy__partner.policy",
-        "aws_iam_role_policy.auditor__read-iam.policy",
+        "aws_iam_role_policy.auditor__read_iam.policy",
         "aws_iam_policy.read_reports.policy",
         "aws_iam_policy.boundary.policy",
     ] {

@@ -26,7 +26,9 @@ pub fn inputs_markdown(specs: &[InputSpec]) -> String {
     if specs.is_empty() {
         return "No inputs.\n".to_owned();
     }
-    let mut out = String::from("| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
+    // Said in the generated section so that no README can claim otherwise: a Terraform
+    // variable nobody reads would be a knob that does nothing.
+    let mut out = String::from("These inputs stay in the blueprint config (`cargo xtask render --config FILE`): the rendered Terraform declares no variable for them, only for the values it reads at plan time (a blueprint's external values), so every variable it declares changes the plan.\n\n| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
     for s in specs {
         let default = match &s.default {
             None => "n/a".to_owned(),

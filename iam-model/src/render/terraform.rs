@@ -125,9 +125,25 @@ pub fn render(
     let oidc = cx.oidc_file()?;
     let random = cx.random_file();
     let outputs = cx.outputs_file()?;
-    let variables = cx.variables_file()?;
     let providers = cx.providers_file(options);
     let data = cx.data_file();
+    // Only variables something reads are declared: a variable that changes nothing is a trap
+    // for whoever sets it in a tfvars file. The blueprint's inputs stay in its config.
+    let readers: Vec<String> = [&roles, &policies, &oidc, &random, &outputs, &data]
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&providers))
+        .map(|body| Value::Object(body.clone()).to_string())
+        .collect();
+    let variables = cx.variables_file()?.and_then(|mut file| {
+        if let Some(Value::Object(vars)) = file.get_mut("variable") {
+            vars.retain(|name, _| readers.iter().any(|text| reads_variable(text, name)));
+            if vars.is_empty() {
+                return None;
+            }
+        }
+        Some(file)
+    });
     let terraform = cx.terraform_file(options, random.is_some());
 
     let mut files = Vec::new();
@@ -150,6 +166,18 @@ pub fn render(
         }
     }
     Ok(files)
+}
+
+/// True when `text` (rendered JSON) reads `var.<name>`, not merely a longer name that starts
+/// with it.
+fn reads_variable(text: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
+    })
 }
 
 /// Escapes literal text for a Terraform template: `${` → `$${`, `%{` → `%%{`. Everything else,
@@ -1308,6 +1336,13 @@ mod tests {
             .collect()
     }
 
+    /// Every declared variable, as `variables_file` writes it before the unread ones are
+    /// dropped: the blocks a blueprint that reads its inputs would get.
+    fn declared_variables(d: &Deployment) -> Value {
+        let file = Context::new(d).unwrap().variables_file().unwrap().unwrap();
+        Value::Object(file)
+    }
+
     fn escaped(s: &str) -> String {
         let mut out = String::new();
         escape_template(s, &mut out);
@@ -1379,11 +1414,11 @@ mod tests {
             f["roles.tf.json"]["resource"]["aws_iam_role"]["web"]["description"],
             "a $${b} %%{c}"
         );
-        assert_eq!(
-            f["variables.tf.json"]["variable"]["v"]["description"],
-            "d ${x}"
-        );
-        assert_eq!(f["variables.tf.json"]["variable"]["v"]["default"], "${y}");
+        // Nothing reads `v`, so it is not declared; the block it would get keeps `${` as is.
+        assert!(f.get("variables.tf.json").is_none());
+        let vars = declared_variables(&d);
+        assert_eq!(vars["variable"]["v"]["description"], "d ${x}");
+        assert_eq!(vars["variable"]["v"]["default"], "${y}");
         assert_eq!(
             f["outputs.tf.json"]["output"]["o"]["description"],
             "out ${z}"
@@ -1733,10 +1768,28 @@ mod tests {
                 .value(mixed)
                 .build(),
         );
-        let f = files(&d);
-        let var = &f["variables.tf.json"]["variable"]["p"];
+        let vars = declared_variables(&d);
+        let var = &vars["variable"]["p"];
         assert_eq!(var["type"], "any");
         assert!(var["//"].as_str().unwrap().contains("map(map(any))"));
+    }
+
+    #[test]
+    fn only_variables_something_reads_are_declared() {
+        assert!(reads_variable(r#""${var.bucket}""#, "bucket"));
+        assert!(reads_variable(r#""arn:${var.bucket}/x""#, "bucket"));
+        assert!(!reads_variable(r#""${var.bucket_name}""#, "bucket"));
+        assert!(!reads_variable(r#""${var.my-bucket}""#, "bucket"));
+        assert!(!reads_variable(r#""${local.var.bucket}""#, "bucket"));
+        let mut d = deployment(vec![role("a")]);
+        d.variables.push(
+            Variable::builder()
+                .name("unread")
+                .input_type(InputType::String)
+                .value("x".into())
+                .build(),
+        );
+        assert!(!files(&d).contains_key(VARIABLES_FILE));
     }
 
     #[test]
