@@ -259,7 +259,7 @@ impl AccountNames {
     /// The name of this account's data sources: `current` for the primary account, as
     /// Terraform configurations conventionally name them (`data.aws_caller_identity.current`),
     /// the account's name for the others; `current` is taken by an account of that name.
-    fn data_name<'a>(&'a self, taken: bool) -> &'a str {
+    fn data_name(&self, taken: bool) -> &str {
         if self.provider.is_none() && !taken {
             "current"
         } else {
@@ -1415,7 +1415,7 @@ mod tests {
             "a $${b} %%{c}"
         );
         // Nothing reads `v`, so it is not declared; the block it would get keeps `${` as is.
-        assert!(f.get("variables.tf.json").is_none());
+        assert!(!f.contains_key("variables.tf.json"));
         let vars = declared_variables(&d);
         assert_eq!(vars["variable"]["v"]["description"], "d ${x}");
         assert_eq!(vars["variable"]["v"]["default"], "${y}");
