@@ -5,10 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blueprint_inventory::{Inventory, InventoryInputs};
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, ConfigSource,
-    Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, ConfigSource, Inputs, Registered};
 use blueprint_testing::assert_clean;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/inventory.yaml");
@@ -127,19 +124,7 @@ fn bad_configs_are_reported_with_file_line_and_input() {
 #[test]
 fn readme_sections_are_current() {
     let d = Registered::<Inventory>::new().build(&example()).unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&InventoryInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &InventoryInputs::input_specs());
 }
 
 /// The README's examples: every YAML block of its "Examples" section builds a clean
@@ -154,7 +139,7 @@ fn readme_examples_build_and_cover_the_inputs() {
     for block in &blocks {
         let text = format!("{BASE}{block}");
         let d = registered
-            .build(&ConfigSource::new("README.md", &text))
+            .build(&ConfigSource::new("README-example.yaml", &text))
             .unwrap_or_else(|e| panic!("{e}\n{text}"));
         let findings = d.validate(&Default::default());
         assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");

@@ -205,7 +205,7 @@ fn permissions_are_exactly_the_seeds() {
                 .unwrap()
                 .id
                 .as_ref()
-                .map_or_else(|| "999999999999".to_owned(), |a| a.as_str().to_owned());
+                .map_or("999999999999", |id| id.as_str());
             let arn = format!("arn:aws:iam::{id}:role{}{}", member.path, member.name);
             assert!(
                 Arn::pattern_matches(&pattern, &arn),

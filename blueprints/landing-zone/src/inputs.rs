@@ -368,7 +368,24 @@ impl LandingZoneInputs {
                 .with_help("list the environment's account ids"));
             }
             account_list(&format!("{input}.account_ids"), &role.account_ids)?;
-            self.deployable(&format!("{input}.account_ids"), env, &role.account_ids)?;
+            // With member accounts listed, the deploy role exists in those only: an
+            // environment account outside them is a typo or a missing member.
+            if self.create_deploy_role && !self.member_account_ids.is_empty() {
+                for (i, id) in role.account_ids.iter().enumerate() {
+                    if !self.member_account_ids.contains(id) && *id != self.management_account_id {
+                        let e = check::unknown_reference(
+                            &format!("{input}.account_ids[{i}]"),
+                            id,
+                            "a member account of `member_account_ids` (or the management account)",
+                            self.member_account_ids.iter().map(String::as_str),
+                        );
+                        let help = e.help_text().unwrap_or_default().to_owned();
+                        return Err(e.with_help(format!(
+                            "{help}; the deploy role is created in `member_account_ids` only, so list the account there"
+                        )));
+                    }
+                }
+            }
             prefixes(&format!("{input}.state_prefixes"), &role.state_prefixes)?;
             if let Some(read) = &role.read_state_prefixes {
                 prefixes(&format!("{input}.read_state_prefixes"), read)?;
@@ -431,35 +448,6 @@ impl LandingZoneInputs {
         }
         if let Some(table) = &self.lock_table_name {
             check::table_name("lock_table_name", table)?;
-        }
-        Ok(())
-    }
-
-    /// An environment's accounts must be member accounts of this deployment when they are
-    /// listed and get the deploy role: otherwise the environment's role may assume a deploy
-    /// role that nothing creates, which is most often a mistyped id.
-    fn deployable(&self, input: &str, env: &str, ids: &[String]) -> Result<(), BlueprintError> {
-        if self.member_account_ids.is_empty() || !self.create_deploy_role {
-            return Ok(());
-        }
-        for (i, id) in ids.iter().enumerate() {
-            if self.member_account_ids.contains(id) {
-                continue;
-            }
-            let nearest = iam_model::suggest::nearest(
-                id,
-                self.member_account_ids.iter().map(String::as_str),
-                1,
-            );
-            let help = match nearest.first() {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "add the account to `member_account_ids`".to_owned(),
-            };
-            return Err(BlueprintError::input(
-                format!("{input}[{i}]"),
-                format!("environment `{env}` deploys to `{id}`, which is not in `member_account_ids`, so no deploy role is created there"),
-            )
-            .with_help(help));
         }
         Ok(())
     }

@@ -925,10 +925,6 @@ fn bad_inputs_are_rejected_with_the_input_and_value() {
         (Box::new(|i| i.lock_table_name = Some("tf".into())), "invalid input `lock_table_name`: `tf` is not a DynamoDB table name"),
         (Box::new(|i| i.environments.get_mut("prd").unwrap().trust_sid = Some("Prod Access".into())), "invalid input `environments.prd.trust_sid`: `Prod Access` is not a valid Sid"),
         (Box::new(|i| i.environments.get_mut("prd").unwrap().read_state_prefixes = Some(vec!["org/*".into()])), "invalid input `environments.prd.read_state_prefixes[0]`: `org/*` is not a state key prefix"),
-        (
-            Box::new(|i| i.environments.get_mut("prd").unwrap().account_ids = vec!["210987654312".into()]),
-            "invalid input `environments.prd.account_ids[0]`: environment `prd` deploys to `210987654312`, which is not in `member_account_ids`, so no deploy role is created there",
-        ),
         (Box::new(|i| i.github.as_mut().unwrap().patterns = vec!["repo:*/infra:*".into()]), "invalid input `github.patterns[0]`: `repo:*/infra:*` has a wildcard before its first `/`"),
         (Box::new(|i| i.github.as_mut().unwrap().patterns = vec!["repo:acme/$x".into()]), "invalid input `github.patterns[0]`: `repo:acme/$x` is not a valid claim pattern"),
         (Box::new(|i| i.github.as_mut().unwrap().claim = "aud".into()), "invalid input `github.claim`: `aud` is pinned to the provider's audience already"),
@@ -1169,7 +1165,11 @@ fn an_environment_account_outside_the_members_suggests_the_nearest() {
         panic!("accepted")
     };
     assert_eq!(input, "environments.prd.account_ids[0]");
-    assert_eq!(help.as_deref(), Some("did you mean `210987654321`?"));
+    assert!(
+        help.as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `210987654321`?")),
+        "{help:?}"
+    );
     // Without member accounts (one `member` account applied in each) any account is allowed.
     i.member_account_ids.clear();
     assert!(build(&i).is_ok());
