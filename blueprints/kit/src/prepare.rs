@@ -62,7 +62,7 @@ impl Default for OverrideArgs {
 }
 
 /// The deploy-time flags, parsed and checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     /// `--instance`.
     pub instance: Option<String>,
@@ -78,20 +78,6 @@ pub struct Overrides {
     pub externals: BTreeMap<String, String>,
     /// Quotas for validation (`--trust-quota`, `--attachments-per-role`).
     pub options: DeploymentOptions,
-}
-
-impl Default for Overrides {
-    fn default() -> Self {
-        Overrides {
-            instance: None,
-            account_ids: BTreeMap::new(),
-            default_account_id: None,
-            assume_roles: BTreeMap::new(),
-            generated: BTreeMap::new(),
-            externals: BTreeMap::new(),
-            options: DeploymentOptions::default(),
-        }
-    }
 }
 
 /// Why a config did not become a deployment.
