@@ -314,10 +314,15 @@ impl Overrides {
                 ));
             };
             if let Some(fixed) = g.fixed.as_deref().filter(|f| f != value) {
+                let by = g
+                    .fixed_by
+                    .as_deref()
+                    .map(|input| format!(" (`{input}`)"))
+                    .unwrap_or_default();
                 return Err(flag_error(
                     "--generated",
                     &format!("{name}={value}"),
-                    format!("the config fixes `{name}` to `{fixed}`"),
+                    format!("the config fixes `{name}` to `{fixed}`{by}"),
                     "drop the flag, or change the value in the config",
                 ));
             }
@@ -433,6 +438,7 @@ mod tests {
                 GeneratedValue::builder()
                     .name("pinned")
                     .fixed("abc")
+                    .fixed_by("custom_pinned")
                     .build(),
             ])
             .externals(vec![ExternalValue::builder()
@@ -468,7 +474,7 @@ mod tests {
         );
         assert_eq!(
             err(&["--generated", "pinned=other"]),
-            "`--generated pinned=other`: the config fixes `pinned` to `abc` | drop the flag, or change the value in the config"
+            "`--generated pinned=other`: the config fixes `pinned` to `abc` (`custom_pinned`) | drop the flag, or change the value in the config"
         );
         assert_eq!(
             err(&["--generated", "external_ld=x"]),
