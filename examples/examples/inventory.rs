@@ -1,6 +1,7 @@
-//! The DFDS inventory orchestrator built from Rust, then brought to where the upstream went
-//! after the seed: the runner uploads its reports to S3, the member role also gets
-//! `SecurityAudit`, and the development stack's roles carry `-Test` names. Validated, then
+//! The DFDS inventory orchestrator built from Rust with the inputs of where the upstream went
+//! after the seed (the runner uploads its reports to S3), then changed in code: the runner
+//! also reads them, the member role also gets `SecurityAudit`, and the development stack's
+//! roles carry `-Test` names. Validated, then
 //! printed as the JSON IAM will hold.
 //!
 //! ```sh
@@ -25,7 +26,9 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
-    // 1. Inputs: the three accounts, the cluster's issuer, and the role path upstream settled on.
+    // 1. Inputs: the three accounts, the cluster's issuer, and where upstream settled: the
+    //    role path, the bucket the runner uploads its reports to (`UploadInventory`) and the
+    //    Sid of the runner's assume statement.
     let mut inputs = InventoryInputs::new(
         "111111111111",
         "222222222222",
@@ -33,10 +36,12 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
     );
     inputs.member_account_ids = vec!["333333333333".into()];
     inputs.inventory_role_path = "/managed/".into();
+    inputs.inventory_bucket = Some("dfds-inventory-reports".into());
+    inputs.runner_policy_sid = "AssumeRole".into();
+    inputs.cluster_name = Some("hellman".into());
     let mut deployment = build(&inputs)?;
 
-    // 2a. Add a statement: the runner writes its reports to a bucket (upstream's
-    //     `UploadInventory`).
+    // 2a. Add a statement: the runner may also read the reports it wrote.
     let runner = deployment
         .role_mut("runner")
         .ok_or("the runner role is missing")?;
@@ -47,8 +52,8 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .ok_or("the runner has no policy")?;
     policy.statements.push(
         Statement::allow()
-            .sid("UploadInventory")
-            .action("s3:PutObject")
+            .sid("ReadInventory")
+            .action("s3:GetObject")
             .resource("arn:aws:s3:::dfds-inventory-reports/*"),
     );
 

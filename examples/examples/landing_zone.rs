@@ -40,6 +40,9 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             external_id: Some("123Prod456".into()),
             account_ids: vec!["210987654321".into()],
             state_prefixes: vec!["production".into()],
+            // The seed's example Sid for the production role's trust.
+            trust_sid: Some("ProdAccess".into()),
+            ..EnvironmentRole::default()
         },
     )]);
     let mut deployment = build(&inputs)?;

@@ -21,6 +21,33 @@ pub const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
+/// The partition a region belongs to: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`,
+/// `aws-iso-b` for `us-isob-*`, `aws-iso` for `us-iso-*`, `aws-eusc` for `eusc-*`, else `aws`.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    }
+}
+
+/// `arn` with its partition replaced by `partition` when it is an ARN of a known partition;
+/// anything else unchanged.
+pub fn in_partition(arn: &str, partition: &str) -> String {
+    match arn.strip_prefix("arn:").and_then(|r| r.split_once(':')) {
+        Some((p, rest)) if PARTITIONS.contains(&p) => format!("arn:{partition}:{rest}"),
+        _ => arn.to_owned(),
+    }
+}
+
 /// A parsed ARN (or ARN pattern) whose fields are plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arn {
@@ -291,6 +318,19 @@ pub(crate) fn split_fields(s: &str) -> Option<[&str; 6]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_of_regions_and_arns() {
+        assert_eq!(partition_of_region("eu-west-1"), "aws");
+        assert_eq!(partition_of_region("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_of_region("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of_region("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(
+            in_partition("arn:aws:iam::1:role/r", "aws-cn"),
+            "arn:aws-cn:iam::1:role/r"
+        );
+        assert_eq!(in_partition("not-an-arn", "aws-cn"), "not-an-arn");
+    }
 
     #[test]
     fn parse_and_display_round_trip() {

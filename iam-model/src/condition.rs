@@ -406,6 +406,19 @@ impl Condition {
         self.blocks.is_empty()
     }
 
+    /// Calls `f` on every string value, to rewrite it in place.
+    pub fn for_each_text_mut(&mut self, f: &mut impl FnMut(&mut Text)) {
+        for block in &mut self.blocks {
+            for key in &mut block.keys {
+                for value in &mut key.values {
+                    if let ConditionValue::String(t) = value {
+                        f(t);
+                    }
+                }
+            }
+        }
+    }
+
     /// Every `(operator, key condition)` pair.
     pub fn tests(&self) -> impl Iterator<Item = (ConditionOperator, &KeyCondition)> {
         self.blocks

@@ -396,6 +396,45 @@ pub struct Output {
 }
 
 impl Deployment {
+    /// A copy with [`Deployment::late_bind_partitions`] applied: what both renderers render,
+    /// so that a deployment built in Rust with literal `arn:aws:` ARNs follows the partition
+    /// too.
+    pub fn with_late_partitions(&self) -> Deployment {
+        let mut d = self.clone();
+        d.late_bind_partitions();
+        d
+    }
+
+    /// Replaces the partition of every literal ARN in the deployment's policies, trusts,
+    /// attachments, permissions boundaries and outputs (`arn:aws:iam::aws:policy/…`, an
+    /// account's `arn:aws:iam::…:root`) by the late-bound partition: one rule for every
+    /// blueprint, so that no output names the `aws` partition when it is applied in another.
+    pub fn late_bind_partitions(&mut self) {
+        let mut rewrite = |t: &mut Text| *t = t.with_late_partition();
+        for role in &mut self.roles {
+            role.trust.for_each_text_mut(&mut rewrite);
+            for doc in role.inline_policies.values_mut() {
+                doc.for_each_text_mut(&mut rewrite);
+            }
+            role.managed_policy_arns.iter_mut().for_each(&mut rewrite);
+            role.permissions_boundary.iter_mut().for_each(&mut rewrite);
+        }
+        for policy in &mut self.policies {
+            policy.document.for_each_text_mut(&mut rewrite);
+        }
+        fn output(v: &mut OutputValue, f: &mut impl FnMut(&mut Text)) {
+            match v {
+                OutputValue::Text(t) => f(t),
+                OutputValue::List(items) => items.iter_mut().for_each(|i| output(i, f)),
+                OutputValue::Map(m) => m.values_mut().for_each(|i| output(i, f)),
+                OutputValue::Number(_) | OutputValue::Bool(_) | OutputValue::Null => {}
+            }
+        }
+        for o in &mut self.outputs {
+            output(&mut o.value, &mut rewrite);
+        }
+    }
+
     /// The account with `key`.
     pub fn account(&self, key: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.key == key)
@@ -456,4 +495,72 @@ impl Deployment {
 /// A finding that is not about one policy document: names, quotas, references.
 pub(crate) fn object_finding(code: Code, message: String, help: &str) -> Finding {
     Finding::new(code, crate::json::JsonPath::root(), message).with_help(help)
+}
+
+#[cfg(test)]
+mod partition_tests {
+    #![allow(clippy::panic)]
+    use super::*;
+    use crate::text::Segment;
+    use crate::{Condition, Principal, Statement};
+
+    /// Principals, resources, conditions, attachments and outputs all follow the partition.
+    #[test]
+    fn every_literal_arn_is_late_bound() {
+        let role = Role::builder()
+            .key("r")
+            .name("R")
+            .trust(PolicyDocument::new([Statement::allow()
+                .principal(Principal::aws(["arn:aws:iam::111111111111:root"]))
+                .action("sts:AssumeRole")
+                .condition(Condition::arn_like(
+                    "aws:PrincipalArn",
+                    ["arn:aws:iam::111111111111:role/x"],
+                ))]))
+            .build()
+            .inline(
+                "p",
+                PolicyDocument::new([Statement::allow()
+                    .action("s3:GetObject")
+                    .resource("arn:aws:s3:::b/*")]),
+            )
+            .attach("arn:aws:iam::aws:policy/ReadOnlyAccess");
+        let d = Deployment::builder()
+            .blueprint("b")
+            .instance("i")
+            .roles(vec![role])
+            .outputs(vec![Output::builder()
+                .name("o")
+                .description("d")
+                .value(OutputValue::List(vec!["arn:aws:sns:eu-west-1:1:t".into()]))
+                .build()])
+            .build()
+            .with_late_partitions();
+        let r = &d.roles[0];
+        let texts: Vec<&Text> = r
+            .trust
+            .texts()
+            .chain(r.inline_policies["p"].texts())
+            .chain(r.managed_policy_arns.iter())
+            .collect();
+        assert_eq!(texts.len(), 4);
+        for t in texts {
+            assert_eq!(
+                t.segments().get(1),
+                Some(&Segment::Late(LateBound::Partition)),
+                "{t}"
+            );
+        }
+        let OutputValue::List(items) = &d.outputs[0].value else {
+            panic!()
+        };
+        assert_eq!(
+            items[0],
+            OutputValue::Text(
+                Text::from("arn:")
+                    .then(LateBound::Partition)
+                    .then(":sns:eu-west-1:1:t")
+            )
+        );
+    }
 }

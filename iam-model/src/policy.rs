@@ -83,6 +83,26 @@ impl PolicyDocument {
         self.texts().any(|t| !t.is_literal())
     }
 
+    /// Calls `f` on every text (resource, principal, condition value), to rewrite it in place.
+    pub fn for_each_text_mut(&mut self, f: &mut impl FnMut(&mut crate::text::Text)) {
+        use crate::statement::{PrincipalClause, ResourceClause};
+        for st in &mut self.statements {
+            if let Some(ResourceClause::Resource(r) | ResourceClause::NotResource(r)) =
+                &mut st.resource
+            {
+                r.iter_mut().for_each(&mut *f);
+            }
+            if let Some(PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p)) =
+                &mut st.principal
+            {
+                if let crate::principal::Principal::Map(m) = p {
+                    m.values_mut().flatten().for_each(&mut *f);
+                }
+            }
+            st.condition.for_each_text_mut(f);
+        }
+    }
+
     /// Every text (resource, principal, condition value) in the document.
     pub fn texts(&self) -> impl Iterator<Item = &crate::text::Text> {
         self.statements.iter().flat_map(|s| {

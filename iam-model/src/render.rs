@@ -207,29 +207,53 @@ impl RenderError {
     }
 }
 
-/// Turns a deployment key into a Terraform name: every character other than ASCII letters,
-/// digits, `_` and `-` becomes `_`, and a name that does not start with a letter or `_` gets a
-/// `_` in front. The same key always gives the same name.
+/// Turns a deployment key into a Terraform name in snake_case, the idiom of Terraform
+/// configurations: a capital starting a word becomes `_` and its lowercase letter
+/// (`ReadOnlyAccess` → `read_only_access`, `SSOAdmin` → `sso_admin`), every character other
+/// than ASCII letters, digits and `_` becomes `_`, and a name that does not start with a letter
+/// or `_` gets a `_` in front. The same key always gives the same name.
 ///
 /// ```
 /// use iam_model::render::terraform_name;
 /// assert_eq!(terraform_name("runtime"), "runtime");
 /// assert_eq!(terraform_name("aws/kinesis.reader"), "aws_kinesis_reader");
+/// assert_eq!(terraform_name("deploy-210987654321"), "deploy_210987654321");
+/// assert_eq!(terraform_name("ReadOnlyAccess"), "read_only_access");
 /// assert_eq!(terraform_name("1st"), "_1st");
 /// ```
 pub fn terraform_name(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 1);
-    for c in key.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = String::with_capacity(key.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+            let next = chars.get(i + 1).copied();
+            let starts_word = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                || (prev.is_some_and(|p| p.is_ascii_uppercase())
+                    && next.is_some_and(|n| n.is_ascii_lowercase()));
+            if starts_word && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
             out.push(c);
         } else {
             out.push('_');
         }
     }
-    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+    if !out.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
         out.insert(0, '_');
     }
     out
+}
+
+/// True when `name` is snake_case: lowercase ASCII letters, digits and `_`, not starting
+/// with a digit. Every resource and data source name the Terraform renderer writes is.
+pub fn is_snake_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// True when `name` is usable as it is as a Terraform name (variables, outputs, aliases).
@@ -335,14 +359,17 @@ mod tests {
 
     #[test]
     fn names_are_sanitized_deterministically() {
-        assert_eq!(terraform_name("runtime-connector"), "runtime-connector");
+        assert_eq!(terraform_name("runtime-connector"), "runtime_connector");
         assert_eq!(terraform_name("a.b/c d"), "a_b_c_d");
         assert_eq!(terraform_name("9lives"), "_9lives");
-        assert_eq!(terraform_name("-x"), "_-x");
+        assert_eq!(terraform_name("-x"), "_x");
+        assert_eq!(terraform_name("SSOAdmin"), "sso_admin");
+        assert_eq!(terraform_name("eks-billing"), "eks_billing");
         assert_eq!(terraform_name(""), "_");
         assert_eq!(terraform_name("é"), "_");
         for key in ["a.b", "9", "-", "é", "x y", ""] {
             assert!(is_terraform_name(&terraform_name(key)), "{key}");
+            assert!(is_snake_case(&terraform_name(key)), "{key}");
         }
         assert!(!is_terraform_name("a.b"));
         assert!(!is_terraform_name("1a"));

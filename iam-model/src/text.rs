@@ -305,6 +305,32 @@ impl Text {
         self.segments.as_slice()
     }
 
+    /// This text with the partition of a literal ARN (`arn:aws:…`, `arn:aws-cn:…`) replaced by
+    /// the late-bound partition, so that an ARN written for one partition renders for the
+    /// partition the deployment is applied in; any other text unchanged.
+    pub fn with_late_partition(&self) -> Text {
+        let Some(Segment::Literal(first)) = self.segments().first() else {
+            return self.clone();
+        };
+        let Some((partition, rest)) = first.strip_prefix("arn:").and_then(|r| r.split_once(':'))
+        else {
+            return self.clone();
+        };
+        if !crate::arn::PARTITIONS.contains(&partition) {
+            return self.clone();
+        }
+        let mut out = Text::from("arn:")
+            .then(LateBound::Partition)
+            .then(format!(":{rest}"));
+        for segment in self.segments().iter().skip(1) {
+            out.push(match segment {
+                Segment::Literal(l) => Text::from(l.as_str()),
+                Segment::Late(late) => Text::from(late.clone()),
+            });
+        }
+        out
+    }
+
     /// True when no part of the text is late-bound.
     pub fn is_literal(&self) -> bool {
         self.segments()
@@ -468,6 +494,36 @@ impl UnresolvedError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_literal_arn_takes_the_late_partition() {
+        let late = |rest: &str| Text::from("arn:").then(LateBound::Partition).then(rest);
+        assert_eq!(
+            Text::from("arn:aws:iam::aws:policy/ReadOnlyAccess").with_late_partition(),
+            late(":iam::aws:policy/ReadOnlyAccess")
+        );
+        assert_eq!(
+            Text::from("arn:aws-us-gov:s3:::b/*").with_late_partition(),
+            late(":s3:::b/*")
+        );
+        let mixed = Text::from("arn:aws:iam::")
+            .then(LateBound::account("prod"))
+            .then(":root");
+        assert_eq!(
+            mixed.with_late_partition(),
+            late(":iam::")
+                .then(LateBound::account("prod"))
+                .then(":root")
+        );
+        for unchanged in [
+            Text::from("*"),
+            Text::from("arn:nope:s3:::b"),
+            Text::from("111111111111"),
+            late(":s3:::b"),
+        ] {
+            assert_eq!(unchanged.with_late_partition(), unchanged);
+        }
+    }
 
     #[test]
     fn adjacent_literals_merge() {

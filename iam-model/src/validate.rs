@@ -24,6 +24,7 @@ use crate::json::{self, JsonPath, JsonValue, Spanned};
 use crate::parse::{read, Read};
 use crate::policy::{PolicyDocument, PolicyKind};
 
+pub use catalog_checks::{oidc_claim_known, oidc_claims};
 pub use variables::{scan_variables, VariableError};
 
 /// IAM's default quota for a role's trust policy, in characters without whitespace.

@@ -173,6 +173,13 @@ pub fn multi_account() -> Deployment {
         }])
         .build();
 
+    let mut security = Account::builder()
+        .key("security")
+        .description("the audit account")
+        .assume_role_arn("arn:aws:iam::111111111111:role/OrganizationAccountAccessRole")
+        .build();
+    security.id = iam_model::AccountId::parse(SECURITY_ACCOUNT_ID).ok();
+
     Deployment::builder()
         .blueprint("render-sample")
         .instance("test")
@@ -181,12 +188,7 @@ pub fn multi_account() -> Deployment {
                 .key(DEFAULT_ACCOUNT)
                 .description("where Terraform runs")
                 .build(),
-            Account::builder()
-                .key("security")
-                .description("the audit account")
-                .id(SECURITY_ACCOUNT_ID.parse().expect("an account id"))
-                .assume_role_arn("arn:aws:iam::111111111111:role/OrganizationAccountAccessRole")
-                .build(),
+            security,
         ])
         .roles(vec![runtime, auditor, deploy])
         .policies(vec![read_reports, boundary])

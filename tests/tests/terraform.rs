@@ -187,7 +187,7 @@ fn multi_account_deployment_passes_validate_and_plan() {
     let resources = &report["resources"];
 
     // IAM policy variables and literal `${` / `%{` come through Terraform unchanged.
-    let self_service = resources["aws_iam_role_policy.runtime__self-service"]["policy"]
+    let self_service = resources["aws_iam_role_policy.runtime__self_service"]["policy"]
         .as_str()
         .unwrap();
     assert!(
@@ -242,10 +242,10 @@ fn multi_account_deployment_passes_validate_and_plan() {
 
     let checked = planned_policies_match(&d, &report);
     for address in [
-        "aws_iam_role_policy.runtime__self-service.policy",
+        "aws_iam_role_policy.runtime__self_service.policy",
         "aws_iam_role_policy.github_deploy__logs.policy",
         "aws_iam_role_policy.github_deploy__partner.policy",
-        "aws_iam_role_policy.auditor__read-iam.policy",
+        "aws_iam_role_policy.auditor__read_iam.policy",
         "aws_iam_policy.read_reports.policy",
         "aws_iam_policy.boundary.policy",
     ] {
@@ -265,4 +265,40 @@ fn every_blueprint_example_passes_validate_and_plan() {
         planned_policies_match(&d, &report);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// Every variable a render declares is a knob that works: setting it to another value in the
+/// plan's variables changes the planned resources. The blueprints' inputs are not variables
+/// (they stay in the config), so what is declared is what the configuration reads.
+#[test]
+fn changing_each_declared_variable_changes_the_plan() {
+    let mut checked = 0;
+    for (name, d) in example_deployments() {
+        let files = terraform::render(&d, &TerraformOptions::with_region(REGION)).unwrap();
+        let Some(vars) = files.iter().find(|f| f.name == "variables.tf.json") else {
+            continue;
+        };
+        let vars: Value = serde_json::from_str(&vars.contents).unwrap();
+        let dir = render_into(&d, &format!("{name}-variables"));
+        let base_vars = missing_externals(&d);
+        let baseline = tfcheck(&dir, &base_vars)["resources"].clone();
+        for (var, body) in vars["variable"].as_object().unwrap() {
+            let current = base_vars
+                .iter()
+                .find(|(k, _)| k == var)
+                .map(|(_, v)| v.clone())
+                .or_else(|| body["default"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let mut changed = base_vars.clone();
+            changed.retain(|(k, _)| k != var);
+            changed.push((var.clone(), format!("{current}-changed")));
+            let plan = tfcheck(&dir, &changed)["resources"].clone();
+            assert_ne!(
+                plan, baseline,
+                "{name}: setting `{var}` changes nothing in the plan"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no example declares a variable");
 }

@@ -232,14 +232,7 @@ fn render_one(
 
 /// The partition a region belongs to (`aws` when none is given).
 fn partition_of(region: Option<&str>) -> &'static str {
-    match region {
-        Some(r) if r.starts_with("cn-") => "aws-cn",
-        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
-        Some(r) if r.starts_with("us-isob-") => "aws-iso-b",
-        Some(r) if r.starts_with("us-iso-") => "aws-iso",
-        Some(r) if r.starts_with("eusc-") => "aws-eusc",
-        _ => "aws",
-    }
+    region.map_or("aws", iam_model::arn::partition_of_region)
 }
 
 fn select(args: &Args, registry: &Registry) -> Result<Vec<&'static dyn Blueprint>, Failure> {
@@ -294,6 +287,15 @@ fn check_partition(args: &Args) -> Result<(), Failure> {
         return Err(Failure::Usage(
             "`--partition` applies to `--format iam` only; Terraform reads the partition from each provider".to_owned(),
         ));
+    }
+    if let (Some(partition), Some(region)) = (&args.partition, &args.region) {
+        let of_region = partition_of(Some(region));
+        if partition != of_region {
+            return Err(Failure::Usage(format!(
+                "`--partition {partition}` contradicts `--region {region}`, which is in the `{of_region}` partition; \
+                 leave `--partition` out to take the region's, or pass a region of `{partition}`"
+            )));
+        }
     }
     Ok(())
 }
@@ -439,6 +441,27 @@ mod tests {
         let m = usage(check_partition(&args(&["--partition", "aws-cn"])));
         assert!(m.contains("applies to `--format iam` only"), "{m}");
         assert!(check_partition(&args(&["--partition", "aws-cn", "--format", "iam"])).is_ok());
+        let m = usage(check_partition(&args(&[
+            "--partition",
+            "aws",
+            "--region",
+            "us-gov-west-1",
+            "--format",
+            "iam",
+        ])));
+        assert!(
+            m.starts_with("`--partition aws` contradicts `--region us-gov-west-1`, which is in the `aws-us-gov` partition"),
+            "{m}"
+        );
+        assert!(check_partition(&args(&[
+            "--partition",
+            "aws-cn",
+            "--region",
+            "cn-north-1",
+            "--format",
+            "iam"
+        ]))
+        .is_ok());
     }
 
     #[test]

@@ -24,6 +24,53 @@ pub(crate) fn iam_path(input: &str, value: &str) -> Result<(), BlueprintError> {
     )
 }
 
+/// An S3 bucket name: 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with
+/// a letter or digit.
+pub(crate) fn bucket_name(input: &str, value: &str) -> Result<(), BlueprintError> {
+    let b = value.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let ok = (3..=63).contains(&b.len())
+        && b.iter().all(|c| edge(c) || *c == b'.' || *c == b'-')
+        && b.first().is_some_and(edge)
+        && b.last().is_some_and(edge)
+        && !value.contains("..");
+    if ok {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a valid S3 bucket name"))
+            .with_help("use 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit"),
+    )
+}
+
+/// A statement Sid: IAM accepts letters and digits only.
+pub(crate) fn sid(input: &str, value: &str) -> Result<(), BlueprintError> {
+    if value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a valid Sid"))
+            .with_help("a Sid holds letters and digits only, e.g. `AssumeRole`"),
+    )
+}
+
+/// An EKS cluster name: 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit.
+pub(crate) fn cluster_name(input: &str, value: &str) -> Result<(), BlueprintError> {
+    let ok = (1..=100).contains(&value.len())
+        && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not an EKS cluster name")).with_help(
+            "use 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit",
+        ),
+    )
+}
+
 /// A Kubernetes namespace: an RFC 1123 label.
 pub(crate) fn k8s_label(input: &str, value: &str) -> Result<(), BlueprintError> {
     if is_dns_label(value) {

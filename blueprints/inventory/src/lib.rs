@@ -33,7 +33,9 @@ use std::collections::BTreeMap;
 
 use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, OidcProvider, Output, OutputValue, Role};
-use iam_model::{ArnTemplate, BaseOperator, Condition, PolicyDocument, Principal, Statement};
+use iam_model::{
+    ArnTemplate, BaseOperator, Condition, LateBound, PolicyDocument, Principal, Statement, Text,
+};
 
 /// The audience EKS service-account tokens carry for STS.
 pub const STS_AUDIENCE: &str = "sts.amazonaws.com";
@@ -98,6 +100,45 @@ pub struct InventoryInputs {
     /// Managed policies attached to the inventory role.
     #[input(default = default_inventory_policy_arns(), pattern = "arn:[a-z-]+:iam::([0-9]{12}|aws):policy/.+")]
     pub inventory_policy_arns: Vec<String>,
+    /// The inventory role's maximum session duration in seconds (the final upstream's is
+    /// 28,800; the runner reaches the role by role chaining, which STS caps at one hour).
+    #[input(default = default_inventory_role_max_session_duration(), range = 3600..=43200)]
+    pub inventory_role_max_session_duration: u32,
+    /// A policy document (JSON) put inline on the inventory role as `inlinePolicy`, the name
+    /// `ce-cli` gives the final upstream's read-only actions.
+    #[input(
+        example = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}]}"#
+    )]
+    pub inventory_inline_policy: Option<String>,
+    /// Whether to create the inventory role in the member accounts. `false` when another tool
+    /// creates it (the original's `ce-cli`): the deployment then has no member account and
+    /// needs no account key for one; the runner's permission still names the role.
+    #[input(default = true)]
+    pub create_inventory_role: bool,
+    /// The bucket the runner uploads its reports to: adds the final upstream's statement
+    /// `UploadInventory`, `s3:PutObject` on `<bucket>/*`, to the runner's policy.
+    #[input(
+        pattern = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        example = "dfds-inventory-reports"
+    )]
+    pub inventory_bucket: Option<String>,
+    /// The Sid of the runner policy's `sts:AssumeRole` statement (the seed's `VisualEditor0`;
+    /// the final upstream's `AssumeRole`; empty for none).
+    #[input(default = default_runner_policy_sid(), pattern = "[A-Za-z0-9]*", example = "AssumeRole")]
+    pub runner_policy_sid: String,
+    /// The EKS cluster's name, written as the OIDC providers' `clusterName` tag (as `ce-cli`
+    /// tags them).
+    #[input(pattern = "[0-9A-Za-z][A-Za-z0-9_-]{0,99}", example = "hellman")]
+    pub cluster_name: Option<String>,
+    /// Further tags of the OIDC providers (`ce-cli` adds `managedBy: ce-cli`).
+    #[input(default, example = r#"{"managedBy": "ce-cli"}"#)]
+    pub oidc_provider_tags: BTreeMap<String, String>,
+    /// Also create the final upstream's fallback roles `<orchestrator_role_name>-Test` and
+    /// `<runner_role_name>-Test` for local development: same permissions, assumable with
+    /// `sts:AssumeRole` by any principal of the security account that IAM allows to; the
+    /// inventory role then trusts the runner's test role too.
+    #[input(default = false)]
+    pub test_roles: bool,
 }
 
 /// The default of `namespace`.
@@ -128,6 +169,15 @@ pub fn default_inventory_role_name() -> String {
 pub fn default_inventory_role_path() -> String {
     "/".to_owned()
 }
+/// The default of `inventory_role_max_session_duration`: one hour, the most role chaining
+/// gives.
+pub fn default_inventory_role_max_session_duration() -> u32 {
+    3600
+}
+/// The default of `runner_policy_sid` (the seed's).
+pub fn default_runner_policy_sid() -> String {
+    "VisualEditor0".to_owned()
+}
 /// The default of `inventory_policy_arns`: AWS's read-only job-function policy, which the final
 /// upstream attaches to the inventory role.
 pub fn default_inventory_policy_arns() -> Vec<String> {
@@ -155,6 +205,14 @@ impl InventoryInputs {
             inventory_role_name: default_inventory_role_name(),
             inventory_role_path: default_inventory_role_path(),
             inventory_policy_arns: default_inventory_policy_arns(),
+            inventory_role_max_session_duration: default_inventory_role_max_session_duration(),
+            inventory_inline_policy: None,
+            create_inventory_role: true,
+            inventory_bucket: None,
+            runner_policy_sid: default_runner_policy_sid(),
+            cluster_name: None,
+            oidc_provider_tags: BTreeMap::new(),
+            test_roles: false,
         }
     }
 
@@ -184,30 +242,114 @@ impl InventoryInputs {
             &self.orchestrator_service_account,
         )?;
         check::k8s_subdomain("runner_service_account", &self.runner_service_account)?;
-        check::role_name("orchestrator_role_name", &self.orchestrator_role_name)?;
-        check::role_name("runner_role_name", &self.runner_role_name)?;
         check::role_name("inventory_role_name", &self.inventory_role_name)?;
         check::iam_path("inventory_role_path", &self.inventory_role_path)?;
         for (i, arn) in self.inventory_policy_arns.iter().enumerate() {
             blueprint_kit::check::managed_policy_arn(&format!("inventory_policy_arns[{i}]"), arn)?;
         }
-        if self.billing_account_id == self.security_account_id
-            && self
-                .orchestrator_role_name
-                .eq_ignore_ascii_case(&self.runner_role_name)
-        {
+        if !(3600..=43200).contains(&self.inventory_role_max_session_duration) {
             return Err(BlueprintError::input(
-                "runner_role_name",
+                "inventory_role_max_session_duration",
                 format!(
-                    "`{}` is also the orchestrator's name, and both roles are in account `{}`",
-                    self.runner_role_name, self.billing_account_id
+                    "`{}` seconds is outside IAM's range",
+                    self.inventory_role_max_session_duration
                 ),
             )
-            .with_help("give the runner role its own name"));
+            .with_help("use 3600 to 43200 seconds"));
+        }
+        if !self.create_inventory_role && !self.member_account_ids.is_empty() {
+            return Err(BlueprintError::input(
+                "member_account_ids",
+                "member accounts are listed but `create_inventory_role` is false, so nothing would be created in them",
+            )
+            .with_help("remove `member_account_ids`, or set `create_inventory_role: true`"));
+        }
+        if !self.create_inventory_role && self.inventory_inline_policy.is_some() {
+            return Err(BlueprintError::input(
+                "inventory_inline_policy",
+                "an inline policy is given for the inventory role, but `create_inventory_role` is false",
+            )
+            .with_help("remove `inventory_inline_policy`, or set `create_inventory_role: true`"));
+        }
+        if let Some(bucket) = &self.inventory_bucket {
+            check::bucket_name("inventory_bucket", bucket)?;
+        }
+        check::sid("runner_policy_sid", &self.runner_policy_sid)?;
+        if let Some(name) = &self.cluster_name {
+            check::cluster_name("cluster_name", name)?;
+            if self.oidc_provider_tags.contains_key(CLUSTER_NAME_TAG) {
+                return Err(BlueprintError::input(
+                    format!("oidc_provider_tags.{CLUSTER_NAME_TAG}"),
+                    format!("`{CLUSTER_NAME_TAG}` is also set by `cluster_name` (`{name}`)"),
+                )
+                .with_help(format!(
+                    "remove `{CLUSTER_NAME_TAG}` from `oidc_provider_tags`, or `cluster_name`"
+                )));
+            }
+        }
+        // The roles of one account must have distinct names (IAM compares them without case).
+        let names = self.role_names();
+        for (i, (input, _, account, name)) in names.iter().enumerate() {
+            check::role_name(input, name)?;
+            if let Some((_, other, _, _)) = names[..i]
+                .iter()
+                .find(|(_, _, a, n)| a == account && n.eq_ignore_ascii_case(name))
+            {
+                return Err(BlueprintError::input(
+                    *input,
+                    format!("`{name}` is also {other}, and both roles are in account `{account}`"),
+                )
+                .with_help("give each role in an account its own name"));
+            }
         }
         Ok(host_path)
     }
+
+    /// Every role this deployment creates in billing and security: the input that names it,
+    /// what it is, its account id and its name.
+    fn role_names(&self) -> Vec<(&'static str, &'static str, &str, String)> {
+        let mut names = vec![
+            (
+                "orchestrator_role_name",
+                "the orchestrator's name",
+                self.billing_account_id.as_str(),
+                self.orchestrator_role_name.clone(),
+            ),
+            (
+                "runner_role_name",
+                "the runner's name",
+                self.security_account_id.as_str(),
+                self.runner_role_name.clone(),
+            ),
+        ];
+        if self.test_roles {
+            names.push((
+                "test_roles",
+                "the orchestrator's test role name",
+                self.billing_account_id.as_str(),
+                test_name(&self.orchestrator_role_name),
+            ));
+            names.push((
+                "test_roles",
+                "the runner's test role name",
+                self.security_account_id.as_str(),
+                test_name(&self.runner_role_name),
+            ));
+        }
+        names
+    }
 }
+
+/// The name of a fallback test role: the final upstream's `-Test` suffix.
+fn test_name(name: &str) -> String {
+    format!("{name}-Test")
+}
+
+/// The name of the inventory role's inline policy (`ce-cli`'s constant).
+pub const INVENTORY_INLINE_POLICY: &str = "inlinePolicy";
+
+/// The OIDC provider tag `cluster_name` sets (`ce-cli`'s key).
+pub const CLUSTER_NAME_TAG: &str = "clusterName";
 
 /// The blueprint's name.
 pub const NAME: &str = "inventory";
@@ -237,6 +379,19 @@ impl TypedBlueprint for Inventory {
 pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
     use blueprint_kit::check as kit_check;
     let host_path = inputs.check()?;
+    let inline_policy = inputs
+        .inventory_inline_policy
+        .as_deref()
+        .map(|json| {
+            PolicyDocument::from_json(json).map_err(|e| {
+                BlueprintError::input(
+                    "inventory_inline_policy",
+                    format!("not a policy document: {e}"),
+                )
+                .with_help("give the policy as JSON text, e.g. `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`")
+            })
+        })
+        .transpose()?;
     let issuer_url = format!("https://{host_path}");
 
     let mut accounts = vec![
@@ -257,7 +412,9 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             )?)
             .build(),
     ];
-    let member_keys: Vec<String> = if inputs.member_account_ids.is_empty() {
+    let member_keys: Vec<String> = if !inputs.create_inventory_role {
+        Vec::new()
+    } else if inputs.member_account_ids.is_empty() {
         accounts.push(
             Account::builder()
                 .key(MEMBER)
@@ -291,6 +448,10 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
 
     // One provider per account that holds a role trusting it; a single one when billing and
     // security are the same account, since IAM allows one provider per URL per account.
+    let mut provider_tags = inputs.oidc_provider_tags.clone();
+    if let Some(name) = &inputs.cluster_name {
+        provider_tags.insert(CLUSTER_NAME_TAG.to_owned(), name.clone());
+    }
     let provider = |key: &str, account: &str| {
         OidcProvider::builder()
             .key(key)
@@ -298,6 +459,7 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             .url(issuer_url.clone())
             .client_ids(vec![STS_AUDIENCE.to_owned()])
             .thumbprints(inputs.oidc_thumbprints.clone())
+            .tags(provider_tags.clone())
             .build()
     };
     let billing_provider = provider("eks-billing", BILLING);
@@ -308,6 +470,10 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
     };
     let runner_provider = security_provider.as_ref().unwrap_or(&billing_provider);
 
+    let orchestrator_policy = PolicyDocument::new([Statement::allow()
+        .sid("VisualEditor0")
+        .action("organizations:ListAccounts")
+        .resource("*")]);
     let orchestrator = Role::builder()
         .key("orchestrator")
         .account(BILLING)
@@ -321,10 +487,7 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         .build()
         .inline(
             inputs.orchestrator_role_name.clone(),
-            PolicyDocument::new([Statement::allow()
-                .sid("VisualEditor0")
-                .action("organizations:ListAccounts")
-                .resource("*")]),
+            orchestrator_policy.clone(),
         );
 
     let inventory_role_arns = ArnTemplate::iam(format!(
@@ -332,6 +495,24 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         inputs.inventory_role_path, inputs.inventory_role_name
     ))
     .in_account("*");
+    let mut runner_statements = Vec::new();
+    if let Some(bucket) = &inputs.inventory_bucket {
+        runner_statements.push(
+            Statement::allow()
+                .sid("UploadInventory")
+                .action("s3:PutObject")
+                .resource(ArnTemplate::s3(format!("{bucket}/*"))),
+        );
+    }
+    let mut assume = Statement::allow()
+        .action("sts:AssumeRole")
+        .resource(inventory_role_arns);
+    // An empty Sid is no Sid, as IAM stores it.
+    if !inputs.runner_policy_sid.is_empty() {
+        assume = assume.sid(inputs.runner_policy_sid.as_str());
+    }
+    runner_statements.push(assume);
+    let runner_policy = PolicyDocument::new(runner_statements);
     let runner = Role::builder()
         .key("runner")
         .account(SECURITY)
@@ -343,16 +524,52 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             &inputs.runner_service_account,
         ))
         .build()
-        .inline(
-            inputs.runner_role_name.clone(),
-            PolicyDocument::new([Statement::allow()
-                .sid("VisualEditor0")
-                .action("sts:AssumeRole")
-                .resource(inventory_role_arns)]),
-        );
+        .inline(inputs.runner_role_name.clone(), runner_policy.clone());
 
     let orchestrator_arn = orchestrator.arn();
     let runner_arn = runner.arn();
+    let mut test_roles = Vec::new();
+    if inputs.test_roles {
+        // The final upstream's `fallback_trust.json`: the security account, for both roles.
+        let fallback = || {
+            PolicyDocument::new([Statement::allow()
+                .principal(Principal::aws([Text::from(
+                    ArnTemplate::iam("root").in_account(LateBound::account(SECURITY)),
+                )]))
+                .action("sts:AssumeRole")])
+        };
+        for (key, account, name, policy) in [
+            (
+                "orchestrator-test",
+                BILLING,
+                test_name(&inputs.orchestrator_role_name),
+                &orchestrator_policy,
+            ),
+            (
+                "runner-test",
+                SECURITY,
+                test_name(&inputs.runner_role_name),
+                &runner_policy,
+            ),
+        ] {
+            test_roles.push(
+                Role::builder()
+                    .key(key)
+                    .account(account)
+                    .name(name.clone())
+                    .trust(fallback())
+                    .build()
+                    .inline(name, policy.clone()),
+            );
+        }
+    }
+    let mut inventory_trusted = vec![runner_arn.clone()];
+    inventory_trusted.extend(
+        test_roles
+            .iter()
+            .filter(|r| r.key == "runner-test")
+            .map(Role::arn),
+    );
     let mut members = Vec::new();
     for account in &member_keys {
         let key = if inputs.member_account_ids.is_empty() {
@@ -366,12 +583,16 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             .name(inputs.inventory_role_name.clone())
             .path(inputs.inventory_role_path.clone())
             .description("Role with various read-only permission to run inventory on AWS accounts.")
+            .max_session_duration(inputs.inventory_role_max_session_duration)
             .trust(PolicyDocument::new([Statement::allow()
-                .principal(Principal::aws([runner_arn.clone()]))
+                .principal(Principal::aws(inventory_trusted.clone()))
                 .action("sts:AssumeRole")]))
             .build();
         for arn in &inputs.inventory_policy_arns {
             role = role.attach(arn.as_str());
+        }
+        if let Some(doc) = &inline_policy {
+            role = role.inline(INVENTORY_INLINE_POLICY, doc.clone());
         }
         members.push(role);
     }
@@ -379,7 +600,7 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
     let mut oidc_providers = vec![billing_provider];
     oidc_providers.extend(security_provider);
 
-    let outputs = vec![
+    let mut outputs = vec![
         Output::builder()
             .name("orchestrator_role_arn")
             .description("The orchestrator role's ARN (`ORCHESTRATOR_ROLE_ARN` of the Kubernetes manifests).")
@@ -391,13 +612,6 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             .value(runner_arn)
             .build(),
         Output::builder()
-            .name("inventory_role_arns")
-            .description("The inventory role's ARN in each member account, by account key.")
-            .value(OutputValue::Map(
-                members.iter().map(|r| (r.account.clone(), OutputValue::from(r.arn()))).collect(),
-            ))
-            .build(),
-        Output::builder()
             .name("oidc_provider_arns")
             .description("The EKS OIDC provider's ARN in each account that has one, by account key.")
             .value(OutputValue::Map(
@@ -406,7 +620,38 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
             .build(),
     ];
 
+    if !members.is_empty() {
+        outputs.insert(
+            2,
+            Output::builder()
+                .name("inventory_role_arns")
+                .description("The inventory role's ARN in each member account, by account key.")
+                .value(OutputValue::Map(
+                    members
+                        .iter()
+                        .map(|r| (r.account.clone(), OutputValue::from(r.arn())))
+                        .collect(),
+                ))
+                .build(),
+        );
+    }
+    if !test_roles.is_empty() {
+        outputs.push(
+            Output::builder()
+                .name("test_role_arns")
+                .description("The fallback test roles' ARNs, by role key (`test_roles`).")
+                .value(OutputValue::Map(
+                    test_roles
+                        .iter()
+                        .map(|r| (r.key.clone(), OutputValue::from(r.arn())))
+                        .collect(),
+                ))
+                .build(),
+        );
+    }
+
     let mut roles = vec![orchestrator, runner];
+    roles.extend(test_roles);
     roles.extend(members);
     Ok(Deployment::builder()
         .blueprint(NAME)

@@ -126,3 +126,31 @@ fn readme_sections_are_current() {
     let d = Registered::<Inventory>::new().build(&example()).unwrap();
     blueprint_testing::assert_readme_current(README, &d, &InventoryInputs::input_specs());
 }
+
+/// The README's examples: every YAML block of its "Examples" section builds a clean
+/// deployment when added to the required inputs, and every input past the original three
+/// required ones appears in one of them (or in the example config).
+#[test]
+fn readme_examples_build_and_cover_the_inputs() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let blocks = blueprint_kit::readme_yaml_examples(&readme, "Examples");
+    assert!(blocks.len() >= 5, "{blocks:?}");
+    let registered = Registered::<Inventory>::new();
+    for block in &blocks {
+        let text = format!("{BASE}{block}");
+        let d = registered
+            .build(&ConfigSource::new("README-example.yaml", &text))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let findings = d.validate(&Default::default());
+        assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    }
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    for spec in InventoryInputs::input_specs() {
+        let key = format!("{}:", spec.name);
+        assert!(
+            spec.is_required() || blocks.iter().any(|b| b.contains(&key)) || example.contains(&key),
+            "input `{}` has no example in the README or examples/inventory.yaml",
+            spec.name
+        );
+    }
+}

@@ -435,6 +435,14 @@ fn variables_carry_every_input_with_its_value() {
             "inventory_role_name",
             "inventory_role_path",
             "inventory_policy_arns",
+            "inventory_role_max_session_duration",
+            "inventory_inline_policy",
+            "create_inventory_role",
+            "inventory_bucket",
+            "runner_policy_sid",
+            "cluster_name",
+            "oidc_provider_tags",
+            "test_roles",
         ]
     );
     assert_eq!(
@@ -486,6 +494,47 @@ fn bad_inputs_are_rejected_with_the_input_and_value() {
             }),
             "invalid input `runner_role_name`: `inventory-orchestrator` is also the orchestrator's name",
         ),
+        (Box::new(|i| i.inventory_role_max_session_duration = 60), "invalid input `inventory_role_max_session_duration`: `60` seconds is outside IAM's range"),
+        (Box::new(|i| i.inventory_inline_policy = Some("{\"Statement\": 3}".into())), "invalid input `inventory_inline_policy`: not a policy document:"),
+        (
+            Box::new(|i| {
+                i.create_inventory_role = false;
+                i.inventory_inline_policy = Some("{}".into());
+            }),
+            "invalid input `inventory_inline_policy`: an inline policy is given for the inventory role, but `create_inventory_role` is false",
+        ),
+        (
+            Box::new(|i| {
+                i.create_inventory_role = false;
+                i.member_account_ids = vec!["333333333333".into()];
+            }),
+            "invalid input `member_account_ids`: member accounts are listed but `create_inventory_role` is false",
+        ),
+        (Box::new(|i| i.inventory_bucket = Some("Reports_Bucket".into())), "invalid input `inventory_bucket`: `Reports_Bucket` is not a valid S3 bucket name"),
+        (Box::new(|i| i.runner_policy_sid = "Assume-Role".into()), "invalid input `runner_policy_sid`: `Assume-Role` is not a valid Sid"),
+        (Box::new(|i| i.cluster_name = Some("-hellman".into())), "invalid input `cluster_name`: `-hellman` is not an EKS cluster name"),
+        (
+            Box::new(|i| {
+                i.cluster_name = Some("hellman".into());
+                i.oidc_provider_tags.insert("clusterName".into(), "other".into());
+            }),
+            "invalid input `oidc_provider_tags.clusterName`: `clusterName` is also set by `cluster_name` (`hellman`)",
+        ),
+        (
+            Box::new(|i| {
+                i.security_account_id = BILLING.into();
+                i.runner_role_name = "Inventory-Orchestrator-Test".into();
+                i.test_roles = true;
+            }),
+            "invalid input `test_roles`: `Inventory-Orchestrator-Test` is also the runner's name, and both roles are in account `111111111111`",
+        ),
+        (
+            Box::new(|i| {
+                i.orchestrator_role_name = "O".repeat(62);
+                i.test_roles = true;
+            }),
+            "invalid input `test_roles`: `OOOO",
+        ),
     ];
     for (change, expected) in cases {
         let message = rejected(change);
@@ -494,4 +543,162 @@ fn bad_inputs_are_rejected_with_the_input_and_value() {
             "{message}\ndoes not start with\n{expected}"
         );
     }
+}
+
+fn runner_statements(d: &Deployment) -> Vec<String> {
+    let runner = d.role("runner").unwrap();
+    let doc = resolved(d, "security", &runner.inline_policies[&runner.name]);
+    doc.statements
+        .iter()
+        .map(|st| PolicyDocument::new([st.clone()]).to_json_compact().unwrap())
+        .collect()
+}
+
+/// `inventory_bucket` adds the final upstream's upload statement before the assume statement;
+/// `runner_policy_sid` names the assume statement (empty: no Sid).
+#[test]
+fn the_bucket_and_the_runner_sid() {
+    assert_eq!(
+        runner_statements(&build(&inputs())),
+        [
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"VisualEditor0","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/inventory"}]}"#
+        ]
+    );
+    let mut i = inputs();
+    i.inventory_bucket = Some("reports.example".into());
+    i.runner_policy_sid = "AssumeRole".into();
+    i.test_roles = true;
+    let d = build(&i);
+    let expected = [
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"UploadInventory","Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::reports.example/*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"AssumeRole","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/inventory"}]}"#,
+    ];
+    assert_eq!(runner_statements(&d), expected);
+    // The runner's test role has the same permissions.
+    let test = d.role("runner-test").unwrap();
+    assert_eq!(
+        resolved(
+            &d,
+            "security",
+            &test.inline_policies["Inventory-Runner-Test"]
+        ),
+        resolved(
+            &d,
+            "security",
+            &d.role("runner").unwrap().inline_policies["Inventory-Runner"]
+        )
+    );
+    i.runner_policy_sid = String::new();
+    let d = build(&i);
+    assert!(runner_statements(&d)[1].starts_with(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole""#
+    ));
+}
+
+/// `cluster_name` and `oidc_provider_tags` tag both providers.
+#[test]
+fn provider_tags() {
+    assert!(build(&inputs())
+        .oidc_providers
+        .iter()
+        .all(|p| p.tags.is_empty()));
+    let mut i = inputs();
+    i.cluster_name = Some("hellman".into());
+    i.oidc_provider_tags
+        .insert("managedBy".into(), "ce-cli".into());
+    let d = build(&i);
+    assert_eq!(d.oidc_providers.len(), 2);
+    for p in &d.oidc_providers {
+        let tags: Vec<_> = p
+            .tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(tags, [("clusterName", "hellman"), ("managedBy", "ce-cli")]);
+    }
+}
+
+/// `create_inventory_role: false` creates nothing in member accounts and needs no account
+/// for them; the runner may still assume the role another tool creates.
+#[test]
+fn without_the_member_role() {
+    let mut i = inputs();
+    i.create_inventory_role = false;
+    let d = build(&i);
+    let accounts: Vec<_> = d.accounts.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(accounts, ["billing", "security"]);
+    let roles: Vec<_> = d.roles.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(roles, ["orchestrator", "runner"]);
+    assert!(d.outputs.iter().all(|o| o.name != "inventory_role_arns"));
+    assert_eq!(runner_statements(&d), runner_statements(&build(&inputs())));
+    assert_clean(&d);
+}
+
+/// `test_roles` adds the fallback roles, trusted by the security account, and lets the
+/// runner's test role assume the inventory role; the session duration and the inline policy
+/// land on the inventory role.
+#[test]
+fn test_roles_session_duration_and_inline_policy() {
+    let mut i = inputs();
+    i.test_roles = true;
+    i.inventory_role_max_session_duration = 28800;
+    i.inventory_inline_policy = Some(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Describe*", "Resource": "*"}]}"#.into(),
+    );
+    let d = build(&i);
+    let roles: Vec<_> = d
+        .roles
+        .iter()
+        .map(|r| (r.key.as_str(), r.account.as_str(), r.name.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("orchestrator", "billing", "Inventory-Orchestrator"),
+            ("runner", "security", "Inventory-Runner"),
+            (
+                "orchestrator-test",
+                "billing",
+                "Inventory-Orchestrator-Test"
+            ),
+            ("runner-test", "security", "Inventory-Runner-Test"),
+            ("inventory", "member", "inventory"),
+        ]
+    );
+    for key in ["orchestrator-test", "runner-test"] {
+        let r = d.role(key).unwrap();
+        assert_eq!(
+            resolved(&d, &r.account, &r.trust)
+                .to_json_compact()
+                .unwrap(),
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{SECURITY}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+            )
+        );
+    }
+    let member = d.role("inventory").unwrap();
+    assert_eq!(member.max_session_duration, 28800);
+    assert_eq!(
+        resolved(&d, "member", &member.trust)
+            .to_json_compact()
+            .unwrap(),
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{SECURITY}:role/Inventory-Runner","arn:aws:iam::{SECURITY}:role/Inventory-Runner-Test"]}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    );
+    assert_eq!(
+        member.inline_policies["inlinePolicy"]
+            .to_json_compact()
+            .unwrap(),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:Describe*","Resource":"*"}]}"#
+    );
+    let outputs: Vec<_> = d.outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(outputs.last(), Some(&"test_role_arns"));
+    // The trusts stay inside the organization's accounts the deployment names: nothing to
+    // acknowledge.
+    assert!(assert_clean(&d).is_empty());
+    assert!(build(&inputs())
+        .roles
+        .iter()
+        .all(|r| !r.name.ends_with("-Test")));
 }

@@ -26,7 +26,9 @@ pub fn inputs_markdown(specs: &[InputSpec]) -> String {
     if specs.is_empty() {
         return "No inputs.\n".to_owned();
     }
-    let mut out = String::from("| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
+    // Said in the generated section so that no README can claim otherwise: a Terraform
+    // variable nobody reads would be a knob that does nothing.
+    let mut out = String::from("These inputs stay in the blueprint config (`cargo xtask render --config FILE`): the rendered Terraform declares no variable for them, only for the values it reads at plan time (a blueprint's external values), so every variable it declares changes the plan.\n\n| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n");
     for s in specs {
         let default = match &s.default {
             None => "n/a".to_owned(),
@@ -212,4 +214,24 @@ fn check_section(path: &Path, marker: &str, generated: &str, update: bool) -> Re
         }
     };
     std::fs::write(path, new_text).map_err(|e| format!("cannot write `{shown}`: {e}"))
+}
+
+/// The ```` ```yaml ```` blocks of the README section `## <heading>` (up to the next `## `), in
+/// order: a blueprint's README examples, which its tests build so that they cannot go stale.
+pub fn readme_yaml_examples(readme: &str, heading: &str) -> Vec<String> {
+    let start = format!("## {heading}\n");
+    let Some(section) = readme.split_once(&start).map(|(_, rest)| rest) else {
+        return Vec::new();
+    };
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let mut blocks = Vec::new();
+    let mut rest = section;
+    while let Some((_, after)) = rest.split_once("```yaml\n") {
+        let Some((block, tail)) = after.split_once("```") else {
+            break;
+        };
+        blocks.push(block.to_owned());
+        rest = tail;
+    }
+    blocks
 }

@@ -20,7 +20,9 @@ use iam_model::deployment::{Deployment, Variable};
 pub use config::{
     ConfigError, ConfigErrors, ConfigNode, ConfigSource, ConfigValue, InputPath, Location,
 };
-pub use docs::{inputs_markdown, mermaid, outputs_markdown, readme_section_check};
+pub use docs::{
+    inputs_markdown, mermaid, outputs_markdown, readme_section_check, readme_yaml_examples,
+};
 pub use iam_macros::{InputEnum, Inputs};
 pub use inputs::{Fields, InputEnum, InputKey, InputValue};
 pub use prepare::{prepare, OverrideArgs, Overrides, PrepareError, Prepared};

@@ -284,6 +284,23 @@ impl Overrides {
                 }
             }
         }
+        // The config's id is in the names, ARNs and trusts the blueprint built: a flag that
+        // changed only the providers' `allowed_account_ids` would leave those on the old one.
+        for (key, id) in self.account_ids_as_text() {
+            if let Some(config) = d.account(&key).and_then(|a| a.id.as_deref()) {
+                if config != id {
+                    return Err(flag_error(
+                        "--account-id",
+                        &format!("{key}={id}"),
+                        format!(
+                            "the config of blueprint `{}` gives account `{key}` the id `{config}`",
+                            d.blueprint
+                        ),
+                        "change the id in the config (it is also in the roles' ARNs and trusts), or drop the flag",
+                    ));
+                }
+            }
+        }
         for (name, value) in &self.generated {
             let Some(g) = d.generated.iter().find(|g| &g.name == name) else {
                 let known = d.generated.iter().map(|g| g.name.as_str()).collect();
@@ -408,7 +425,14 @@ mod tests {
         Deployment::builder()
             .blueprint("bp")
             .instance("i")
-            .accounts(vec![Account::new("default"), Account::new("member")])
+            .accounts(vec![
+                Account::new("default"),
+                Account::new("member"),
+                Account::builder()
+                    .key("known")
+                    .id(iam_model::AccountId::parse("999999999999").unwrap())
+                    .build(),
+            ])
             .generated(vec![
                 GeneratedValue::builder().name("external_id").build(),
                 GeneratedValue::builder()
@@ -465,6 +489,13 @@ mod tests {
         ])
         .contains("contradicts an earlier `--account-id`"));
         assert!(err(&["--assume-role", "member=arn:aws:s3:::b"]).contains("is not a role ARN"));
+        assert_eq!(
+            err(&["--account-id", "known=111111111111"]),
+            "`--account-id known=111111111111`: the config of blueprint `bp` gives account `known` the id `999999999999` | change the id in the config (it is also in the roles' ARNs and trusts), or drop the flag"
+        );
+        let mut d = deployment();
+        let same = Overrides::parse(&args(&["--account-id", "known=999999999999"])).unwrap();
+        assert!(same.apply(&mut d).is_ok());
     }
 
     #[test]

@@ -89,6 +89,48 @@ pub(crate) fn state_prefix(input: &str, value: &str) -> Result<(), BlueprintErro
         .with_help("write the prefix without surrounding slashes and without `*`, `?` or `$`, e.g. `foundation`"))
 }
 
+/// A statement Sid: IAM accepts letters and digits only; empty is no Sid.
+pub(crate) fn sid(input: &str, value: &str) -> Result<(), BlueprintError> {
+    if value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a valid Sid"))
+            .with_help("a Sid holds letters and digits only, e.g. `ProdAccess`"),
+    )
+}
+
+/// A DynamoDB table name: 3 to 255 letters, digits and `_.-`.
+pub(crate) fn table_name(input: &str, value: &str) -> Result<(), BlueprintError> {
+    let ok = (3..=255).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(
+        BlueprintError::input(input, format!("`{value}` is not a DynamoDB table name"))
+            .with_help("use 3 to 255 letters, digits and `_.-`, e.g. `foundation-tfstate`"),
+    )
+}
+
+/// A free-form claim pattern (`github.patterns`, `gitlab.patterns`): printable, and with the
+/// owner or top-level group written out: a wildcard before the first `/` would let in every
+/// repository of the platform.
+pub(crate) fn claim_pattern(input: &str, value: &str) -> Result<(), BlueprintError> {
+    claim_part(input, value, "claim pattern", true)?;
+    let owner = value.split('/').next().unwrap_or_default();
+    if owner.contains(['*', '?']) {
+        return Err(BlueprintError::input(
+            input,
+            format!("`{value}` has a wildcard before its first `/`, so it matches other owners' repositories"),
+        )
+        .with_help("write the owner or group out, e.g. `repo:acme/*` or `project_path:acme/*`"));
+    }
+    Ok(())
+}
+
 /// An external id as STS accepts it: 2 to 1,224 characters of `\w+=,.@:/-`.
 pub(crate) fn external_id(input: &str, value: &str) -> Result<(), BlueprintError> {
     let ok = (2..=1224).contains(&value.chars().count())

@@ -27,6 +27,8 @@ pub(crate) struct GitTrust {
     pub audience: String,
     /// The `sub` patterns.
     pub subjects: Vec<String>,
+    /// Free-form patterns of another claim than `sub`, and that claim.
+    pub other_claim: Option<(String, Vec<String>)>,
     /// The provider to create, when no existing one is named.
     pub provider: Option<OidcProvider>,
     /// The provider's ARN: a reference to the created one, or the existing one's.
@@ -38,21 +40,27 @@ impl GitTrust {
     /// `StringEquals`, the subjects with `StringLike` as the bootstrap wrote them (a branch
     /// may be a pattern such as `release/*`).
     pub fn statement(&self) -> Statement {
+        let mut condition =
+            Condition::string_equals(format!("{}:aud", self.host_path), [self.audience.as_str()]);
+        if !self.subjects.is_empty() {
+            condition = condition.and(
+                BaseOperator::StringLike,
+                format!("{}:sub", self.host_path),
+                self.subjects.iter().map(String::as_str),
+            );
+        }
+        if let Some((claim, patterns)) = &self.other_claim {
+            condition = condition.and(
+                BaseOperator::StringLike,
+                format!("{}:{claim}", self.host_path),
+                patterns.iter().map(String::as_str),
+            );
+        }
         Statement::allow()
             .sid(self.sid)
             .principal(Principal::federated([self.provider_arn.clone()]))
             .action("sts:AssumeRoleWithWebIdentity")
-            .condition(
-                Condition::string_equals(
-                    format!("{}:aud", self.host_path),
-                    [self.audience.as_str()],
-                )
-                .and(
-                    BaseOperator::StringLike,
-                    format!("{}:sub", self.host_path),
-                    self.subjects.iter().map(String::as_str),
-                ),
-            )
+            .condition(condition)
     }
 }
 
@@ -77,14 +85,24 @@ pub(crate) fn trusts(
 }
 
 fn github_trust(management: &str, g: &GithubTrust) -> Result<GitTrust, BlueprintError> {
-    let repos = required(
-        &g.repositories,
-        "github.repositories",
-        "repository",
-        "`acme/landing-zone`",
-    )?;
-    let mut subjects = Vec::new();
-    for (i, repo) in repos.iter().enumerate() {
+    let (mut subjects, other_claim) = free_form("github", GITHUB_ISSUER, &g.patterns, &g.claim)?;
+    if subjects.is_empty() && other_claim.is_none() {
+        required(
+            &g.repositories,
+            "github.repositories",
+            "repository",
+            "`acme/landing-zone`",
+        )?;
+    }
+    if other_claim.is_some() {
+        required(
+            &g.repositories,
+            "github.repositories",
+            "repository",
+            "`acme/landing-zone` (patterns of another claim than `sub` do not pin the repository)",
+        )?;
+    }
+    for (i, repo) in g.repositories.iter().enumerate() {
         let input = format!("github.repositories[{i}]");
         check::claim_part(&input, repo, "GitHub repository", false)?;
         if repo.split('/').count() != 2 || repo.split('/').any(str::is_empty) {
@@ -118,7 +136,7 @@ fn github_trust(management: &str, g: &GithubTrust) -> Result<GitTrust, Blueprint
         management,
         GITHUB_ISSUER,
         GITHUB_AUDIENCE,
-        subjects,
+        (subjects, other_claim),
         g.provider_arn.as_deref(),
         &g.thumbprints,
     )
@@ -133,14 +151,16 @@ fn gitlab_trust(management: &str, g: &GitlabTrust) -> Result<GitTrust, Blueprint
         }
         None => format!("https://{host_path}"),
     };
-    let projects = required(
-        &g.projects,
-        "gitlab.projects",
-        "project",
-        "`acme/platform/landing-zone`",
-    )?;
-    let mut subjects = Vec::new();
-    for (i, project) in projects.iter().enumerate() {
+    let (mut subjects, other_claim) = free_form("gitlab", &host_path, &g.patterns, &g.claim)?;
+    if (subjects.is_empty() && other_claim.is_none()) || other_claim.is_some() {
+        required(
+            &g.projects,
+            "gitlab.projects",
+            "project",
+            "`acme/platform/landing-zone`",
+        )?;
+    }
+    for (i, project) in g.projects.iter().enumerate() {
         let input = format!("gitlab.projects[{i}]");
         check::claim_part(&input, project, "GitLab project", false)?;
         if project.split('/').count() < 2 || project.split('/').any(str::is_empty) {
@@ -166,7 +186,7 @@ fn gitlab_trust(management: &str, g: &GitlabTrust) -> Result<GitTrust, Blueprint
         management,
         &host_path,
         &audience,
-        subjects,
+        (subjects, other_claim),
         g.provider_arn.as_deref(),
         &g.thumbprints,
     )
@@ -208,10 +228,59 @@ fn bitbucket_trust(management: &str, b: &BitbucketTrust) -> Result<GitTrust, Blu
         management,
         &host_path,
         &audience,
-        subjects,
+        (subjects, None),
         b.provider_arn.as_deref(),
         &b.thumbprints,
     )
+}
+
+/// The free-form patterns of `<key>.patterns`: the `sub` patterns they add (claim `sub`), or
+/// the other claim and its patterns.
+#[allow(clippy::type_complexity)]
+fn free_form(
+    key: &str,
+    host_path: &str,
+    patterns: &[String],
+    claim: &str,
+) -> Result<(Vec<String>, Option<(String, Vec<String>)>), BlueprintError> {
+    let ok = !claim.is_empty() && claim.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    if !ok {
+        return Err(BlueprintError::input(
+            format!("{key}.claim"),
+            format!("`{claim}` is not a token claim name"),
+        )
+        .with_help("use the claim's name, e.g. `sub` or `job_workflow_ref`"));
+    }
+    if claim == "aud" {
+        return Err(BlueprintError::input(
+            format!("{key}.claim"),
+            "`aud` is pinned to the provider's audience already",
+        )
+        .with_help("match another claim, e.g. `sub`"));
+    }
+    if !iam_model::validate::oidc_claim_known(host_path, claim) {
+        let claims = iam_model::validate::oidc_claims();
+        let help = match iam_model::suggest::nearest(claim, claims.iter().copied(), 1).first() {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use one of {}", claims.join(", ")),
+        };
+        return Err(BlueprintError::input(
+            format!("{key}.claim"),
+            format!("`{claim}` is not a claim AWS passes on from `{host_path}`"),
+        )
+        .with_help(help));
+    }
+    for (i, p) in patterns.iter().enumerate() {
+        check::claim_pattern(&format!("{key}.patterns[{i}]"), p)?;
+    }
+    if patterns.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    if claim == "sub" {
+        Ok((patterns.to_vec(), None))
+    } else {
+        Ok((Vec::new(), Some((claim.to_owned(), patterns.to_vec()))))
+    }
 }
 
 fn required<'a>(
@@ -237,7 +306,7 @@ fn git_trust(
     management: &str,
     host_path: &str,
     audience: &str,
-    subjects: Vec<String>,
+    (subjects, other_claim): (Vec<String>, Option<(String, Vec<String>)>),
     existing: Option<&str>,
     thumbprints: &[String],
 ) -> Result<GitTrust, BlueprintError> {
@@ -274,6 +343,7 @@ fn git_trust(
         host_path: host_path.to_owned(),
         audience: audience.to_owned(),
         subjects,
+        other_claim,
         provider,
         provider_arn,
     })

@@ -27,6 +27,25 @@ pub struct LandingZoneInputs {
     /// lock table `<prefix>-tfstate` (the bootstrap's `bootstrap_prefix`).
     #[input(default = default_bootstrap_prefix(), pattern = "[A-Za-z0-9_.-]{1,40}")]
     pub bootstrap_prefix: String,
+    /// The OIDC role's name (the bootstrap's `oidc_role`, which makes it
+    /// `<prefix>-terraform-oidc`); `<prefix>-oidc`, the seed's, when absent.
+    #[input(
+        pattern = "[A-Za-z0-9_+=,.@-]{1,64}",
+        example = "foundation-terraform-oidc"
+    )]
+    pub oidc_role_name: Option<String>,
+    /// The Sid of the OIDC role's permission (the seed's `GlobalOrgAccess`; the bootstrap has
+    /// none: empty).
+    #[input(default = default_oidc_permission_sid(), pattern = "[A-Za-z0-9]*")]
+    pub oidc_permission_sid: String,
+    /// The deploy role's name in member accounts (the bootstrap's `base_role`);
+    /// `<prefix>-deploy`, the seed's, when absent.
+    #[input(pattern = "[A-Za-z0-9_+=,.@-]{1,64}", example = "foundation-deploy")]
+    pub deploy_role_name: Option<String>,
+    /// The state lock table's name; `<prefix>-tfstate` (the seed's `foundation-tfstate`) when
+    /// absent.
+    #[input(pattern = "[A-Za-z0-9_.-]{3,255}", example = "terraform-locks")]
+    pub lock_table_name: Option<String>,
     /// The state bucket is `<unique_prefix>-tfstate`.
     #[input(
         pattern = "[a-z0-9][a-z0-9.-]{1,54}",
@@ -66,10 +85,11 @@ pub struct LandingZoneInputs {
 }
 
 /// Which GitHub Actions workflows may assume the OIDC role.
-#[derive(Debug, Clone, PartialEq, Default, Inputs)]
+#[derive(Debug, Clone, PartialEq, Inputs)]
 pub struct GithubTrust {
     /// Repositories as `OWNER/REPO`.
     #[input(
+        default,
         pattern = "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",
         example = "acme/landing-zone"
     )]
@@ -80,6 +100,19 @@ pub struct GithubTrust {
     /// GitHub deployment environments whose jobs may assume the role.
     #[input(pattern = r"[^\s$]+", default, example = "production")]
     pub environments: Vec<String>,
+    /// Free-form `StringLike` patterns of the claim `claim` (the bootstrap's `github_match`),
+    /// next to or instead of `repositories`; the owner must be written out.
+    #[input(
+        pattern = r"[^\s$]+",
+        default,
+        example = "repo:acme/*:ref:refs/tags/v*"
+    )]
+    pub patterns: Vec<String>,
+    /// The claim `patterns` match (the bootstrap's `github_field`): `sub`, or another claim
+    /// IAM passes on from GitHub such as `job_workflow_ref`; with another claim, a token must
+    /// match both the repositories' `sub` and the patterns.
+    #[input(default = default_claim(), pattern = "[a-z_]+", example = "job_workflow_ref")]
+    pub claim: String,
     /// The ARN of an existing GitHub OIDC provider in the management account (IAM allows one
     /// per URL per account); when absent the provider is created.
     #[input(
@@ -107,6 +140,7 @@ pub struct GitlabTrust {
     pub audience: Option<String>,
     /// Projects as `GROUP/PROJECT` (subgroups allowed).
     #[input(
+        default,
         pattern = "[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+",
         example = "acme/platform/landing-zone"
     )]
@@ -114,6 +148,19 @@ pub struct GitlabTrust {
     /// Branches whose pipelines may assume the role.
     #[input(pattern = r"[^\s$]+", default, example = "main")]
     pub branches: Vec<String>,
+    /// Free-form `StringLike` patterns of the claim `claim` (the bootstrap's `gitlab_match`),
+    /// next to or instead of `projects`; the top-level group must be written out.
+    #[input(
+        pattern = r"[^\s$]+",
+        default,
+        example = "project_path:acme/*:ref_type:branch:ref:main"
+    )]
+    pub patterns: Vec<String>,
+    /// The claim `patterns` match (the bootstrap's `gitlab_field`): `sub`, or another claim
+    /// IAM passes on from the instance; with another claim, a token must match both the
+    /// projects' `sub` and the patterns.
+    #[input(default = default_claim(), pattern = "[a-z_]+", example = "sub")]
+    pub claim: String,
     /// The ARN of an existing provider for the instance in the management account.
     #[input(pattern = r"arn:[a-z-]+:iam::[0-9]{12}:oidc-provider/.+")]
     pub provider_arn: Option<String>,
@@ -164,6 +211,17 @@ pub struct EnvironmentRole {
         example = "production"
     )]
     pub state_prefixes: Vec<String>,
+    /// The state key prefixes this role may only read; `org_state_prefixes` when absent.
+    #[input(pattern = r"[^\s/*?$]([^\s*?$]*[^\s/*?$])?", example = "foundation")]
+    pub read_state_prefixes: Option<Vec<String>>,
+    /// The Sid of the role's trust statement; `<Env>Access` (`PrdAccess` for `prd`) when
+    /// absent (the seed pairs `foundation-tf-prdstate` with `ProdAccess`).
+    #[input(pattern = "[A-Za-z0-9]*", example = "ProdAccess")]
+    pub trust_sid: Option<String>,
+    /// Also give the role the seed's Organizations permissions (`TerraformStateOrg`), for an
+    /// environment whose pipeline manages organization policies.
+    #[input(default = false)]
+    pub organizations: bool,
 }
 
 /// The default of `bootstrap_prefix`.
@@ -184,9 +242,31 @@ pub fn default_state_prefixes() -> Vec<String> {
 pub fn default_org_state_prefixes() -> Vec<String> {
     vec!["foundation".to_owned()]
 }
+/// The default of `oidc_permission_sid` (the seed's).
+pub fn default_oidc_permission_sid() -> String {
+    "GlobalOrgAccess".to_owned()
+}
+/// The default of `github.claim` and `gitlab.claim` (the bootstrap's `github_field`).
+pub fn default_claim() -> String {
+    "sub".to_owned()
+}
 /// The default of `gitlab.url` (the bootstrap's `gitlab_url`).
 pub fn default_gitlab_url() -> String {
     "https://gitlab.com".to_owned()
+}
+
+impl Default for GithubTrust {
+    fn default() -> Self {
+        GithubTrust {
+            repositories: Vec::new(),
+            branches: Vec::new(),
+            environments: Vec::new(),
+            patterns: Vec::new(),
+            claim: default_claim(),
+            provider_arn: None,
+            thumbprints: Vec::new(),
+        }
+    }
 }
 
 impl Default for GitlabTrust {
@@ -196,6 +276,8 @@ impl Default for GitlabTrust {
             audience: None,
             projects: Vec::new(),
             branches: Vec::new(),
+            patterns: Vec::new(),
+            claim: default_claim(),
             provider_arn: None,
             thumbprints: Vec::new(),
         }
@@ -211,6 +293,10 @@ impl LandingZoneInputs {
             member_account_ids: Vec::new(),
             create_deploy_role: true,
             bootstrap_prefix: default_bootstrap_prefix(),
+            oidc_role_name: None,
+            oidc_permission_sid: default_oidc_permission_sid(),
+            deploy_role_name: None,
+            lock_table_name: None,
             unique_prefix: unique_prefix.into(),
             base_region: default_base_region(),
             state_prefixes: default_state_prefixes(),
@@ -236,6 +322,7 @@ impl LandingZoneInputs {
             .with_help("remove `member_account_ids`, or set `create_deploy_role: true`"));
         }
         check::name_prefix("bootstrap_prefix", &self.bootstrap_prefix)?;
+        self.check_names()?;
         check::bucket_prefix("unique_prefix", &self.unique_prefix)?;
         check::region("base_region", &self.base_region)?;
         if self.state_prefixes.is_empty() {
@@ -300,6 +387,67 @@ impl LandingZoneInputs {
                 }
             }
             prefixes(&format!("{input}.state_prefixes"), &role.state_prefixes)?;
+            if let Some(read) = &role.read_state_prefixes {
+                prefixes(&format!("{input}.read_state_prefixes"), read)?;
+            }
+            if let Some(sid) = &role.trust_sid {
+                check::sid(&format!("{input}.trust_sid"), sid)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The OIDC role's name.
+    pub(crate) fn oidc_role_name(&self) -> String {
+        self.oidc_role_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-oidc", self.bootstrap_prefix))
+    }
+
+    /// The deploy role's name.
+    pub(crate) fn deploy_role_name(&self) -> String {
+        self.deploy_role_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-deploy", self.bootstrap_prefix))
+    }
+
+    /// The state lock table's name.
+    pub(crate) fn lock_table_name(&self) -> String {
+        self.lock_table_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-tfstate", self.bootstrap_prefix))
+    }
+
+    /// The names the inputs give: each valid, and none that would change what the Terraform
+    /// roles' pattern `<prefix>-tf-*` or the AWS admin roles mean.
+    fn check_names(&self) -> Result<(), BlueprintError> {
+        let prefix = &self.bootstrap_prefix;
+        let oidc = self.oidc_role_name();
+        check::role_name("oidc_role_name", &oidc)?;
+        if oidc.starts_with(&format!("{prefix}-tf-")) {
+            return Err(BlueprintError::input(
+                "oidc_role_name",
+                format!("`{oidc}` matches `{prefix}-tf-*`, the Terraform roles' pattern"),
+            )
+            .with_help(format!("the OIDC role could then assume itself, and the deploy roles would trust it; choose a name outside the pattern, e.g. `{prefix}-oidc`")));
+        }
+        check::sid("oidc_permission_sid", &self.oidc_permission_sid)?;
+        let deploy = self.deploy_role_name();
+        check::role_name("deploy_role_name", &deploy)?;
+        if self.create_deploy_role {
+            if let Some(aws) = crate::AWS_ADMIN_ROLES
+                .iter()
+                .find(|r| r.eq_ignore_ascii_case(&deploy))
+            {
+                return Err(BlueprintError::input(
+                    "deploy_role_name",
+                    format!("`{deploy}` is the name of a role AWS already creates in member accounts (`{aws}`)"),
+                )
+                .with_help("set `create_deploy_role: false` to deploy through AWS's role, or give the deploy role another name"));
+            }
+        }
+        if let Some(table) = &self.lock_table_name {
+            check::table_name("lock_table_name", table)?;
         }
         Ok(())
     }

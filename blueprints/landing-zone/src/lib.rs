@@ -91,6 +91,12 @@ impl TypedBlueprint for LandingZone {
     }
 }
 
+/// Why an environment role's Organizations grant is intended; recorded with its acknowledged
+/// finding.
+const ORGANIZATIONS_REASON: &str =
+    "the environment's pipeline manages Organizations policies: the seed's \
+Org permissions (TerraformStateOrg), given to this environment role by its `organizations` input";
+
 /// Why the state role's elevated grant is intended; recorded with its acknowledged findings.
 const ELEVATED_REASON: &str = "the seed's Org project manages the organization with foundation-tf-state during the \
 initial build: Organizations policies (TerraformStateOrg), and Identity Center permission sets and IAM roles \
@@ -113,7 +119,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         inputs.bitbucket.as_ref(),
     )?;
     let bucket = format!("{}-tfstate", inputs.unique_prefix);
-    let table = format!("{prefix}-tfstate");
+    let table = inputs.lock_table_name();
     let state = StateStore {
         bucket: &bucket,
         table: ArnTemplate::regional("dynamodb", format!("table/{table}"))
@@ -122,26 +128,27 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
 
     // The seed's OIDC permission names `foundation-tf-state`, "widened to `foundation-tf-*`"
     // once custom Terraform roles exist.
+    let deploy_name = inputs.deploy_role_name();
     let oidc_target = if inputs.environments.is_empty() {
         format!("{prefix}-tf-state")
     } else {
         format!("{prefix}-tf-*")
     };
+    let mut oidc_permission = Statement::allow()
+        .action("sts:AssumeRole")
+        .resource(ArnTemplate::iam(format!("role/{oidc_target}")).in_account("*"));
+    if !inputs.oidc_permission_sid.is_empty() {
+        oidc_permission = oidc_permission.sid(inputs.oidc_permission_sid.as_str());
+    }
     let oidc = Role::builder()
         .key("oidc")
         .account(MANAGEMENT)
-        .name(format!("{prefix}-oidc"))
+        .name(inputs.oidc_role_name())
         .trust(PolicyDocument::new(
             git.iter().map(git::GitTrust::statement),
         ))
         .build()
-        .inline(
-            "allowassume",
-            PolicyDocument::new([Statement::allow()
-                .sid("GlobalOrgAccess")
-                .action("sts:AssumeRole")
-                .resource(ArnTemplate::iam(format!("role/{oidc_target}")).in_account("*"))]),
-        );
+        .inline("allowassume", PolicyDocument::new([oidc_permission]));
     let oidc_arn = oidc.arn();
 
     let mut generated = Vec::new();
@@ -172,7 +179,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         .name(state_name)
         .trust(PolicyDocument::new([state_trust]))
         .build()
-        .inline("AssumeDeploy", assume_deploy(prefix, &["*".to_owned()]))
+        .inline(
+            "AssumeDeploy",
+            assume_deploy(&deploy_name, &["*".to_owned()]),
+        )
         .inline("TerraformStateS3", state.s3_full(&inputs.state_prefixes))
         .inline("TerraformStateDynamoDB", state.dynamodb_full())
         .inline("TerraformStateOrg", organization())
@@ -194,25 +204,39 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             OutputValue::from(LateBound::Generated(id_name.clone())),
         );
         let prefixes = LandingZoneInputs::environment_prefixes(env, r);
-        let role = Role::builder()
+        let read = r
+            .read_state_prefixes
+            .as_deref()
+            .unwrap_or(&inputs.org_state_prefixes);
+        let mut trust = Statement::allow();
+        let sid = r
+            .trust_sid
+            .clone()
+            .unwrap_or_else(|| format!("{}Access", capitalized(env)));
+        // An empty Sid is no Sid, as IAM stores it.
+        if !sid.is_empty() {
+            trust = trust.sid(sid);
+        }
+        let mut role = Role::builder()
             .key(format!("env-{env}"))
             .account(MANAGEMENT)
             .name(name)
-            .trust(PolicyDocument::new([Statement::allow()
-                .sid(format!("{}Access", capitalized(env)))
+            .trust(PolicyDocument::new([trust
                 .principal(Principal::aws([oidc_arn.clone()]))
                 .action("sts:AssumeRole")
                 .condition(external_id_condition(&id_name))]))
             .build()
-            .inline("AssumeDeploy", assume_deploy(prefix, &r.account_ids))
-            .inline(
-                "TerraformStateS3",
-                state.s3_environment(&inputs.org_state_prefixes, &prefixes),
-            )
+            .inline("AssumeDeploy", assume_deploy(&deploy_name, &r.account_ids))
+            .inline("TerraformStateS3", state.s3_environment(read, &prefixes))
             .inline(
                 "TerraformStateDynamoDB",
-                state.dynamodb_environment(&inputs.org_state_prefixes, &prefixes),
+                state.dynamodb_environment(read, &prefixes),
             );
+        if r.organizations {
+            role = role
+                .inline("TerraformStateOrg", organization())
+                .acknowledge(Code::PERMISSIONS_MANAGEMENT_STAR, ORGANIZATIONS_REASON);
+        }
         environment_arns.insert(env.clone(), OutputValue::from(role.arn()));
         roles.push(role);
     }
@@ -225,7 +249,6 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             &inputs.management_account_id,
         )?)
         .build()];
-    let deploy_name = format!("{prefix}-deploy");
     if inputs.create_deploy_role {
         let members: Vec<(String, Option<&String>)> = if inputs.member_account_ids.is_empty() {
             vec![(MEMBER.to_owned(), None)]
@@ -285,11 +308,13 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             "Each environment's Terraform role ARN, by environment.",
             OutputValue::Map(environment_arns),
         ),
-        output(
-            "external_ids",
-            "The external id each Terraform role requires, by role name.",
-            OutputValue::Map(external_ids),
-        ),
+        Output::builder()
+            .name("external_ids")
+            .description("The external id each Terraform role requires, by role name.")
+            .value(OutputValue::Map(external_ids))
+            // A shared secret of the trust: kept out of plan and apply logs.
+            .sensitive(true)
+            .build(),
         output(
             "oidc_provider_arns",
             "The Git OIDC providers' ARNs, by provider.",
@@ -342,10 +367,14 @@ fn capitalized(env: &str) -> String {
 
 /// The seed's "AssumeRole to Member Accounts" (Sid `AssumeAll`): the deploy role and AWS's two
 /// admin roles, in every account (`*`) or in the given accounts.
-fn assume_deploy(prefix: &str, accounts: &[String]) -> PolicyDocument {
-    let names =
-        std::iter::once(format!("{prefix}-deploy")).chain(AWS_ADMIN_ROLES.map(String::from));
-    let names: Vec<String> = names.collect();
+fn assume_deploy(deploy: &str, accounts: &[String]) -> PolicyDocument {
+    let mut names = vec![deploy.to_owned()];
+    names.extend(
+        AWS_ADMIN_ROLES
+            .iter()
+            .filter(|n| !n.eq_ignore_ascii_case(deploy))
+            .map(|n| (*n).to_owned()),
+    );
     let resources = accounts.iter().flat_map(|account| {
         names
             .iter()

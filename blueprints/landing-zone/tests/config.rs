@@ -51,6 +51,7 @@ fn the_example_config_builds_a_clean_deployment() {
         external_id: id.map(String::from),
         account_ids: strings(&[account]),
         state_prefixes: strings(prefixes),
+        ..EnvironmentRole::default()
     };
     expected.environments = BTreeMap::from([
         (
@@ -140,8 +141,7 @@ fn bad_configs_are_reported_with_file_line_and_input() {
         ),
         (
             "github:\n  repository: [acme/lz]\n",
-            "landing-zone.yaml:4:3: github: missing input `repositories` (help: add `repositories`, for example `repositories: acme/landing-zone`)\n\
-             landing-zone.yaml:4:3: github.repository: unknown input `repository` (help: did you mean `repositories`?)",
+            "landing-zone.yaml:4:3: github.repository: unknown input `repository` (help: did you mean `repositories`?)",
         ),
         ("gitlab:\n  url: http://gitlab.com\n  projects: [a/b]\n", "landing-zone.yaml:4:8: gitlab.url: `http://gitlab.com` does not match"),
         (
@@ -190,4 +190,41 @@ fn bad_configs_are_reported_with_file_line_and_input() {
 fn readme_sections_are_current() {
     let d = Registered::<LandingZone>::new().build(&example()).unwrap();
     blueprint_testing::assert_readme_current(README, &d, &LandingZoneInputs::input_specs());
+}
+
+/// The README's examples: every YAML block of its "Examples" section builds a deployment
+/// without errors when added to the required inputs, and every input, nested ones included,
+/// appears in one of them or in the example config.
+#[test]
+fn readme_examples_build_and_cover_the_inputs() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let blocks = blueprint_kit::readme_yaml_examples(&readme, "Examples");
+    assert!(blocks.len() >= 3, "{blocks:?}");
+    let base = "management_account_id: \"123456789012\"\nunique_prefix: acme\n";
+    for block in &blocks {
+        let text = format!("{base}{block}");
+        let d = Registered::<LandingZone>::new()
+            .build(&ConfigSource::new("README-example.yaml", &text))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let findings = d.validate(&Default::default());
+        assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    }
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    let all = blocks.join("\n") + &example;
+    let nested = [
+        GithubTrust::input_specs(),
+        GitlabTrust::input_specs(),
+        BitbucketTrust::input_specs(),
+        EnvironmentRole::input_specs(),
+    ];
+    for spec in LandingZoneInputs::input_specs()
+        .into_iter()
+        .chain(nested.into_iter().flatten())
+    {
+        assert!(
+            all.contains(&format!("{}:", spec.name)),
+            "input `{}` has no example in the README or examples/landing-zone.yaml",
+            spec.name
+        );
+    }
 }

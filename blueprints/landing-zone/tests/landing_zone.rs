@@ -42,7 +42,7 @@ fn env(external_id: Option<&str>, accounts: &[&str]) -> EnvironmentRole {
     EnvironmentRole {
         external_id: external_id.map(String::from),
         account_ids: accounts.iter().map(|a| a.to_string()).collect(),
-        state_prefixes: Vec::new(),
+        ..EnvironmentRole::default()
     }
 }
 
@@ -820,6 +820,10 @@ fn generated_external_ids_and_variables() {
             "member_account_ids",
             "create_deploy_role",
             "bootstrap_prefix",
+            "oidc_role_name",
+            "oidc_permission_sid",
+            "deploy_role_name",
+            "lock_table_name",
             "unique_prefix",
             "base_region",
             "state_prefixes",
@@ -848,7 +852,7 @@ fn generated_external_ids_and_variables() {
             .value,
         OutputValue::Null
     );
-    assert_eq!(env.input_type.terraform(), "map(object({external_id = string, account_ids = list(string), state_prefixes = list(string)}))");
+    assert_eq!(env.input_type.terraform(), "map(object({external_id = string, account_ids = list(string), state_prefixes = list(string), read_state_prefixes = list(string), trust_sid = string, organizations = bool}))");
 }
 
 fn rejected(change: impl FnOnce(&mut LandingZoneInputs)) -> String {
@@ -914,6 +918,36 @@ fn bad_inputs_are_rejected_with_the_input_and_value() {
         (Box::new(|i| { i.environments.insert("qa".into(), env(None, &[])); }), "invalid input `environments.qa.account_ids`: environment `qa` names no account"),
         (Box::new(|i| { i.environments.insert("qa".into(), env(Some("bad id"), &[PRD])); }), "invalid input `environments.qa.external_id`: `bad id` is not an external id STS accepts"),
         (Box::new(|i| { i.environments.insert("qa".into(), env(None, &["1"])); }), "invalid input `environments.qa.account_ids[0]`: `1` is not a 12-digit AWS account id"),
+        (Box::new(|i| i.oidc_role_name = Some("foundation-tf-oidc".into())), "invalid input `oidc_role_name`: `foundation-tf-oidc` matches `foundation-tf-*`, the Terraform roles' pattern"),
+        (Box::new(|i| i.oidc_role_name = Some("oidc role".into())), "invalid input `oidc_role_name`: `oidc role` is not a valid IAM role name"),
+        (Box::new(|i| i.oidc_permission_sid = "Global-Org".into()), "invalid input `oidc_permission_sid`: `Global-Org` is not a valid Sid"),
+        (Box::new(|i| i.deploy_role_name = Some("OrganizationAccountAccessRole".into())), "invalid input `deploy_role_name`: `OrganizationAccountAccessRole` is the name of a role AWS already creates in member accounts"),
+        (Box::new(|i| i.lock_table_name = Some("tf".into())), "invalid input `lock_table_name`: `tf` is not a DynamoDB table name"),
+        (Box::new(|i| i.environments.get_mut("prd").unwrap().trust_sid = Some("Prod Access".into())), "invalid input `environments.prd.trust_sid`: `Prod Access` is not a valid Sid"),
+        (Box::new(|i| i.environments.get_mut("prd").unwrap().read_state_prefixes = Some(vec!["org/*".into()])), "invalid input `environments.prd.read_state_prefixes[0]`: `org/*` is not a state key prefix"),
+        (Box::new(|i| i.github.as_mut().unwrap().patterns = vec!["repo:*/infra:*".into()]), "invalid input `github.patterns[0]`: `repo:*/infra:*` has a wildcard before its first `/`"),
+        (Box::new(|i| i.github.as_mut().unwrap().patterns = vec!["repo:acme/$x".into()]), "invalid input `github.patterns[0]`: `repo:acme/$x` is not a valid claim pattern"),
+        (Box::new(|i| i.github.as_mut().unwrap().claim = "aud".into()), "invalid input `github.claim`: `aud` is pinned to the provider's audience already"),
+        (Box::new(|i| i.github.as_mut().unwrap().claim = "Sub".into()), "invalid input `github.claim`: `Sub` is not a token claim name"),
+        (Box::new(|i| i.github.as_mut().unwrap().claim = "repo".into()), "invalid input `github.claim`: `repo` is not a claim AWS passes on from `token.actions.githubusercontent.com`"),
+        (
+            Box::new(|i| i.gitlab = Some(GitlabTrust { projects: vec!["a/b".into()], claim: "namespace_path".into(), patterns: vec!["a".into()], ..GitlabTrust::default() })),
+            "invalid input `gitlab.claim`: `namespace_path` is not a claim AWS passes on from `gitlab.com`",
+        ),
+        (
+            Box::new(|i| {
+                let g = i.github.as_mut().unwrap();
+                g.repositories.clear();
+                g.claim = "job_workflow_ref".into();
+                g.patterns = vec!["acme/infra/.github/workflows/deploy.yml@*".into()];
+            }),
+            "invalid input `github.repositories`: no repository is listed",
+        ),
+        (
+            Box::new(|i| i.gitlab = Some(GitlabTrust { patterns: vec!["project_path:*".into()], ..GitlabTrust::default() })),
+            "invalid input `gitlab.patterns[0]`: `project_path:*` has a wildcard before its first `/`",
+        ),
+        (Box::new(|i| i.gitlab = Some(GitlabTrust::default())), "invalid input `gitlab.projects`: no project is listed"),
         (
             Box::new(|i| { i.environments.insert("a".repeat(50), env(None, &[PRD])); }),
             "invalid input `environments.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`: `foundation-tf-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaastate` is not a valid IAM role name",
@@ -926,4 +960,217 @@ fn bad_inputs_are_rejected_with_the_input_and_value() {
             "{message}\ndoes not start with\n{expected}"
         );
     }
+}
+
+fn trust_json(d: &Deployment, key: &str) -> String {
+    let r = d.role(key).unwrap();
+    resolved(d, "management", &r.trust)
+        .to_json_compact()
+        .unwrap()
+}
+
+fn policy_json(d: &Deployment, key: &str, policy: &str) -> String {
+    let r = d.role(key).unwrap();
+    resolved(d, &r.account, &r.inline_policies[policy])
+        .to_json_compact()
+        .unwrap()
+}
+
+/// `oidc_role_name` names the OIDC role everywhere it is referred to, `oidc_permission_sid`
+/// its permission's Sid (empty: none).
+#[test]
+fn the_oidc_role_name_and_permission_sid() {
+    let mut i = environments();
+    i.oidc_role_name = Some("foundation-terraform-oidc".into());
+    i.oidc_permission_sid = String::new();
+    let d = deployment(&i);
+    assert_eq!(oidc_role(&d).name, "foundation-terraform-oidc");
+    assert_eq!(
+        policy_json(&d, "oidc", "allowassume"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/foundation-tf-*"}]}"#
+    );
+    for key in ["state", "env-prd"] {
+        assert!(
+            trust_json(&d, key)
+                .contains(r#""AWS":"arn:aws:iam::123456789012:role/foundation-terraform-oidc""#),
+            "{key}: {}",
+            trust_json(&d, key)
+        );
+    }
+    i.oidc_permission_sid = "EntryAssume".into();
+    assert!(policy_json(&deployment(&i), "oidc", "allowassume").contains(r#""Sid":"EntryAssume""#));
+    assert!(policy_json(&deployment(&seed()), "oidc", "allowassume")
+        .contains(r#""Sid":"GlobalOrgAccess""#));
+}
+
+/// `deploy_role_name` names the member role, what the Terraform roles may assume and the
+/// output; naming it after an AWS admin role is for `create_deploy_role: false`, where the
+/// list names each role once.
+#[test]
+fn the_deploy_role_name() {
+    let mut i = environments();
+    i.deploy_role_name = Some("platform-admin".into());
+    let d = deployment(&i);
+    let deploys: Vec<_> = d
+        .roles
+        .iter()
+        .filter(|r| r.key.starts_with("deploy"))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(deploys, ["platform-admin"; 3]);
+    assert_eq!(
+        policy_json(&d, "env-prd", "AssumeDeploy"),
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"AssumeAll","Effect":"Allow","Action":"sts:AssumeRole","Resource":["arn:aws:iam::{PRD}:role/platform-admin","arn:aws:iam::{PRD}:role/OrganizationAccountAccessRole","arn:aws:iam::{PRD}:role/AWSControlTowerExecution"]}}]}}"#
+        )
+    );
+    let output = d
+        .outputs
+        .iter()
+        .find(|o| o.name == "deploy_role_name")
+        .unwrap();
+    assert_eq!(output.value, OutputValue::from("platform-admin"));
+
+    let mut i = seed();
+    i.create_deploy_role = false;
+    i.deploy_role_name = Some("AWSControlTowerExecution".into());
+    let d = deployment(&i);
+    assert!(d.roles.iter().all(|r| !r.key.starts_with("deploy")));
+    assert_eq!(
+        policy_json(&d, "state", "AssumeDeploy"),
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"AssumeAll","Effect":"Allow","Action":"sts:AssumeRole","Resource":["arn:aws:iam::*:role/AWSControlTowerExecution","arn:aws:iam::*:role/OrganizationAccountAccessRole"]}]}"#
+    );
+}
+
+/// `lock_table_name` is the table every DynamoDB statement names, and the output.
+#[test]
+fn the_lock_table_name() {
+    let mut i = environments();
+    i.lock_table_name = Some("terraform-locks".into());
+    let d = deployment(&i);
+    for (key, policy) in [
+        ("state", "TerraformStateDynamoDB"),
+        ("env-dev", "TerraformStateDynamoDB"),
+    ] {
+        let json = policy_json(&d, key, policy);
+        assert!(json.contains("table/terraform-locks"), "{json}");
+        assert!(!json.contains("foundation-tfstate"), "{json}");
+    }
+    let output = d.outputs.iter().find(|o| o.name == "lock_table").unwrap();
+    assert_eq!(output.value, OutputValue::from("terraform-locks"));
+}
+
+/// Per environment: `trust_sid` (empty: none), `read_state_prefixes` (empty: reads no
+/// organization state) and `organizations`.
+#[test]
+fn environment_trust_sid_read_prefixes_and_organizations() {
+    let mut i = environments();
+    let prd = i.environments.get_mut("prd").unwrap();
+    prd.trust_sid = Some("ProdAccess".into());
+    prd.read_state_prefixes = Some(vec!["foundation".into(), "shared/network".into()]);
+    prd.organizations = true;
+    let tst = i.environments.get_mut("tst").unwrap();
+    tst.trust_sid = Some(String::new());
+    tst.read_state_prefixes = Some(Vec::new());
+    let d = deployment(&i);
+    assert!(trust_json(&d, "env-prd").contains(r#""Sid":"ProdAccess""#));
+    assert!(!trust_json(&d, "env-tst").contains("Sid"));
+    assert!(trust_json(&d, "env-dev").contains(r#""Sid":"DevAccess""#));
+
+    let bucket = "arn:aws:s3:::uniqueprefix-trustypangolin-tfstate";
+    let s3 = policy_json(&d, "env-prd", "TerraformStateS3");
+    assert!(s3.contains(&format!(r#"{{"Sid":"ReadOrgState","Effect":"Allow","Action":"s3:GetObject","Resource":["{bucket}/foundation/*","{bucket}/shared/network/*"]}}"#)), "{s3}");
+    let locks = policy_json(&d, "env-prd", "TerraformStateDynamoDB");
+    assert!(
+        locks.contains(r#""ReadOrgLocks""#)
+            && locks.contains("uniqueprefix-trustypangolin-tfstate/shared/network/*"),
+        "{locks}"
+    );
+    let s3 = policy_json(&d, "env-tst", "TerraformStateS3");
+    assert!(!s3.contains("ReadOrgState"), "{s3}");
+    assert!(!policy_json(&d, "env-tst", "TerraformStateDynamoDB").contains("ReadOrgLocks"));
+    // The global list still applies where no environment overrides it.
+    assert!(
+        policy_json(&d, "env-dev", "TerraformStateS3").contains(&format!("{bucket}/foundation/*"))
+    );
+
+    let prd = d.role("env-prd").unwrap();
+    assert_eq!(
+        resolved(&d, "management", &prd.inline_policies["TerraformStateOrg"]),
+        resolved(
+            &d,
+            "management",
+            &d.role("state").unwrap().inline_policies["TerraformStateOrg"]
+        )
+    );
+    assert!(!d
+        .role("env-tst")
+        .unwrap()
+        .inline_policies
+        .contains_key("TerraformStateOrg"));
+    assert_clean(&d);
+}
+
+/// Free-form patterns: of `sub`, they join the repositories' subjects (either matches); of
+/// another claim, they are a second condition (both must match).
+#[test]
+fn free_form_claim_patterns() {
+    let mut i = seed();
+    let g = i.github.as_mut().unwrap();
+    g.repositories.clear();
+    g.branches.clear();
+    g.patterns = vec!["repo:trustypangolin/*:ref:refs/heads/main".into()];
+    i.gitlab = Some(GitlabTrust {
+        patterns: vec!["project_path:trustypangolin/platform/*".into()],
+        ..GitlabTrust::default()
+    });
+    let d = deployment(&i);
+    let trust = trust_json(&d, "oidc");
+    assert!(trust.contains(r#""StringLike":{"token.actions.githubusercontent.com:sub":"repo:trustypangolin/*:ref:refs/heads/main"}"#), "{trust}");
+    assert!(
+        trust.contains(
+            r#""StringLike":{"gitlab.com:sub":"project_path:trustypangolin/platform/*"}"#
+        ),
+        "{trust}"
+    );
+
+    // Another claim: a second condition next to the repositories' `sub`.
+    let mut i = seed();
+    let g = i.github.as_mut().unwrap();
+    g.claim = "job_workflow_ref".into();
+    g.patterns =
+        vec!["trustypangolin/workflows/.github/workflows/deploy.yml@refs/heads/main".into()];
+    let d = deployment(&i);
+    let trust = trust_json(&d, "oidc");
+    assert!(trust.contains(r#""StringLike":{"token.actions.githubusercontent.com:sub":"repo:trustypangolin/bedrock-foundation-template:ref:refs/heads/main","token.actions.githubusercontent.com:job_workflow_ref":"trustypangolin/workflows/.github/workflows/deploy.yml@refs/heads/main"}"#), "{trust}");
+    assert!(d
+        .validate(&Default::default())
+        .iter()
+        .all(|f| !f.is_error()));
+
+    let mut i = seed();
+    i.github.as_mut().unwrap().patterns =
+        vec!["repo:trustypangolin/*:environment:production".into()];
+    let trust = trust_json(&deployment(&i), "oidc");
+    assert!(trust.contains(r#""token.actions.githubusercontent.com:sub":["repo:trustypangolin/*:environment:production","repo:trustypangolin/bedrock-foundation-template:ref:refs/heads/main"]"#), "{trust}");
+}
+
+/// An environment account that is not a member account is most often a typo: the error
+/// names the nearest member account.
+#[test]
+fn an_environment_account_outside_the_members_suggests_the_nearest() {
+    let mut i = environments();
+    i.environments.get_mut("prd").unwrap().account_ids = vec!["210987654312".into()];
+    let Err(blueprint_kit::BlueprintError::Input { input, help, .. }) = build(&i) else {
+        panic!("accepted")
+    };
+    assert_eq!(input, "environments.prd.account_ids[0]");
+    assert!(
+        help.as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `210987654321`?")),
+        "{help:?}"
+    );
+    // Without member accounts (one `member` account applied in each) any account is allowed.
+    i.member_account_ids.clear();
+    assert!(build(&i).is_ok());
 }

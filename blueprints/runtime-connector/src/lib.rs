@@ -150,6 +150,8 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
                 .name("settings")
                 .description("A map of settings to supply to a Sym Permission Context.")
                 .value(settings)
+                // It carries the external id, the trust's shared secret.
+                .sensitive(true)
                 .build(),
         ])
         .build())

@@ -50,11 +50,9 @@ fn phase_one_renders_the_deny_all_trust_and_no_confluent_variables() {
     let trust = trust(&files);
     assert!(trust.contains(r#""Effect":"Deny""#), "{trust}");
     assert!(!trust.contains(r#""Effect":"Allow""#), "{trust}");
-    let vars = file(&files, VARIABLES_FILE)["variable"]
-        .as_object()
-        .unwrap();
-    assert!(!vars.contains_key(CONFLUENT_IAM_ROLE_ARN));
-    assert!(!vars.contains_key(CONFLUENT_EXTERNAL_ID));
+    // Nothing reads a variable in phase one, so none is declared (not even the inputs,
+    // which stay in the config).
+    assert!(files.iter().all(|(name, _)| name != VARIABLES_FILE));
 }
 
 #[test]
@@ -89,9 +87,19 @@ fn the_phases_differ_only_in_the_trust_and_its_variables() {
     inputs.confluent_iam_role_arn = Some(CONFLUENT_ROLE.into());
     inputs.confluent_external_id = Some(CONFLUENT_ID.into());
     let two = files(&inputs);
-    let names =
-        |f: &[(String, serde_json::Value)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    // Phase two declares the variables its trust reads; phase one declares none.
+    let names = |f: &[(String, serde_json::Value)]| {
+        f.iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| n != VARIABLES_FILE)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names(&one), names(&two));
+    assert!(two.iter().any(|(n, _)| n == VARIABLES_FILE));
+    let two: Vec<_> = two
+        .into_iter()
+        .filter(|(n, _)| n != VARIABLES_FILE)
+        .collect();
     for ((name, a), (_, b)) in one.iter().zip(&two) {
         match name.as_str() {
             ROLES_FILE => {

@@ -7,6 +7,8 @@
 //!   JSON with late-bound values written `{{name}}`, for `insta` snapshots;
 //! * [`assert_clean`]: the gate every blueprint variant passes: no error, no security finding
 //!   that is not acknowledged in code;
+//! * [`original`]: a deployment compared with the IAM objects an original module creates,
+//!   vendored as JSON, except for the differences the blueprint's README lists.
 //! * [`assert_readme_current`]: the README's generated sections (inputs, outputs, diagram)
 //!   match the blueprint.
 //!
@@ -14,6 +16,8 @@
 //! errors.
 
 #![allow(clippy::panic, clippy::expect_used)]
+
+pub mod original;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

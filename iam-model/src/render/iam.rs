@@ -132,6 +132,7 @@ pub type AccountResolver<'a> = Concrete<'a, Resolution>;
 /// newline), resolving every late-bound value from `resolution`.
 pub fn render(d: &Deployment, resolution: &Resolution) -> Result<String, RenderError> {
     check_ownership_tags(d)?;
+    let d = &d.with_late_partitions();
     let index = Index::new(d);
     let cx = Cx {
         index: &index,

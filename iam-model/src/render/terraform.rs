@@ -93,9 +93,10 @@ impl Default for TerraformOptions {
     fn default() -> Self {
         TerraformOptions {
             region: None,
-            required_version: ">= 1.5".to_owned(),
-            aws_version: ">= 5.0".to_owned(),
-            random_version: ">= 3.0".to_owned(),
+            // Upper bounds: a major version may change the schema the render relies on.
+            required_version: ">= 1.5, < 2.0".to_owned(),
+            aws_version: ">= 5.0, < 7.0".to_owned(),
+            random_version: ">= 3.0, < 4.0".to_owned(),
         }
     }
 }
@@ -116,6 +117,7 @@ pub fn render(
     options: &TerraformOptions,
 ) -> Result<Vec<RenderedFile>, RenderError> {
     check_ownership_tags(d)?;
+    let d = &d.with_late_partitions();
     let cx = Context::new(d)?;
     // Resources first: they record which data sources are used.
     let roles = cx.roles_file()?;
@@ -123,9 +125,25 @@ pub fn render(
     let oidc = cx.oidc_file()?;
     let random = cx.random_file();
     let outputs = cx.outputs_file()?;
-    let variables = cx.variables_file()?;
     let providers = cx.providers_file(options);
     let data = cx.data_file();
+    // Only variables something reads are declared: a variable that changes nothing is a trap
+    // for whoever sets it in a tfvars file. The blueprint's inputs stay in its config.
+    let readers: Vec<String> = [&roles, &policies, &oidc, &random, &outputs, &data]
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&providers))
+        .map(|body| Value::Object(body.clone()).to_string())
+        .collect();
+    let variables = cx.variables_file()?.and_then(|mut file| {
+        if let Some(Value::Object(vars)) = file.get_mut("variable") {
+            vars.retain(|name, _| readers.iter().any(|text| reads_variable(text, name)));
+            if vars.is_empty() {
+                return None;
+            }
+        }
+        Some(file)
+    });
     let terraform = cx.terraform_file(options, random.is_some());
 
     let mut files = Vec::new();
@@ -148,6 +166,18 @@ pub fn render(
         }
     }
     Ok(files)
+}
+
+/// True when `text` (rendered JSON) reads `var.<name>`, not merely a longer name that starts
+/// with it.
+fn reads_variable(text: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
+    })
 }
 
 /// Escapes literal text for a Terraform template: `${` → `$${`, `%{` → `%%{`. Everything else,
@@ -203,8 +233,9 @@ impl DataSource {
         match self {
             DataSource::CallerIdentity => "account_id",
             DataSource::Partition => "partition",
-            // `name` works with every hashicorp/aws >= 5.0 (6.x adds `region`).
-            DataSource::Region => "name",
+            // `id` is the region's name in hashicorp/aws 5 and 6 alike; `name` is deprecated
+            // in 6 (which adds `region`, unknown to 5).
+            DataSource::Region => "id",
         }
     }
 }
@@ -222,6 +253,19 @@ struct AccountNames {
     name: String,
     /// `aws.<alias>`, or `None` for the primary account.
     provider: Option<String>,
+}
+
+impl AccountNames {
+    /// The name of this account's data sources: `current` for the primary account, as
+    /// Terraform configurations conventionally name them (`data.aws_caller_identity.current`),
+    /// the account's name for the others; `current` is taken by an account of that name.
+    fn data_name(&self, taken: bool) -> &str {
+        if self.provider.is_none() && !taken {
+            "current"
+        } else {
+            &self.name
+        }
+    }
 }
 
 enum Generated<'d> {
@@ -324,6 +368,14 @@ impl<'d> Context<'d> {
         })
     }
 
+    /// True when an aliased account is named `current`, so that the primary account's data
+    /// sources keep the account's name.
+    fn current_taken(&self) -> bool {
+        self.accounts
+            .values()
+            .any(|a| a.provider.is_some() && a.name == "current")
+    }
+
     fn account(
         &self,
         key: &str,
@@ -357,7 +409,7 @@ impl<'d> Context<'d> {
         Ok(format!(
             "${{data.{}.{}.{}}}",
             source.resource_type(),
-            a.name,
+            a.data_name(self.current_taken()),
             source.attribute()
         ))
     }
@@ -571,8 +623,16 @@ impl<'d> Context<'d> {
                 );
             }
             if let Some(role) = &a.assume_role_arn {
+                // A provider's configuration cannot read `aws_partition`: the role's ARN
+                // follows the region's partition when the region is known.
+                let role = match &options.region {
+                    Some(region) => {
+                        crate::arn::in_partition(role, crate::arn::partition_of_region(region))
+                    }
+                    None => role.clone(),
+                };
                 let mut assume = Map::new();
-                assume.insert("role_arn".to_owned(), Context::literal_template(role));
+                assume.insert("role_arn".to_owned(), Context::literal_template(&role));
                 body.insert("assume_role".to_owned(), Value::Object(assume));
             }
             bodies.push(Value::Object(body));
@@ -611,7 +671,10 @@ impl<'d> Context<'d> {
                 if let Some(p) = &names.provider {
                     body.insert("provider".to_owned(), Value::String(p.clone()));
                 }
-                of_type.insert(names.name.clone(), Value::Object(body));
+                of_type.insert(
+                    names.data_name(self.current_taken()).to_owned(),
+                    Value::Object(body),
+                );
             }
             data.insert(source.resource_type().to_owned(), Value::Object(of_type));
         }
@@ -1272,6 +1335,13 @@ mod tests {
             .collect()
     }
 
+    /// Every declared variable, as `variables_file` writes it before the unread ones are
+    /// dropped: the blocks a blueprint that reads its inputs would get.
+    fn declared_variables(d: &Deployment) -> Value {
+        let file = Context::new(d).unwrap().variables_file().unwrap().unwrap();
+        Value::Object(file)
+    }
+
     fn escaped(s: &str) -> String {
         let mut out = String::new();
         escape_template(s, &mut out);
@@ -1307,7 +1377,9 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(
-            policy.contains(r#""Resource":"arn:aws:s3:::b/home/$${aws:username}/*""#),
+            policy.contains(
+                r#""Resource":"arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#
+            ),
             "{policy}"
         );
         assert!(
@@ -1341,11 +1413,11 @@ mod tests {
             f["roles.tf.json"]["resource"]["aws_iam_role"]["web"]["description"],
             "a $${b} %%{c}"
         );
-        assert_eq!(
-            f["variables.tf.json"]["variable"]["v"]["description"],
-            "d ${x}"
-        );
-        assert_eq!(f["variables.tf.json"]["variable"]["v"]["default"], "${y}");
+        // Nothing reads `v`, so it is not declared; the block it would get keeps `${` as is.
+        assert!(!f.contains_key("variables.tf.json"));
+        let vars = declared_variables(&d);
+        assert_eq!(vars["variable"]["v"]["description"], "d ${x}");
+        assert_eq!(vars["variable"]["v"]["default"], "${y}");
         assert_eq!(
             f["outputs.tf.json"]["output"]["o"]["description"],
             "out ${z}"
@@ -1396,9 +1468,13 @@ mod tests {
             .unwrap();
         assert!(policy.contains(r#""${aws_iam_role.app.arn}""#), "{policy}");
         assert!(policy.contains(
-            "arn:${data.aws_partition.default.partition}:logs:${data.aws_region.default.name}:${data.aws_caller_identity.default.account_id}:log-group:${random_uuid.g.result}"
+            "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${random_uuid.g.result}"
         ), "{policy}");
-        assert!(policy.contains("arn:aws:s3:::${var.bucket}"), "{policy}");
+        // A literal `arn:aws:` follows the partition too.
+        assert!(
+            policy.contains("arn:${data.aws_partition.current.partition}:s3:::${var.bucket}"),
+            "{policy}"
+        );
         // A `$` right before an interpolation must not turn it into the escape `$${`.
         assert!(
             policy.contains(r#"x${"$"}${data.aws_caller_identity.other.account_id}"#),
@@ -1414,8 +1490,9 @@ mod tests {
             data["aws_caller_identity"]["other"]["provider"],
             "aws.other"
         );
+        // The primary account's are `current`, as Terraform configurations name them.
         assert_eq!(
-            data["aws_caller_identity"]["default"],
+            data["aws_caller_identity"]["current"],
             serde_json::json!({})
         );
         assert!(data["aws_region"]["other"].is_null());
@@ -1443,7 +1520,7 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(trust.contains(
-            "arn:${data.aws_partition.default.partition}:iam::${data.aws_caller_identity.default.account_id}:role/p/Rloop"
+            "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/p/Rloop"
         ), "{trust}");
         assert!(!trust.contains("aws_iam_role.loop"), "{trust}");
     }
@@ -1514,9 +1591,16 @@ mod tests {
         let b = render(&d.clone(), &TerraformOptions::default()).unwrap();
         assert_eq!(a, b);
         let names: Vec<&str> = a.iter().map(|f| f.name.as_str()).collect();
+        // The attached AWS policy's ARN reads the partition from `data.tf.json`.
         assert_eq!(
             names,
-            [TERRAFORM_FILE, PROVIDERS_FILE, ROLES_FILE, RANDOM_FILE]
+            [
+                TERRAFORM_FILE,
+                PROVIDERS_FILE,
+                DATA_FILE,
+                ROLES_FILE,
+                RANDOM_FILE
+            ]
         );
         assert!(a.iter().all(|f| f.contents.ends_with("}\n")));
     }
@@ -1562,9 +1646,9 @@ mod tests {
         assert_eq!(
             names,
             [
-                "a__ReadOnlyAccess",
-                "a__ViewOnlyAccess_1",
-                "a__ViewOnlyAccess_2",
+                "a__read_only_access",
+                "a__view_only_access_1",
+                "a__view_only_access_2",
                 "a__3"
             ]
         );
@@ -1683,10 +1767,28 @@ mod tests {
                 .value(mixed)
                 .build(),
         );
-        let f = files(&d);
-        let var = &f["variables.tf.json"]["variable"]["p"];
+        let vars = declared_variables(&d);
+        let var = &vars["variable"]["p"];
         assert_eq!(var["type"], "any");
         assert!(var["//"].as_str().unwrap().contains("map(map(any))"));
+    }
+
+    #[test]
+    fn only_variables_something_reads_are_declared() {
+        assert!(reads_variable(r#""${var.bucket}""#, "bucket"));
+        assert!(reads_variable(r#""arn:${var.bucket}/x""#, "bucket"));
+        assert!(!reads_variable(r#""${var.bucket_name}""#, "bucket"));
+        assert!(!reads_variable(r#""${var.my-bucket}""#, "bucket"));
+        assert!(!reads_variable(r#""${local.var.bucket}""#, "bucket"));
+        let mut d = deployment(vec![role("a")]);
+        d.variables.push(
+            Variable::builder()
+                .name("unread")
+                .input_type(InputType::String)
+                .value("x".into())
+                .build(),
+        );
+        assert!(!files(&d).contains_key(VARIABLES_FILE));
     }
 
     #[test]

@@ -34,6 +34,8 @@ mod arns;
 mod grants;
 mod keys;
 
+pub use keys::{oidc_claim_known, oidc_claims};
+
 use crate::finding::Finding;
 use crate::json::Loc;
 use crate::policy::PolicyDocument;

@@ -175,3 +175,13 @@ fn readme_sections_are_checked_and_rewritten() {
         .ends_with("More.\n\n<!-- BEGIN diagram -->\nx\n<!-- END diagram -->\n"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn yaml_examples_of_one_section() {
+    let readme = "# x\n## Examples\n\ntext\n```yaml\na: 1\n```\n\n```sh\nno\n```\n```yaml\nb: [2]\nc: 3\n```\n## Other\n```yaml\nd: 4\n```\n";
+    assert_eq!(
+        super::readme_yaml_examples(readme, "Examples"),
+        ["a: 1\n", "b: [2]\nc: 3\n"]
+    );
+    assert!(super::readme_yaml_examples(readme, "Missing").is_empty());
+}

@@ -17,6 +17,20 @@ use crate::validate::principals::federated_kinds;
 /// claims the catalog lists for the providers it knows.
 const OIDC_CLAIMS: &[&str] = &["aud", "sub", "amr", "azp", "oaud", "email"];
 
+/// Whether IAM knows the condition key `<host>:<claim>` for the OIDC provider at `host`
+/// (`token.actions.githubusercontent.com`, `gitlab.com`): a claim AWS passes on from any
+/// provider, or one the catalog lists for the providers it knows. For inputs that name a
+/// claim, so that they are refused by the rule the validator applies to the trust.
+pub fn oidc_claim_known(host: &str, claim: &str) -> bool {
+    OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim))
+        || !catalog::condition_key_definitions(&format!("{host}:{claim}")).is_empty()
+}
+
+/// The claims AWS passes on from any OIDC provider, for suggestions.
+pub fn oidc_claims() -> &'static [&'static str] {
+    OIDC_CLAIMS
+}
+
 /// The tag keys whose name needs a `/tag-key` (TAG_KEY_MISSING reports them without it).
 const TAG_FAMILIES: &[&str] = &["ResourceTag", "RequestTag", "PrincipalTag"];
 
