@@ -5,5 +5,7 @@
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod lock;
+pub mod preflight;
 pub mod read;
 pub mod write;

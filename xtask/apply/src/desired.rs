@@ -297,11 +297,12 @@ impl Declared {
 }
 
 /// Resolves `deployment`. `fresh` makes a new random value for a generated value that has
-/// none yet (a UUID in production; fixed strings in tests, to keep plans deterministic).
+/// none yet, given its name (a UUID in production, the same one in every round of a run;
+/// fixed strings in tests, to keep plans deterministic).
 pub fn resolve(
     deployment: &Deployment,
     ctx: &Context<'_>,
-    fresh: &mut dyn FnMut() -> String,
+    fresh: &mut dyn FnMut(&str) -> String,
 ) -> Result<Desired, ResolveError> {
     let mut messages = Vec::new();
     for key in deployment
@@ -726,7 +727,7 @@ fn places(doc: &PolicyDocument) -> Vec<(Place, &Text)> {
 fn generated_values(
     deployment: &Deployment,
     ctx: &Context<'_>,
-    fresh: &mut dyn FnMut() -> String,
+    fresh: &mut dyn FnMut(&str) -> String,
 ) -> Vec<GeneratedStatus> {
     let mut out = Vec::new();
     for g in &deployment.generated {
@@ -774,8 +775,8 @@ fn generated_values(
         }
         let (value, source) = match (found.into_iter().next(), existing_role) {
             (Some((role, v)), _) => (v, GeneratedSource::Kept { role }),
-            (None, Some(role)) => (fresh(), GeneratedSource::Rotated { role }),
-            (None, None) => (fresh(), GeneratedSource::New),
+            (None, Some(role)) => (fresh(&g.name), GeneratedSource::Rotated { role }),
+            (None, None) => (fresh(&g.name), GeneratedSource::New),
         };
         out.push(GeneratedStatus {
             name: g.name.clone(),

@@ -176,6 +176,17 @@ impl Ownership {
         }
     }
 
+    /// The owner as `blueprint/instance`, or `None` for an object without rolewright tags.
+    pub fn tag(&self) -> Option<String> {
+        match self {
+            Ownership::Ours | Ownership::Unowned => None,
+            Ownership::Other {
+                blueprint,
+                instance,
+            } => Some(format!("{blueprint}/{instance}")),
+        }
+    }
+
     /// A short description for messages.
     pub fn describe(&self) -> String {
         match self {

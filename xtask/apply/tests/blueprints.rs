@@ -102,6 +102,8 @@ fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
         externals: vec![],
         generated: vec![],
         propagation_timeout: 20,
+        rotate_external_id: false,
+        lock_wait: 60,
         attempt_timeout: 5,
         max_attempts: 4,
     };

@@ -304,13 +304,7 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
                 .key(k)
                 .value(v)
                 .build()
-                .map_err(|e| ApiError {
-                    operation: "Tag",
-                    code: None,
-                    message: format!("invalid tag `{k}`: {e}"),
-                    status: None,
-                    transient: false,
-                })
+                .map_err(|e| ApiError::local("Tag", format!("invalid tag `{k}`: {e}")))
         })
         .collect()
 }

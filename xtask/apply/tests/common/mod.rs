@@ -228,6 +228,8 @@ pub fn options(endpoint: &str, accounts: &[(&str, &str)]) -> Options {
         adopt: false,
         auto_approve: true,
         propagation_timeout: Duration::from_secs(20),
+        rotate_external_id: false,
+        lock: rolewright_apply::aws::lock::LockSettings::default(),
     }
 }
 
