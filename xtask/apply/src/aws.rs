@@ -5,6 +5,7 @@
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod ledger;
 pub mod lock;
 pub mod preflight;
 pub mod read;

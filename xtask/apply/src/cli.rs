@@ -351,6 +351,7 @@ pub fn failure_json(
         EngineError::Declined => "declined",
         EngineError::NotConverged(_) => "not-converged",
         EngineError::Lock(_) => "lock",
+        EngineError::Ledger { .. } => "iam",
     };
     let transient = match e {
         EngineError::Exec(ExecError::Api { source, .. })

@@ -915,7 +915,7 @@ mod tests {
             externals: &externals,
             observed: &observed,
         };
-        resolve(d, &ctx, &mut || "fresh-value".to_owned()).unwrap()
+        resolve(d, &ctx, &mut |_: &str| "fresh-value".to_owned()).unwrap()
     }
 
     #[test]
@@ -983,7 +983,7 @@ mod tests {
             externals: &none,
             observed: &observed,
         };
-        let err = resolve(&d, &ctx, &mut String::new).unwrap_err();
+        let err = resolve(&d, &ctx, &mut |_: &str| String::new()).unwrap_err();
         assert_eq!(
             err.messages,
             ["role `R` needs external value `confluent_role_arn`, which has no value: pass `--external confluent_role_arn=VALUE` or set it in the config"]
@@ -996,7 +996,7 @@ mod tests {
             externals: &given,
             ..ctx
         };
-        assert!(resolve(&d, &ctx, &mut String::new).is_ok());
+        assert!(resolve(&d, &ctx, &mut |_: &str| String::new()).is_ok());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::client::{
     base_config, by_account_id, connect, AccountClient, Calls, ConnectError, Identity, Settings,
 };
+use super::ledger;
 use super::lock::{Lease, LockError, LockSettings};
 use super::preflight;
 use super::error::ApiError;
@@ -141,6 +142,15 @@ pub enum EngineError {
     /// Another apply of this deployment holds the lock.
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// Writing the deployment's ledger failed (before anything else was written).
+    #[error("could not record the deployment's policies in its ledger in account {account}: {source}")]
+    Ledger {
+        /// The account id.
+        account: String,
+        /// The failure.
+        #[source]
+        source: ApiError,
+    },
     /// A pre-flight read failed.
     #[error("pre-flight check failed: {0}")]
     Preflighting(#[source] ApiError),
@@ -253,6 +263,56 @@ fn rotation_problems(
             })
         })
         .collect()
+}
+
+/// Records in each account's ledger the managed policies this round creates, with those of
+/// the deployment that exist; names of policies gone drop out (see `ledger`).
+async fn record_ledgers(
+    deployment: &Deployment,
+    plan: &Plan,
+    observed: &BTreeMap<String, ObservedAccount>,
+    clients: &BTreeMap<String, AccountClient>,
+) -> Result<(), EngineError> {
+    for (account, acct) in observed {
+        let Some(c) = clients.get(account) else {
+            continue;
+        };
+        let old = acct.ledger.clone().unwrap_or_default();
+        let mut names: BTreeSet<String> = acct
+            .policies
+            .iter()
+            .filter(|p| {
+                let name = p.name.to_ascii_lowercase();
+                old.names.contains(&name)
+                    || p.tags.as_ref().is_some_and(|t| {
+                        Ownership::of(t, &deployment.blueprint, &deployment.instance)
+                            == Ownership::Ours
+                    })
+            })
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect();
+        names.extend(
+            plan.changes
+                .iter()
+                .filter(|ch| &ch.account_id == account)
+                .flat_map(|ch| ch.ops.iter())
+                .filter_map(|o| match o {
+                    Op::CreatePolicy { name, .. } => Some(name.to_ascii_lowercase()),
+                    _ => None,
+                }),
+        );
+        let exists = acct.ledger.is_some();
+        if names == old.names && (exists || names.is_empty()) {
+            continue;
+        }
+        ledger::write(c, &deployment.blueprint, &deployment.instance, exists, &old, &names)
+            .await
+            .map_err(|source| EngineError::Ledger {
+                account: account.clone(),
+                source,
+            })?;
+    }
+    Ok(())
 }
 
 async fn observe_all(
@@ -461,6 +521,9 @@ async fn rounds(
             return Err(EngineError::NotConverged(rounds));
         }
         rounds += 1;
+        if command == Command::Apply {
+            record_ledgers(deployment, &plan, &last_observed, clients).await?;
+        }
         let mut exec = Executor::new(
             clients,
             opts.propagation_timeout,
@@ -470,6 +533,24 @@ async fn rounds(
         exec.run(&plan.changes).await?;
         if plan.deferred.is_empty() {
             break;
+        }
+    }
+    if command == Command::Destroy && rounds > 0 {
+        // Everything the ledger named is gone (or not this deployment's).
+        for (account, acct) in &last_observed {
+            let name = ledger::ledger_name(&deployment.blueprint, &deployment.instance);
+            let arn = acct
+                .policies
+                .iter()
+                .find(|p| p.path == ledger::LEDGER_PATH && p.name.eq_ignore_ascii_case(&name));
+            if let (Some(p), Some(c)) = (arn, clients.get(account)) {
+                ledger::delete(c, &p.arn)
+                    .await
+                    .map_err(|source| EngineError::Ledger {
+                        account: account.clone(),
+                        source,
+                    })?;
+            }
         }
     }
     let outputs = if command == Command::Apply {

@@ -142,10 +142,14 @@ fn tag_safe(s: &str) -> String {
         .collect()
 }
 
-/// The lock policy's name for a deployment (IAM names allow `[\w+=,.@-]`, 128 characters).
+/// The lock policy's name for a deployment.
 pub fn lock_name(blueprint: &str, instance: &str) -> String {
-    format!("rolewright-lock.{blueprint}.{instance}")
-        .chars()
+    iam_name(&format!("rolewright-lock.{blueprint}.{instance}"))
+}
+
+/// `s` as an IAM name: characters outside `[\w+=,.@-]` become `-`, at most 128.
+pub(crate) fn iam_name(s: &str) -> String {
+    s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
                 c
