@@ -121,6 +121,9 @@ pub struct Args {
     /// Attempts per call for throttling, 5xx and network errors (standard retry mode).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub max_attempts: u32,
+    /// Write calls in flight per account at most; halved when IAM throttles, regained slowly.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub concurrency: usize,
 }
 
 /// A usage problem (exit status 2).
@@ -229,9 +232,10 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
 
 /// The engine options the flags describe.
 pub fn options(args: &Args) -> Result<Options, UsageError> {
-    if args.attempt_timeout == 0 || args.max_attempts == 0 {
+    if args.attempt_timeout == 0 || args.max_attempts == 0 || args.concurrency == 0 {
         return Err(UsageError(
-            "`--attempt-timeout` and `--max-attempts` must be at least 1".to_owned(),
+            "`--attempt-timeout`, `--max-attempts` and `--concurrency` must be at least 1"
+                .to_owned(),
         ));
     }
     let settings = Settings {
@@ -246,6 +250,7 @@ pub fn options(args: &Args) -> Result<Options, UsageError> {
                 .saturating_add(60),
         ),
         max_attempts: args.max_attempts,
+        concurrency: args.concurrency,
     };
     Ok(Options {
         settings,

@@ -645,18 +645,41 @@ impl<'a> Planner<'a> {
             detached_by_roles.insert((d.account_id.clone(), arn.clone()));
         }
         let mut details = out.details;
+        let mut warnings = out.warnings;
         if adopted {
             details.insert(
                 0,
                 Detail::Note("adopted: tagged as this deployment's".to_owned()),
             );
+            // What the role had before rolewright took it over and loses now: say so.
+            for op in &out.ops {
+                match op {
+                    Op::DeleteRolePolicy { name, .. } => warnings.push(format!(
+                        "adopting role `{}` in account {} REMOVES its own inline policy `{name}`",
+                        d.name, d.account_id
+                    )),
+                    Op::UntagRole { keys, .. } => {
+                        for k in keys {
+                            warnings.push(format!(
+                                "adopting role `{}` in account {} REMOVES its tag `{k}`",
+                                d.name, d.account_id
+                            ));
+                        }
+                    }
+                    Op::DetachRolePolicy { arn, .. } => warnings.push(format!(
+                        "adopting role `{}` in account {} DETACHES managed policy `{arn}`",
+                        d.name, d.account_id
+                    )),
+                    _ => {}
+                }
+            }
         }
         self.push(
             Action::Update,
             (Kind::Role, &d.account_id, &d.name),
             details,
             out.ops,
-            out.warnings,
+            warnings,
         );
     }
 

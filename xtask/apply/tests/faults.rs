@@ -228,7 +228,8 @@ async fn an_error_midway_stops_and_a_rerun_converges() {
     assert!(matches!(err, EngineError::Exec(_)), "{msg}");
     assert!(
         msg.contains("`AttachRolePolicy` failed with `InvalidInput`")
-            && msg.contains("run apply again"),
+            && msg.contains("permanent error")
+            && !msg.contains("run apply again to converge"),
         "{msg}"
     );
     proxy.reset();

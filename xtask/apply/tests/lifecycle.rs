@@ -236,6 +236,22 @@ async fn unowned_objects_are_conflicts_until_adopted() {
     assert_eq!(des.plan.skipped.len(), 1);
     assert_eq!(role_names(&member).await, ["demo-target"]);
 
+    // The role's own inline policy and tag, which adopting it removes: loudly.
+    member
+        .put_role_policy()
+        .role_name("demo-target")
+        .policy_name("legacy")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    member
+        .tag_role()
+        .role_name("demo-target")
+        .tags(aws_sdk_iam::types::Tag::builder().key("legacy-owner").value("ops").build().unwrap())
+        .send()
+        .await
+        .unwrap();
     opts.adopt = true;
     let a = run(Command::Apply, &d, &opts).await.unwrap();
     assert!(a.applied);
@@ -246,6 +262,15 @@ async fn unowned_objects_are_conflicts_until_adopted() {
         .find(|c| c.name == "demo-target")
         .unwrap();
     assert_eq!(adopted.action, Action::Update);
+    for what in ["REMOVES its own inline policy `legacy`", "REMOVES its tag `legacy-owner`"] {
+        assert!(
+            adopted.warnings.iter().any(|w| w.contains(what)),
+            "{what}: {:?}",
+            adopted.warnings
+        );
+    }
+    let human = rolewright_apply::report::human(&a.plan, rolewright_apply::report::Mode::Apply);
+    assert!(human.contains("WARNING: adopting role `demo-target`"), "{human}");
     let tags = member
         .list_role_tags()
         .role_name("demo-target")

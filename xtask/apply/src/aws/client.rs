@@ -18,6 +18,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use iam_model::deployment::Deployment;
 
 use super::error::ApiError;
+use super::limit::{Limiter, ThrottleWatch};
 use crate::desired::Target;
 use crate::report::ApiCalls;
 
@@ -38,6 +39,8 @@ pub struct Settings {
     pub operation_timeout: Duration,
     /// Attempts per call (standard retry mode).
     pub max_attempts: u32,
+    /// Write calls in flight per account at most (halved on throttling, regained slowly).
+    pub concurrency: usize,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(120),
             max_attempts: 5,
+            concurrency: 10,
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct AccountClient {
     pub iam: aws_sdk_iam::Client,
     /// The call counters shared by the run.
     pub calls: Arc<Calls>,
+    /// The account's bound on calls in flight.
+    pub limiter: Arc<Limiter>,
 }
 
 /// Why the accounts could not be reached.
@@ -294,6 +300,12 @@ pub async fn connect(
             "account `{}`: acting in {account_id} as {caller_arn} (credentials: {origin})",
             account.key
         ));
+        // Keys that reach one account share its limiter: IAM limits rates per account.
+        let limiter = out
+            .values()
+            .find(|c: &&AccountClient| c.target.account_id == account_id)
+            .map(|c| Arc::clone(&c.limiter))
+            .unwrap_or_else(|| Limiter::new(settings.concurrency));
         out.insert(
             account.key.clone(),
             AccountClient {
@@ -308,7 +320,12 @@ pub async fn connect(
                     arn: caller_arn,
                     credentials: origin,
                 },
-                iam: aws_sdk_iam::Client::new(&conf),
+                iam: aws_sdk_iam::Client::from_conf(
+                    aws_sdk_iam::config::Builder::from(&conf)
+                        .interceptor(ThrottleWatch(Arc::clone(&limiter)))
+                        .build(),
+                ),
+                limiter,
                 calls: Arc::clone(calls),
             },
         );

@@ -524,7 +524,7 @@ async fn rounds(
         if command == Command::Apply {
             record_ledgers(deployment, &plan, &last_observed, clients).await?;
         }
-        let mut exec = Executor::new(
+        let exec = Executor::new(
             clients,
             opts.propagation_timeout,
             opts.settings.max_attempts,

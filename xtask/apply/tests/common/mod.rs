@@ -226,6 +226,7 @@ pub fn options(endpoint: &str, accounts: &[(&str, &str)]) -> Options {
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(60),
             max_attempts: 4,
+            concurrency: 10,
         },
         externals: BTreeMap::new(),
         adopt: false,
@@ -316,7 +317,8 @@ pub async fn role_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     v
 }
 
-/// Names of the customer managed policies in `account`.
+/// Names of the customer managed policies in `account`, but the engine's own lock and ledger
+/// (path `/rolewright/`).
 pub async fn policy_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     let out = c
         .list_policies()
@@ -328,6 +330,7 @@ pub async fn policy_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     let mut v: Vec<String> = out
         .policies()
         .iter()
+        .filter(|p| !p.path().unwrap_or("/").starts_with("/rolewright/"))
         .filter_map(|p| p.policy_name().map(str::to_owned))
         .collect();
     v.sort();
@@ -580,6 +583,7 @@ pub fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
         lock_wait: 60,
         attempt_timeout: 5,
         max_attempts: 4,
+        concurrency: 10,
     };
     let d = load_deployment(&args).unwrap_or_else(|e| panic!("{blueprint}: {e}"));
     d.accounts

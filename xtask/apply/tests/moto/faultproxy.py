@@ -21,7 +21,8 @@ Control (plain GET, answered with the JSON stats):
                mode=rewrite&find=TEXT&replace=TEXT: forward, then replace TEXT in the answer
                (e.g. a lower quota in GetAccountSummary).
                Calls on the engine's own lock and ledger policies (path /rolewright/) are
-               bookkeeping: not writes, listed in actions as "Action (bookkeeping)".
+               bookkeeping: not writes, never faulted, listed in actions as
+               "Action (bookkeeping)".
   /__stats     counters: requests, faulted, writes (write calls forwarded), stalled (held now),
                actions (every action in order)
   /__release   closes the stalled requests
@@ -137,7 +138,7 @@ class Handler(BaseHTTPRequestHandler):
             STATS["requests"] += 1
             STATS["actions"].append(action + " (bookkeeping)" if book else action)
             fault = None
-            for f in FAULTS:
+            for f in ([] if book else FAULTS):
                 if f["count"] <= 0 or f["action"] not in (None, action) or (f["writes"] and not write):
                     continue
                 if f["after"] > 0:
