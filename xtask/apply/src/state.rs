@@ -42,6 +42,10 @@ pub struct Ledger {
     /// More names than the ledger holds: leftovers are looked for among all unattached
     /// policies.
     pub full: bool,
+    /// Generated values (external ids) that a role of the deployment has carried: one made
+    /// anew would be a rotation.
+    #[serde(default)]
+    pub generated: std::collections::BTreeSet<String>,
 }
 
 /// A role as IAM holds it.

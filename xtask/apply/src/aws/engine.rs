@@ -26,7 +26,7 @@ use crate::desired::{
 };
 use crate::plan::{plan, plan_destroy, Conflict, Op, Plan, PlanOptions};
 use crate::report::{ApiCalls, Mode};
-use crate::state::{ObservedAccount, Ownership};
+use crate::state::{Ledger, ObservedAccount, Ownership};
 
 /// The three commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ fn exec_help(e: &ExecError) -> &'static str {
 }
 
 /// Pre-flight findings that need no call: a generated value (an external id) that would be
-/// made anew although the deployment was applied before, because the role that carried it was
+/// made anew although a role carried it before (the ledger remembers), because that role was
 /// deleted or its trust replaced out of band. Whoever holds the old value would be locked out,
 /// so it takes `--rotate-external-id`.
 fn rotation_problems(
@@ -211,27 +211,17 @@ fn rotation_problems(
     let ours = |tags: &BTreeMap<String, String>| {
         Ownership::of(tags, &deployment.blueprint, &deployment.instance) == Ownership::Ours
     };
-    let deployed_before = observed.values().any(|a| {
-        a.roles.iter().any(|r| ours(&r.tags))
-            || a.oidc_providers.iter().any(|o| ours(&o.tags))
-            || a.policies.iter().any(|p| p.tags.as_ref().is_some_and(ours))
-    });
-    // The change that writes the value into a trust policy.
-    let carrier = |value: &str| {
-        plan.changes.iter().find(|c| {
-            c.ops.iter().any(|o| match o {
-                Op::CreateRole { trust, .. } | Op::UpdateAssumeRolePolicy { trust, .. } => {
-                    trust.contains(value)
-                }
-                _ => false,
-            })
-        })
+    // The ledger remembers which generated values a role of the deployment has carried.
+    let issued = |name: &str| {
+        observed
+            .values()
+            .any(|a| a.ledger.as_ref().is_some_and(|l| l.generated.contains(name)))
     };
     plan.generated
         .iter()
         .filter_map(|g| {
             // A value no trust policy will carry breaks nobody.
-            let change = carrier(&g.value)?;
+            let change = carrier(plan, &g.value)?;
             let owned_live = observed.get(&change.account_id).is_some_and(|a| {
                 a.roles
                     .iter()
@@ -243,10 +233,10 @@ fn rotation_problems(
                     format!("generated value `{}` is no longer in the trust policy of role `{role}` (it was replaced out of band): a NEW value would be written, and whoever assumes the role with the old one would be locked out", g.name),
                     role.clone(),
                 ),
-                GeneratedSource::New if deployed_before => {
+                GeneratedSource::New if issued(&g.name) => {
                     let role = change.name.clone();
                     (
-                        format!("this deployment was applied before, but the role `{role}` that carries generated value `{}` is gone (deleted out of band): a NEW value would be generated, and whoever was given the old one would be locked out", g.name),
+                        format!("generated value `{}` was issued before (the deployment's ledger says a role carried it), but the role `{role}` that carries it is gone (deleted out of band): a NEW value would be generated, and whoever was given the old one would be locked out", g.name),
                         role,
                     )
                 }
@@ -265,20 +255,40 @@ fn rotation_problems(
         .collect()
 }
 
-/// Records in each account's ledger the managed policies this round creates, with those of
-/// the deployment that exist; names of policies gone drop out (see `ledger`).
+/// The change of `plan` that writes generated `value` into a trust policy.
+fn carrier<'p>(plan: &'p Plan, value: &str) -> Option<&'p crate::plan::Change> {
+    plan.changes.iter().find(|c| {
+        c.ops.iter().any(|o| match o {
+            Op::CreateRole { trust, .. } | Op::UpdateAssumeRolePolicy { trust, .. } => {
+                trust.contains(value)
+            }
+            _ => false,
+        })
+    })
+}
+
+/// Updates each account's ledger (see `ledger`): before a round, the managed policies it
+/// creates, with those of the deployment that exist (names of policies gone drop out); after
+/// a round (`done`), the generated values a role of the deployment now carries in the
+/// account.
 async fn record_ledgers(
     deployment: &Deployment,
     plan: &Plan,
     observed: &BTreeMap<String, ObservedAccount>,
     clients: &BTreeMap<String, AccountClient>,
+    done: bool,
+    ledgers: &mut BTreeMap<String, Option<Ledger>>,
 ) -> Result<(), EngineError> {
     for (account, acct) in observed {
         let Some(c) = clients.get(account) else {
             continue;
         };
-        let old = acct.ledger.clone().unwrap_or_default();
-        let mut names: BTreeSet<String> = acct
+        let current = ledgers
+            .entry(account.clone())
+            .or_insert_with(|| acct.ledger.clone());
+        let old = current.clone().unwrap_or_default();
+        let mut new = old.clone();
+        new.names = acct
             .policies
             .iter()
             .filter(|p| {
@@ -291,7 +301,7 @@ async fn record_ledgers(
             })
             .map(|p| p.name.to_ascii_lowercase())
             .collect();
-        names.extend(
+        new.names.extend(
             plan.changes
                 .iter()
                 .filter(|ch| &ch.account_id == account)
@@ -301,16 +311,31 @@ async fn record_ledgers(
                     _ => None,
                 }),
         );
-        let exists = acct.ledger.is_some();
-        if names == old.names && (exists || names.is_empty()) {
+        if done {
+            for g in &plan.generated {
+                let here = match &g.source {
+                    GeneratedSource::Kept { role } => acct
+                        .roles
+                        .iter()
+                        .any(|r| r.name.eq_ignore_ascii_case(role)),
+                    _ => carrier(plan, &g.value).is_some_and(|ch| &ch.account_id == account),
+                };
+                if here {
+                    new.generated.insert(g.name.clone());
+                }
+            }
+        }
+        let exists = current.is_some();
+        if (exists && new == old) || (!exists && new == Ledger::default()) {
             continue;
         }
-        ledger::write(c, &deployment.blueprint, &deployment.instance, exists, &old, &names)
+        ledger::write(c, &deployment.blueprint, &deployment.instance, exists, &old, &new)
             .await
             .map_err(|source| EngineError::Ledger {
                 account: account.clone(),
                 source,
             })?;
+        *current = Some(new);
     }
     Ok(())
 }
@@ -521,8 +546,10 @@ async fn rounds(
             return Err(EngineError::NotConverged(rounds));
         }
         rounds += 1;
+        let mut ledgers = BTreeMap::new();
         if command == Command::Apply {
-            record_ledgers(deployment, &plan, &last_observed, clients).await?;
+            record_ledgers(deployment, &plan, &last_observed, clients, false, &mut ledgers)
+                .await?;
         }
         let exec = Executor::new(
             clients,
@@ -531,6 +558,10 @@ async fn rounds(
             &progress,
         );
         exec.run(&plan.changes).await?;
+        if command == Command::Apply && !plan.generated.is_empty() {
+            record_ledgers(deployment, &plan, &last_observed, clients, true, &mut ledgers)
+                .await?;
+        }
         if plan.deferred.is_empty() {
             break;
         }

@@ -24,6 +24,7 @@ use crate::state::Ledger;
 pub const LEDGER_PATH: &str = "/rolewright/ledgers/";
 const TAG_PREFIX: &str = "rolewright:ledger:";
 const TAG_FULL: &str = "rolewright:ledger-full";
+const TAG_GENERATED: &str = "rolewright:issued:";
 const MAX_TAGS: usize = 49;
 const DOCUMENT: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"RolewrightLedger","Effect":"Deny","Action":"iam:TagPolicy","Resource":"arn:aws:iam::*:policy/rolewright/ledgers/none"}]}"#;
 
@@ -34,7 +35,9 @@ pub fn ledger_name(blueprint: &str, instance: &str) -> String {
 
 /// Tags from a ledger's names: space-separated (names have no spaces), `,` (allowed in
 /// names, not in tag values) written as `:` (not allowed in names).
-fn encode(names: &BTreeSet<String>) -> (Vec<(String, String)>, bool) {
+fn encode(ledger: &Ledger) -> (Vec<(String, String)>, bool) {
+    let names = &ledger.names;
+    let room = MAX_TAGS.saturating_sub(ledger.generated.len());
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut cur = String::new();
     for n in names {
@@ -50,10 +53,13 @@ fn encode(names: &BTreeSet<String>) -> (Vec<(String, String)>, bool) {
     if !cur.is_empty() {
         tags.push((format!("{TAG_PREFIX}{}", tags.len()), cur));
     }
-    let full = tags.len() > MAX_TAGS;
-    tags.truncate(MAX_TAGS);
+    let full = tags.len() > room;
+    tags.truncate(room);
     if full {
         tags.push((TAG_FULL.to_owned(), "true".to_owned()));
+    }
+    for g in &ledger.generated {
+        tags.push((format!("{TAG_GENERATED}{g}"), "true".to_owned()));
     }
     (tags, full)
 }
@@ -68,6 +74,11 @@ fn decode(tags: &std::collections::BTreeMap<String, String>) -> Ledger {
             .map(|n| n.replace(':', ",").to_ascii_lowercase())
             .collect(),
         full: tags.contains_key(TAG_FULL),
+        generated: tags
+            .keys()
+            .filter_map(|k| k.strip_prefix(TAG_GENERATED))
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
@@ -95,17 +106,17 @@ pub async fn read(c: &AccountClient, arn: &str) -> Result<Ledger, ApiError> {
     Ok(decode(&tags))
 }
 
-/// Writes `names` as the ledger of the deployment in `c`'s account; `exists` says whether
-/// the ledger policy is there already.
+/// Writes `new` as the ledger of the deployment in `c`'s account over `old`; `exists` says
+/// whether the ledger policy is there already.
 pub async fn write(
     c: &AccountClient,
     blueprint: &str,
     instance: &str,
     exists: bool,
     old: &Ledger,
-    names: &BTreeSet<String>,
+    new: &Ledger,
 ) -> Result<(), ApiError> {
-    let (pairs, _) = encode(names);
+    let (pairs, _) = encode(new);
     let tags: Vec<Tag> = pairs
         .iter()
         .map(|(k, v)| {
@@ -143,7 +154,7 @@ pub async fn write(
         }
     }
     // Keys the new set no longer uses go first, then the new values overwrite.
-    let (old_pairs, old_full) = encode(&old.names);
+    let (old_pairs, old_full) = encode(old);
     let keep: BTreeSet<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
     let mut stale: Vec<String> = old_pairs
         .iter()
@@ -194,13 +205,21 @@ mod tests {
         let names: BTreeSet<String> = (0..40)
             .map(|i| format!("team-{i:03}-read,write"))
             .collect();
-        let (pairs, full) = encode(&names);
+        let ledger = Ledger {
+            names: names.clone(),
+            full: false,
+            generated: BTreeSet::from(["external_id".to_owned()]),
+        };
+        let (pairs, full) = encode(&ledger);
         assert!(!full);
         assert!(pairs.len() > 1 && pairs.iter().all(|(_, v)| v.len() <= 256));
         assert!(pairs.iter().all(|(_, v)| !v.contains(',')));
         let back = decode(&pairs.into_iter().collect());
-        assert_eq!(back.names, names);
-        let many: BTreeSet<String> = (0..2000).map(|i| format!("policy-{i:05}")).collect();
+        assert_eq!(back, ledger);
+        let many = Ledger {
+            names: (0..2000).map(|i| format!("policy-{i:05}")).collect(),
+            ..Ledger::default()
+        };
         let (pairs, full) = encode(&many);
         assert!(full);
         assert_eq!(pairs.len(), MAX_TAGS + 1);
