@@ -18,6 +18,8 @@ Control (plain GET, answered with the JSON stats):
       close without reply), error (any error: &status=&code=&message=), stall (hold the
       request, unforwarded, until /__release or /__reset, then close: a client killed
       mid-call).
+               &p=P: a matching request gets the fault with probability P (default 1), e.g.
+               10 % throttling; seeded, so a run is repeatable.
                mode=rewrite&find=TEXT&replace=TEXT: forward, then replace TEXT in the answer
                (e.g. a lower quota in GetAccountSummary).
                Calls on the engine's own lock and ledger policies (path /rolewright/) are
@@ -36,6 +38,7 @@ write-only matching and stalls.
 """
 import http.client
 import json
+import random
 import os
 import socket
 import struct
@@ -58,6 +61,9 @@ ERR = {
     "503": (503, "Receiver", "ServiceUnavailable", "injected unavailable"),
     "conflict": (409, "Sender", "ConcurrentModification", "injected concurrent modification"),
 }
+
+
+RANDOM = random.Random(12)
 
 
 def is_write(action):
@@ -114,6 +120,7 @@ class Handler(BaseHTTPRequestHandler):
                     "code": q.get("code", "InvalidInput"),
                     "message": q.get("message", "injected"),
                     "find": q.get("find", ""),
+                    "p": float(q.get("p", 1)),
                     "replace": q.get("replace", ""),
                 })
             elif u.path in ("/__release", "/__reset"):
@@ -143,6 +150,8 @@ class Handler(BaseHTTPRequestHandler):
                     continue
                 if f["after"] > 0:
                     f["after"] -= 1
+                    continue
+                if f["p"] < 1 and RANDOM.random() >= f["p"]:
                     continue
                 f["count"] -= 1
                 fault = dict(f)
