@@ -110,8 +110,27 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
     std::process::exit(status)
 }
 
+/// A problem with the flags or the files given, reported as `error: ...`.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    #[error("`--attach` applies to identity policies only (`--kind identity`)")]
+    AttachNeedsIdentity,
+    #[error("`--trust-quota` must be a positive number of characters, e.g. `4096`")]
+    ZeroTrustQuota,
+    #[error("`{0}` is not an account id: `--account-id` takes 12 digits")]
+    AccountId(String),
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// `stdin` or the file in backticks.
+        what: String,
+        source: std::io::Error,
+    },
+    #[error("cannot list `{dir}`: {source}")]
+    List { dir: String, source: std::io::Error },
+}
+
 /// Validates and prints; the exit status, or a usage problem.
-fn validate(args: &Args) -> Result<i32, String> {
+fn validate(args: &Args) -> Result<i32, UsageError> {
     let ctx = context(args)?;
     let (inputs, mut io_problem) = collect(&args.files);
     let mut checked = Vec::with_capacity(inputs.len());
@@ -155,7 +174,7 @@ fn validate(args: &Args) -> Result<i32, String> {
     })
 }
 
-fn context(args: &Args) -> Result<ValidationContext, String> {
+fn context(args: &Args) -> Result<ValidationContext, UsageError> {
     let kind = match (args.kind, args.attach) {
         (Kind::Identity, attach) => PolicyKind::Identity(match attach.unwrap_or(Attach::Managed) {
             Attach::Managed => Attachment::Managed,
@@ -163,28 +182,20 @@ fn context(args: &Args) -> Result<ValidationContext, String> {
             Attach::InlineUser => Attachment::InlineUser,
             Attach::InlineGroup => Attachment::InlineGroup,
         }),
-        (_, Some(_)) => {
-            return Err(
-                "`--attach` applies to identity policies only (`--kind identity`)".to_owned(),
-            )
-        }
+        (_, Some(_)) => return Err(UsageError::AttachNeedsIdentity),
         (Kind::Trust, None) => PolicyKind::Trust,
         (Kind::Resource, None) => PolicyKind::Resource,
     };
     let mut ctx = ValidationContext::new(kind);
     if let Some(quota) = args.trust_quota {
         if quota == 0 {
-            return Err(
-                "`--trust-quota` must be a positive number of characters, e.g. `4096`".to_owned(),
-            );
+            return Err(UsageError::ZeroTrustQuota);
         }
         ctx = ctx.with_trust_quota(quota);
     }
     if let Some(id) = &args.account_id {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "`{id}` is not an account id: `--account-id` takes 12 digits"
-            ));
+        if !iam_model::AccountId::is_valid(id) {
+            return Err(UsageError::AccountId(id.clone()));
         }
         ctx = ctx.with_account_id(id);
     }
@@ -207,18 +218,22 @@ impl Input {
     }
 }
 
-fn read(input: &Input) -> Result<Vec<u8>, String> {
+fn read(input: &Input) -> Result<Vec<u8>, UsageError> {
     match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read stdin: {e}"))?;
+                .map_err(|source| UsageError::Read {
+                    what: "stdin".to_owned(),
+                    source,
+                })?;
             Ok(bytes)
         }
-        Input::File(path) => {
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
-        }
+        Input::File(path) => std::fs::read(path).map_err(|source| UsageError::Read {
+            what: format!("`{}`", path.display()),
+            source,
+        }),
     }
 }
 
@@ -250,15 +265,18 @@ fn collect(args: &[String]) -> (Vec<Input>, bool) {
 }
 
 /// Every `*.json` file below `dir`.
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
+    let list = |source| UsageError::List {
+        dir: dir.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(list)? {
+        let entry = entry.map_err(list)?;
         let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let file_type = entry.file_type().map_err(|source| UsageError::Read {
+            what: format!("`{}`", path.display()),
+            source,
+        })?;
         if file_type.is_dir() {
             json_files(&path, out)?;
         } else if path.extension().is_some_and(|ext| ext == "json") {

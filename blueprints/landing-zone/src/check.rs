@@ -4,7 +4,9 @@
 
 use blueprint_kit::BlueprintError;
 
-pub(crate) use blueprint_kit::check::{account_id, issuer_host_path, role_name, thumbprint};
+pub(crate) use blueprint_kit::check::{
+    account_id, issuer_host_path, role_name, thumbprint, unknown_reference,
+};
 
 /// The name prefix: it starts IAM role names and the DynamoDB table name, so it keeps to the
 /// characters both accept.

@@ -1,31 +1,100 @@
 //! The registry: every blueprint, once. `cargo xtask render` and the workspace tests iterate
 //! [`all`], so adding a blueprint is a new crate under `blueprints/` plus one line here.
+//!
+//! A [`Registry`] is the set a command line serves: [`Registry::builtin`] is [`all`], and a
+//! team's own binary adds its blueprints with [`Registry::with`] before handing the registry
+//! to `rolewright_cli::run`.
 
 use std::path::{Path, PathBuf};
 
 use blueprint_kit::{Blueprint, Registered};
 
-static AWS_TEAMS: Registered<blueprint_aws_teams::AwsTeams> = Registered::new();
-static INVENTORY: Registered<blueprint_inventory::Inventory> = Registered::new();
-static LANDING_ZONE: Registered<blueprint_landing_zone::LandingZone> = Registered::new();
-static RUNTIME_CONNECTOR: Registered<blueprint_runtime_connector::RuntimeConnector> =
-    Registered::new();
-static TABLEFLOW: Registered<blueprint_tableflow::Tableflow> = Registered::new();
+/// `&'static dyn Blueprint`s of typed blueprints, each wrapped in a static [`Registered`], so
+/// that a blueprint is one line of [`all`].
+macro_rules! registered {
+    ($($blueprint:ty),* $(,)?) => {
+        vec![$({
+            static BLUEPRINT: Registered<$blueprint> = Registered::new();
+            &BLUEPRINT as &'static dyn Blueprint
+        }),*]
+    };
+}
 
 /// Every registered blueprint, in a stable order.
 pub fn all() -> Vec<&'static dyn Blueprint> {
-    vec![
-        &AWS_TEAMS,
-        &INVENTORY,
-        &LANDING_ZONE,
-        &RUNTIME_CONNECTOR,
-        &TABLEFLOW,
+    registered![
+        blueprint_aws_teams::AwsTeams,
+        blueprint_inventory::Inventory,
+        blueprint_landing_zone::LandingZone,
+        blueprint_runtime_connector::RuntimeConnector,
+        blueprint_tableflow::Tableflow,
     ]
 }
 
 /// The blueprint named `name`.
 pub fn find(name: &str) -> Option<&'static dyn Blueprint> {
     all().into_iter().find(|b| b.name() == name)
+}
+
+/// The blueprints a command line serves, in the order they were added; names are unique.
+#[derive(Clone, Default)]
+pub struct Registry {
+    blueprints: Vec<&'static dyn Blueprint>,
+}
+
+/// Two blueprints of a [`Registry`] with one name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("two blueprints are named `{0}`")]
+pub struct DuplicateBlueprint(pub &'static str);
+
+impl Registry {
+    /// No blueprints.
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    /// The blueprints of this repository ([`all`]).
+    pub fn builtin() -> Self {
+        Registry { blueprints: all() }
+    }
+
+    /// This registry and `blueprint`; an error when the name is taken (a custom blueprint
+    /// does not silently shadow a built-in one).
+    pub fn with(mut self, blueprint: &'static dyn Blueprint) -> Result<Self, DuplicateBlueprint> {
+        if self.find(blueprint.name()).is_some() {
+            return Err(DuplicateBlueprint(blueprint.name()));
+        }
+        self.blueprints.push(blueprint);
+        Ok(self)
+    }
+
+    /// Every blueprint, in the order added.
+    pub fn all(&self) -> &[&'static dyn Blueprint] {
+        &self.blueprints
+    }
+
+    /// The blueprint named `name`.
+    pub fn find(&self, name: &str) -> Option<&'static dyn Blueprint> {
+        self.blueprints.iter().copied().find(|b| b.name() == name)
+    }
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.blueprints.iter().map(|b| b.name()))
+            .finish()
+    }
+}
+
+/// The example config of the blueprint `name` in the project whose root is `root`:
+/// `<root>/examples/<name>.yaml`, `.yml` or `.json`, whichever exists.
+pub fn example_config_in(root: &Path, name: &str) -> Option<PathBuf> {
+    let dir = root.join("examples");
+    ["yaml", "yml", "json"]
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
 }
 
 /// The project's `examples/` folder, where each blueprint has an example config (found from
@@ -42,9 +111,5 @@ pub fn examples_dir() -> PathBuf {
 /// The example config of the blueprint `name`: `examples/<name>.yaml`, `.yml` or `.json`,
 /// whichever exists.
 pub fn example_config(name: &str) -> Option<PathBuf> {
-    let dir = examples_dir();
-    ["yaml", "yml", "json"]
-        .iter()
-        .map(|ext| dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
+    example_config_in(examples_dir().parent().unwrap_or(Path::new(".")), name)
 }

@@ -71,7 +71,6 @@ fn deployment(n: usize, id: &str) -> iam_model::deployment::Deployment {
     let args = Args {
         blueprint: "aws-teams".to_owned(),
         config: Some(path),
-        instance: None,
         format: Format::Json,
         adopt: false,
         auto_approve: true,
@@ -79,8 +78,7 @@ fn deployment(n: usize, id: &str) -> iam_model::deployment::Deployment {
         region: None,
         profile: None,
         account_roles: vec![],
-        externals: vec![],
-        generated: vec![],
+        overrides: Default::default(),
         rotate_external_id: false,
         lock_wait: 60,
         propagation_timeout: 20,
