@@ -53,7 +53,10 @@ fn a_relative_config_is_read_from_the_current_directory() {
     .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(!err.contains("cannot read config"), "the file was found: {err}");
+    assert!(
+        !err.contains("cannot read config"),
+        "the file was found: {err}"
+    );
     assert!(err.contains("mine.yaml"), "{err}");
     // And a file only the project root has is not found from elsewhere.
     let out = xtask(
@@ -118,7 +121,8 @@ fn killing_the_wrapper_stops_the_engine() {
     child.kill().unwrap();
     child.wait().unwrap();
     conn.set_nonblocking(false).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut buf = [0u8; 4096];
     let closed = loop {
         match conn.read(&mut buf) {
@@ -128,6 +132,9 @@ fn killing_the_wrapper_stops_the_engine() {
             Err(_) => break false,
         }
     };
-    assert!(closed, "the engine still holds its connection after the wrapper was killed");
+    assert!(
+        closed,
+        "the engine still holds its connection after the wrapper was killed"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,7 +9,8 @@
 //! under 10 % throttling on top of the latency (it must converge: the second plan is clean).
 //! Budgets: 10 s for the apply, 2 s for the no-op re-apply; the bench fails (exit 1) past
 //! them. The engine runs at its default concurrency (10 calls in flight per account).
-//! `ROLEWRIGHT_BENCH_TEAMS` changes the team count.
+//! `ROLEWRIGHT_BENCH_TEAMS` changes the team count, `ROLEWRIGHT_BENCH_DELAY` the added latency
+//! in seconds (0: moto's own cost alone).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 #[path = "../tests/common/mod.rs"]
@@ -98,14 +99,28 @@ impl engine::Ui for Timed {
             eprintln!("{:7.3} {line}", self.0.elapsed().as_secs_f64());
         }
     }
-    fn show_plan(&self, _plan: &rolewright_apply::plan::Plan, _mode: rolewright_apply::report::Mode) {}
-    fn confirm(&self, _plan: &rolewright_apply::plan::Plan, _mode: rolewright_apply::report::Mode) -> bool {
+    fn show_plan(
+        &self,
+        _plan: &rolewright_apply::plan::Plan,
+        _mode: rolewright_apply::report::Mode,
+    ) {
+    }
+    fn confirm(
+        &self,
+        _plan: &rolewright_apply::plan::Plan,
+        _mode: rolewright_apply::report::Mode,
+    ) -> bool {
         false
     }
 }
 
 /// One run; returns (seconds, writes, reads).
-async fn timed(cmd: Command, d: &iam_model::deployment::Deployment, proxy: &Proxy, id: &str) -> (f64, u64, u64) {
+async fn timed(
+    cmd: Command,
+    d: &iam_model::deployment::Deployment,
+    proxy: &Proxy,
+    id: &str,
+) -> (f64, u64, u64) {
     let key = d.accounts[0].key.clone();
     let mut opts = options(&proxy.url(), &[(key.as_str(), id)]);
     opts.settings.max_attempts = 5;
@@ -138,7 +153,8 @@ async fn fresh_account(moto: &Moto) -> String {
                 .build(),
         )
     };
-    let base = aws_sdk_sts::config::Credentials::new("AKIDROLEWRIGHTTEST", "secret", None, None, "bench");
+    let base =
+        aws_sdk_sts::config::Credentials::new("AKIDROLEWRIGHTTEST", "secret", None, None, "bench");
     let out = sts(base)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{id}:role/rolewright-deployer"))
@@ -168,6 +184,11 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // `ROLEWRIGHT_BENCH_DELAY=0` measures moto's own cost, to tell it from the engine's.
+    let delay: f64 = std::env::var("ROLEWRIGHT_BENCH_DELAY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.1);
     let moto = Moto::start();
     let proxy = Proxy::start(moto.port);
     let mut over = Vec::new();
@@ -177,11 +198,11 @@ fn main() {
         let id = fresh_account(&moto).await;
         let d = deployment(teams, &id);
         proxy.reset();
-        proxy.arm("mode=slow&delay=0.1&count=1000000");
+        proxy.arm(&format!("mode=slow&delay={delay}&count=1000000"));
         let (apply, w, r) = timed(Command::Apply, &d, &proxy, &id).await;
-        println!("apply {teams} teams, 100 ms a call: {apply:.1} s ({w} writes, {r} reads)");
+        println!("apply {teams} teams, {delay} s added a call: {apply:.1} s ({w} writes, {r} reads)");
         let (noop, w2, r2) = timed(Command::Apply, &d, &proxy, &id).await;
-        println!("no-op re-apply, 100 ms a call: {noop:.1} s ({w2} writes, {r2} reads)");
+        println!("no-op re-apply, {delay} s added a call: {noop:.1} s ({w2} writes, {r2} reads)");
         if apply > 10.0 {
             over.push(format!("apply took {apply:.1} s (budget 10 s)"));
         }
@@ -196,13 +217,13 @@ fn main() {
         let d = deployment(teams, &id);
         proxy.reset();
         proxy.arm("mode=throttle&p=0.1&count=1000000");
-        proxy.arm("mode=slow&delay=0.1&count=1000000");
+        proxy.arm(&format!("mode=slow&delay={delay}&count=1000000"));
         let (throttled, w, _) = timed(Command::Apply, &d, &proxy, &id).await;
         let faulted = proxy.stats()["faulted"].as_u64().unwrap_or(0);
         proxy.reset();
         let (_, clean, _) = timed(Command::Plan, &d, &proxy, &id).await;
         println!(
-            "apply {teams} teams, 100 ms a call, 10 % throttled: {throttled:.1} s ({w} writes; converged: next plan has {clean} writes; {faulted} calls faulted)"
+            "apply {teams} teams, {delay} s added a call, 10 % throttled: {throttled:.1} s ({w} writes; converged: next plan has {clean} writes; {faulted} calls faulted)"
         );
         if clean != 0 {
             over.push(format!("under throttling the apply left {clean} writes"));

@@ -22,8 +22,8 @@ use serde_json::Value;
 use std::sync::Mutex;
 
 use crate::aws::client::{ConnectError, Identity, Settings};
-use crate::aws::lock::LockSettings;
 use crate::aws::engine::{run, Command, EngineError, Options, Outcome, Ui};
+use crate::aws::lock::LockSettings;
 use crate::aws::write::ExecError;
 use crate::plan::Plan;
 use crate::report::{self, Mode};
@@ -249,11 +249,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
 /// The `--format json` document of a failed run: the error (kind, message, whether running
 /// again may help), the objects it concerns, and as much of the run as got done (identities,
 /// the plan shown).
-pub fn failure_json(
-    e: &EngineError,
-    identities: &[Identity],
-    plan: Option<&Plan>,
-) -> Value {
+pub fn failure_json(e: &EngineError, identities: &[Identity], plan: Option<&Plan>) -> Value {
     let kind = match e {
         EngineError::Connect(ConnectError::Credentials { .. }) => "credentials",
         EngineError::Connect(_) => "accounts",

@@ -248,7 +248,13 @@ async fn unowned_objects_are_conflicts_until_adopted() {
     member
         .tag_role()
         .role_name("demo-target")
-        .tags(aws_sdk_iam::types::Tag::builder().key("legacy-owner").value("ops").build().unwrap())
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("legacy-owner")
+                .value("ops")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -262,7 +268,10 @@ async fn unowned_objects_are_conflicts_until_adopted() {
         .find(|c| c.name == "demo-target")
         .unwrap();
     assert_eq!(adopted.action, Action::Update);
-    for what in ["REMOVES its own inline policy `legacy`", "REMOVES its tag `legacy-owner`"] {
+    for what in [
+        "REMOVES its own inline policy `legacy`",
+        "REMOVES its tag `legacy-owner`",
+    ] {
         assert!(
             adopted.warnings.iter().any(|w| w.contains(what)),
             "{what}: {:?}",
@@ -270,7 +279,10 @@ async fn unowned_objects_are_conflicts_until_adopted() {
         );
     }
     let human = rolewright_apply::report::human(&a.plan, rolewright_apply::report::Mode::Apply);
-    assert!(human.contains("WARNING: adopting role `demo-target`"), "{human}");
+    assert!(
+        human.contains("WARNING: adopting role `demo-target`"),
+        "{human}"
+    );
     let tags = member
         .list_role_tags()
         .role_name("demo-target")
@@ -321,9 +333,19 @@ async fn a_lost_external_id_is_rotated_loudly() {
             other => panic!("expected a refusal: {other}"),
         }
     }
-    let live = member.get_role().role_name("demo-target").send().await.unwrap();
+    let live = member
+        .get_role()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap();
     assert!(
-        !live.role().unwrap().assume_role_policy_document().unwrap_or_default().contains("ExternalId"),
+        !live
+            .role()
+            .unwrap()
+            .assume_role_policy_document()
+            .unwrap_or_default()
+            .contains("ExternalId"),
         "the refused apply wrote nothing"
     );
     let mut rotate = opts.clone();
@@ -350,11 +372,35 @@ async fn a_lost_external_id_is_rotated_loudly() {
     );
     // A role deleted out of band: the id it carried is gone; a new one only with the flag.
     run(Command::Apply, &d, &rotate).await.unwrap();
-    member.delete_role_policy().role_name("demo-target").policy_name("describe").send().await.ok();
-    for p in member.list_role_policies().role_name("demo-target").send().await.unwrap().policy_names() {
-        member.delete_role_policy().role_name("demo-target").policy_name(p).send().await.unwrap();
+    member
+        .delete_role_policy()
+        .role_name("demo-target")
+        .policy_name("describe")
+        .send()
+        .await
+        .ok();
+    for p in member
+        .list_role_policies()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap()
+        .policy_names()
+    {
+        member
+            .delete_role_policy()
+            .role_name("demo-target")
+            .policy_name(p)
+            .send()
+            .await
+            .unwrap();
     }
-    member.delete_role().role_name("demo-target").send().await.unwrap();
+    member
+        .delete_role()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap();
     match run(Command::Apply, &d, &opts).await.unwrap_err() {
         EngineError::Preflight(p) => {
             assert_eq!(p[0].name, "demo-target", "{p:?}");
@@ -362,10 +408,14 @@ async fn a_lost_external_id_is_rotated_loudly() {
         }
         other => panic!("expected a refusal: {other}"),
     }
-    assert!(!role_names(&member).await.contains(&"demo-target".to_owned()));
+    assert!(!role_names(&member)
+        .await
+        .contains(&"demo-target".to_owned()));
     let a = run(Command::Apply, &d, &rotate).await.unwrap();
     assert!(a.applied);
-    assert!(role_names(&member).await.contains(&"demo-target".to_owned()));
+    assert!(role_names(&member)
+        .await
+        .contains(&"demo-target".to_owned()));
     // Fixing it explicitly is not a rotation.
     let mut fixed = d.clone();
     fixed.generated[0].fixed = Some("my-own-id".into());

@@ -74,7 +74,14 @@ async fn a_named_profile_wins_over_environment_keys_and_bad_credentials_fail_in_
 
     // The environment's keys (AKIDROLEWRIGHTTEST) reach moto's default account ...
     let env_run = engine_env(
-        &["plan", "runtime-connector", "--config", example_s, "--format", "json"],
+        &[
+            "plan",
+            "runtime-connector",
+            "--config",
+            example_s,
+            "--format",
+            "json",
+        ],
         &proxy.url(),
         &[],
         0,
@@ -109,7 +116,9 @@ async fn a_named_profile_wins_over_environment_keys_and_bad_credentials_fail_in_
     }
     let err = stderr(&profile_run);
     assert!(
-        err.contains(&format!("acting in account {other} as arn:aws:sts::{other}:")),
+        err.contains(&format!(
+            "acting in account {other} as arn:aws:sts::{other}:"
+        )),
         "the run says who it acts as: {err}"
     );
     // The apply lands in the profile's account, not the environment's.
@@ -157,7 +166,11 @@ async fn a_named_profile_wins_over_environment_keys_and_bad_credentials_fail_in_
     assert!(err.contains("help:"), "{err}");
     assert!(!err.contains("dispatch failure"), "{err}");
     assert!(err.len() < 800, "short, not a debug dump: {err}");
-    assert_eq!(proxy.stats()["requests"], 0, "nothing sent, nothing retried");
+    assert_eq!(
+        proxy.stats()["requests"],
+        0,
+        "nothing sent, nothing retried"
+    );
     let v = stdout_json(&bad);
     assert_eq!(v["error"]["kind"], "credentials", "{v}");
     assert_eq!(v["error"]["transient"], false, "{v}");
@@ -171,7 +184,14 @@ async fn json_output_on_failure_names_each_conflicting_object() {
     let accts = accounts("runtime-connector", &example);
     let roles = role_args(&accts);
     let plan = json(&engine(
-        &["plan", "runtime-connector", "--config", example_s, "--format", "json"],
+        &[
+            "plan",
+            "runtime-connector",
+            "--config",
+            example_s,
+            "--format",
+            "json",
+        ],
         &moto.url(),
         &roles,
         0,
@@ -221,7 +241,9 @@ async fn json_output_on_failure_names_each_conflicting_object() {
     assert!(!v["identities"].as_array().unwrap().is_empty(), "{v}");
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("role `{name}` in account {account} (owner tag `other-bp/other-inst`)")),
+        err.contains(&format!(
+            "role `{name}` in account {account} (owner tag `other-bp/other-inst`)"
+        )),
         "the human message names the object: {err}"
     );
 }
@@ -240,14 +262,17 @@ async fn preflight_catches_what_iam_would_reject_before_any_write() {
         .managed_policy_arns
         .push("arn:aws:iam::aws:policy/NoSuchPolicyAnywhere".into());
     let target = d.roles.iter_mut().find(|r| r.key == "target").unwrap();
-    target.trust.statements.push(
-        Statement::allow()
-            .action("sts:AssumeRole")
-            .principal(Principal::aws([format!(
-                "arn:aws:iam::{}:role/ghost",
-                accts.member
-            )])),
-    );
+    target
+        .trust
+        .statements
+        .push(
+            Statement::allow()
+                .action("sts:AssumeRole")
+                .principal(Principal::aws([format!(
+                    "arn:aws:iam::{}:role/ghost",
+                    accts.member
+                )])),
+        );
     for cmd in [Command::Plan, Command::Apply] {
         match run(cmd, &d, &opts).await.unwrap_err() {
             EngineError::Preflight(p) => {
@@ -288,7 +313,11 @@ async fn preflight_catches_what_iam_would_reject_before_any_write() {
 }
 
 /// Read calls (through the proxy) of one no-op re-apply.
-async fn noop_reads(proxy: &Proxy, d: &iam_model::deployment::Deployment, opts: &rolewright_apply::aws::engine::Options) -> Vec<String> {
+async fn noop_reads(
+    proxy: &Proxy,
+    d: &iam_model::deployment::Deployment,
+    opts: &rolewright_apply::aws::engine::Options,
+) -> Vec<String> {
     proxy.reset();
     let a = run(Command::Apply, d, opts).await.unwrap();
     assert_eq!(a.api_calls.write, 0);
@@ -326,10 +355,7 @@ async fn reads_of_a_noop_reapply_do_not_grow_with_foreign_policies() {
         }
     }
     let after = noop_reads(&proxy, &d, &opts).await;
-    assert_eq!(
-        before, after,
-        "200 unattached foreign policies add no read"
-    );
+    assert_eq!(before, after, "200 unattached foreign policies add no read");
     assert!(after.len() < 20, "{after:?}");
 }
 
@@ -346,7 +372,13 @@ async fn two_concurrent_applies_serialize_on_the_lock() {
     std::fs::write(&config, &text).unwrap();
     let config_s = config.to_str().unwrap();
     engine(
-        &["apply", "runtime-connector", "--config", config_s, "--auto-approve"],
+        &[
+            "apply",
+            "runtime-connector",
+            "--config",
+            config_s,
+            "--auto-approve",
+        ],
         &proxy.url(),
         &roles,
         0,
@@ -358,7 +390,13 @@ async fn two_concurrent_applies_serialize_on_the_lock() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["calls"].as_array().unwrap().iter().any(|a| a == "CreatePolicyVersion"))
+            .filter(|c| {
+                c["calls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|a| a == "CreatePolicyVersion")
+            })
             .map(|c| c["name"].as_str().unwrap().to_owned())
             .collect()
     };
@@ -447,10 +485,21 @@ async fn two_concurrent_applies_serialize_on_the_lock() {
             assert_eq!(versions, if edited { 2 } else { 1 }, "{name}: {both}");
         }
     }
-    assert!(seen > 0, "the edit made a policy version: {edited_policies:?}");
+    assert!(
+        seen > 0,
+        "the edit made a policy version: {edited_policies:?}"
+    );
     // The lock is gone: a third apply takes it at once.
     let again = json(&engine(
-        &["apply", "runtime-connector", "--config", config_s, "--auto-approve", "--format", "json"],
+        &[
+            "apply",
+            "runtime-connector",
+            "--config",
+            config_s,
+            "--auto-approve",
+            "--format",
+            "json",
+        ],
         &proxy.url(),
         &roles,
         0,

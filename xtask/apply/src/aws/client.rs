@@ -105,8 +105,10 @@ pub fn base_origin(s: &Settings) -> String {
         Some(p) => format!("profile `{p}`"),
         None => match std::env::var("AWS_PROFILE") {
             Ok(p) if !p.is_empty() => format!("the default credential chain (`AWS_PROFILE={p}`)"),
-            _ => "the default credential chain (environment, `default` profile, SSO, instance role)"
-                .to_owned(),
+            _ => {
+                "the default credential chain (environment, `default` profile, SSO, instance role)"
+                    .to_owned()
+            }
         },
     }
 }

@@ -15,10 +15,10 @@ use serde_json::Value;
 use super::client::{
     base_config, by_account_id, connect, AccountClient, Calls, ConnectError, Identity, Settings,
 };
+use super::error::ApiError;
 use super::ledger;
 use super::lock::{Lease, LockError, LockSettings};
 use super::preflight;
-use super::error::ApiError;
 use super::read::{observe, Interest};
 use super::write::{ExecError, Executor};
 use crate::desired::{
@@ -143,7 +143,9 @@ pub enum EngineError {
     #[error(transparent)]
     Lock(#[from] LockError),
     /// Writing the deployment's ledger failed (before anything else was written).
-    #[error("could not record the deployment's policies in its ledger in account {account}: {source}")]
+    #[error(
+        "could not record the deployment's policies in its ledger in account {account}: {source}"
+    )]
     Ledger {
         /// The account id.
         account: String,
@@ -213,9 +215,11 @@ fn rotation_problems(
     };
     // The ledger remembers which generated values a role of the deployment has carried.
     let issued = |name: &str| {
-        observed
-            .values()
-            .any(|a| a.ledger.as_ref().is_some_and(|l| l.generated.contains(name)))
+        observed.values().any(|a| {
+            a.ledger
+                .as_ref()
+                .is_some_and(|l| l.generated.contains(name))
+        })
     };
     plan.generated
         .iter()
@@ -314,10 +318,9 @@ async fn record_ledgers(
         if done {
             for g in &plan.generated {
                 let here = match &g.source {
-                    GeneratedSource::Kept { role } => acct
-                        .roles
-                        .iter()
-                        .any(|r| r.name.eq_ignore_ascii_case(role)),
+                    GeneratedSource::Kept { role } => {
+                        acct.roles.iter().any(|r| r.name.eq_ignore_ascii_case(role))
+                    }
                     _ => carrier(plan, &g.value).is_some_and(|ch| &ch.account_id == account),
                 };
                 if here {
@@ -329,12 +332,19 @@ async fn record_ledgers(
         if (exists && new == old) || (!exists && new == Ledger::default()) {
             continue;
         }
-        ledger::write(c, &deployment.blueprint, &deployment.instance, exists, &old, &new)
-            .await
-            .map_err(|source| EngineError::Ledger {
-                account: account.clone(),
-                source,
-            })?;
+        ledger::write(
+            c,
+            &deployment.blueprint,
+            &deployment.instance,
+            exists,
+            &old,
+            &new,
+        )
+        .await
+        .map_err(|source| EngineError::Ledger {
+            account: account.clone(),
+            source,
+        })?;
         *current = Some(new);
     }
     Ok(())
@@ -548,8 +558,15 @@ async fn rounds(
         rounds += 1;
         let mut ledgers = BTreeMap::new();
         if command == Command::Apply {
-            record_ledgers(deployment, &plan, &last_observed, clients, false, &mut ledgers)
-                .await?;
+            record_ledgers(
+                deployment,
+                &plan,
+                &last_observed,
+                clients,
+                false,
+                &mut ledgers,
+            )
+            .await?;
         }
         let exec = Executor::new(
             clients,
@@ -559,8 +576,15 @@ async fn rounds(
         );
         exec.run(&plan.changes).await?;
         if command == Command::Apply && !plan.generated.is_empty() {
-            record_ledgers(deployment, &plan, &last_observed, clients, true, &mut ledgers)
-                .await?;
+            record_ledgers(
+                deployment,
+                &plan,
+                &last_observed,
+                clients,
+                true,
+                &mut ledgers,
+            )
+            .await?;
         }
         if plan.deferred.is_empty() {
             break;

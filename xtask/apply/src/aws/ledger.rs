@@ -43,7 +43,10 @@ fn encode(ledger: &Ledger) -> (Vec<(String, String)>, bool) {
     for n in names {
         let n = n.replace(',', ":");
         if !cur.is_empty() && cur.len() + 1 + n.len() > 256 {
-            tags.push((format!("{TAG_PREFIX}{}", tags.len()), std::mem::take(&mut cur)));
+            tags.push((
+                format!("{TAG_PREFIX}{}", tags.len()),
+                std::mem::take(&mut cur),
+            ));
         }
         if !cur.is_empty() {
             cur.push(' ');
@@ -202,9 +205,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_through_tags() {
-        let names: BTreeSet<String> = (0..40)
-            .map(|i| format!("team-{i:03}-read,write"))
-            .collect();
+        let names: BTreeSet<String> = (0..40).map(|i| format!("team-{i:03}-read,write")).collect();
         let ledger = Ledger {
             names: names.clone(),
             full: false,

@@ -176,7 +176,6 @@ fn holder_is_dead(holder: &str) -> bool {
         .is_ok_and(|p| !Path::new(&format!("/proc/{p}")).exists())
 }
 
-
 fn tags(pairs: &[(&str, String)]) -> Result<Vec<Tag>, ApiError> {
     pairs
         .iter()
@@ -321,7 +320,13 @@ impl Lease {
                         continue;
                     };
                     // A failed renewal is retried at the next tick; the lease outlives two.
-                    let _ = c.iam.tag_policy().policy_arn(arn).set_tags(Some(t)).send().await;
+                    let _ = c
+                        .iam
+                        .tag_policy()
+                        .policy_arn(arn)
+                        .set_tags(Some(t))
+                        .send()
+                        .await;
                 }
             }
         });
@@ -353,7 +358,13 @@ mod tests {
         assert_eq!(utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(utc(1_796_683_265), "2026-12-07T22:41:05Z");
         assert_eq!(utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(lock_name("aws-teams", "prod eu"), "rolewright-lock.aws-teams.prod-eu");
-        assert_eq!(tag_safe("arn:aws:sts::1:x/y (pid)"), "arn:aws:sts::1:x/y -pid-");
+        assert_eq!(
+            lock_name("aws-teams", "prod eu"),
+            "rolewright-lock.aws-teams.prod-eu"
+        );
+        assert_eq!(
+            tag_safe("arn:aws:sts::1:x/y (pid)"),
+            "arn:aws:sts::1:x/y -pid-"
+        );
     }
 }

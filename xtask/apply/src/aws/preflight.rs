@@ -22,8 +22,14 @@ use crate::state::ObservedAccount;
 /// resource type (`role`, `user`, `policy`) and name (the last path segment).
 fn iam_arn(arn: &str) -> Option<(&str, &str, &str)> {
     let mut f = arn.splitn(6, ':');
-    let (_, _, service, _, account, resource) =
-        (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+    let (_, _, service, _, account, resource) = (
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+    );
     if service != "iam" {
         return None;
     }
@@ -84,10 +90,11 @@ pub async fn check(
     let mut users: BTreeMap<(String, String), bool> = BTreeMap::new();
     let policy_exists = |account: &str, arn: &str| {
         desired.policies.iter().any(|p| p.arn == arn)
-            || desired
-                .deferred
-                .iter()
-                .any(|d| d.kind == Kind::Policy && d.account_id == account && arn.ends_with(&format!("/{}", d.name)))
+            || desired.deferred.iter().any(|d| {
+                d.kind == Kind::Policy
+                    && d.account_id == account
+                    && arn.ends_with(&format!("/{}", d.name))
+            })
             || observed
                 .get(account)
                 .is_some_and(|o| o.policies.iter().any(|p| p.arn == arn))
@@ -105,7 +112,11 @@ pub async fn check(
                     permissions_boundary,
                     trust,
                     ..
-                } => (name, permissions_boundary.iter().map(String::as_str).collect(), Some(trust)),
+                } => (
+                    name,
+                    permissions_boundary.iter().map(String::as_str).collect(),
+                    Some(trust),
+                ),
                 Op::UpdateAssumeRolePolicy { role, trust } => (role, Vec::new(), Some(trust)),
                 _ => continue,
             };
@@ -163,7 +174,9 @@ pub async fn check(
                         match users.get(&key) {
                             Some(e) => *e,
                             None => {
-                                let Some(uc) = clients.get(account) else { continue };
+                                let Some(uc) = clients.get(account) else {
+                                    continue;
+                                };
                                 uc.calls.read();
                                 let e = match uc.iam.get_user().user_name(name).send().await {
                                     Ok(_) => true,
@@ -225,17 +238,27 @@ async fn quotas(
         let ops = || changes().flat_map(|c| c.ops.iter());
         let new_roles = ops().filter(|o| matches!(o, Op::CreateRole { .. })).count();
         let gone_roles = ops().filter(|o| matches!(o, Op::DeleteRole { .. })).count();
-        let new_policies = ops().filter(|o| matches!(o, Op::CreatePolicy { .. })).count();
-        let gone_policies = ops().filter(|o| matches!(o, Op::DeletePolicy { .. })).count();
-        let quota_help = "delete unused objects, or ask AWS for a higher quota (Service Quotas, IAM)";
-        if let (Some(have), Some(quota)) = (get(SummaryKeyType::Roles), get(SummaryKeyType::RolesQuota)) {
+        let new_policies = ops()
+            .filter(|o| matches!(o, Op::CreatePolicy { .. }))
+            .count();
+        let gone_policies = ops()
+            .filter(|o| matches!(o, Op::DeletePolicy { .. }))
+            .count();
+        let quota_help =
+            "delete unused objects, or ask AWS for a higher quota (Service Quotas, IAM)";
+        if let (Some(have), Some(quota)) =
+            (get(SummaryKeyType::Roles), get(SummaryKeyType::RolesQuota))
+        {
             let after = (have + new_roles).saturating_sub(gone_roles);
             if new_roles > 0 && after > quota {
                 out.push(problem(Kind::Role, account, &format!("{new_roles} new role(s)"),
                     format!("account {account} has {have} of its {quota} roles; creating {new_roles} more exceeds the quota (`RolesQuota`)"), quota_help));
             }
         }
-        if let (Some(have), Some(quota)) = (get(SummaryKeyType::Policies), get(SummaryKeyType::PoliciesQuota)) {
+        if let (Some(have), Some(quota)) = (
+            get(SummaryKeyType::Policies),
+            get(SummaryKeyType::PoliciesQuota),
+        ) {
             let after = (have + new_policies).saturating_sub(gone_policies);
             if new_policies > 0 && after > quota {
                 out.push(problem(Kind::Policy, account, &format!("{new_policies} new policies"),
@@ -247,12 +270,16 @@ async fn quotas(
         let inline_size = get(SummaryKeyType::RolePolicySizeQuota);
         let policy_size = get(SummaryKeyType::PolicySizeQuota);
         for ch in changes() {
-            let role = desired
-                .roles
-                .iter()
-                .find(|r| r.account_id == account && r.name.eq_ignore_ascii_case(&ch.name) && ch.kind == Kind::Role);
+            let role = desired.roles.iter().find(|r| {
+                r.account_id == account
+                    && r.name.eq_ignore_ascii_case(&ch.name)
+                    && ch.kind == Kind::Role
+            });
             if let (Some(r), Some(q)) = (role, per_role) {
-                let attaching = ch.ops.iter().any(|o| matches!(o, Op::AttachRolePolicy { .. }));
+                let attaching = ch
+                    .ops
+                    .iter()
+                    .any(|o| matches!(o, Op::AttachRolePolicy { .. }));
                 if attaching && r.managed_policy_arns.len() > q {
                     out.push(problem(Kind::Role, account, &r.name,
                         format!("role `{}` would have {} managed policies attached; account {account} allows {q} per role (`AttachedPoliciesPerRoleQuota`)", r.name, r.managed_policy_arns.len()),
@@ -275,10 +302,13 @@ async fn quotas(
             }
             for op in &ch.ops {
                 let (doc, quota, what) = match op {
-                    Op::CreateRole { trust, .. } | Op::UpdateAssumeRolePolicy { trust, .. } => {
-                        (trust, trust_size, "trust policy (`AssumeRolePolicySizeQuota`)")
-                    }
-                    Op::CreatePolicy { document, .. } | Op::CreatePolicyVersion { document, .. } => {
+                    Op::CreateRole { trust, .. } | Op::UpdateAssumeRolePolicy { trust, .. } => (
+                        trust,
+                        trust_size,
+                        "trust policy (`AssumeRolePolicySizeQuota`)",
+                    ),
+                    Op::CreatePolicy { document, .. }
+                    | Op::CreatePolicyVersion { document, .. } => {
                         (document, policy_size, "managed policy (`PolicySizeQuota`)")
                     }
                     _ => continue,

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
@@ -22,9 +22,9 @@ use iam_model::{Condition, LateBound, PolicyDocument, Principal, Statement, Text
 use rolewright_apply::aws::client::Settings;
 use rolewright_apply::aws::engine::{self, Command as Cmd, EngineError, Options, Outcome, Ui};
 use rolewright_apply::cli::{load_deployment, Args, Format};
-use serde_json::Value;
 use rolewright_apply::plan::Plan;
 use rolewright_apply::report::Mode;
+use serde_json::Value;
 
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -511,7 +511,12 @@ pub fn fixture(rel: &str) -> String {
 }
 
 /// Runs the binary; returns its output (asserting the exit status).
-pub fn engine(args: &[&str], endpoint: &str, roles: &[String], expect: i32) -> std::process::Output {
+pub fn engine(
+    args: &[&str],
+    endpoint: &str,
+    roles: &[String],
+    expect: i32,
+) -> std::process::Output {
     engine_env(args, endpoint, roles, expect, &[])
 }
 
@@ -620,4 +625,3 @@ pub fn tempdir(name: &str) -> TempDir {
     std::fs::create_dir_all(&d).unwrap();
     TempDir(d)
 }
-
