@@ -18,6 +18,7 @@ use aws_sdk_iam::types::Tag;
 use super::client::AccountClient;
 use super::error::ApiError;
 use super::read::tag_map;
+use super::write::sdk_tags;
 use crate::state::Ledger;
 
 /// The path of ledger policies.
@@ -120,16 +121,7 @@ pub async fn write(
     new: &Ledger,
 ) -> Result<(), ApiError> {
     let (pairs, _) = encode(new);
-    let tags: Vec<Tag> = pairs
-        .iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ApiError::local("Tag", format!("invalid tag `{k}`: {e}")))
-        })
-        .collect::<Result<_, _>>()?;
+    let tags: Vec<Tag> = sdk_tags(&pairs.iter().cloned().collect())?;
     let name = ledger_name(blueprint, instance);
     let arn = format!(
         "arn:{}:iam::{}:policy{LEDGER_PATH}{name}",

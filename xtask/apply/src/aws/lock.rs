@@ -20,6 +20,7 @@ use aws_sdk_iam::types::Tag;
 use super::client::AccountClient;
 use super::error::ApiError;
 use super::read::tag_map;
+use super::write::sdk_tags;
 
 /// The path of lock policies.
 pub const LOCK_PATH: &str = "/rolewright/locks/";
@@ -177,16 +178,11 @@ fn holder_is_dead(holder: &str) -> bool {
 }
 
 fn tags(pairs: &[(&str, String)]) -> Result<Vec<Tag>, ApiError> {
-    pairs
+    let map: BTreeMap<String, String> = pairs
         .iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(*k)
-                .value(v)
-                .build()
-                .map_err(|e| ApiError::local("Tag", format!("invalid tag `{k}`: {e}")))
-        })
-        .collect()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    sdk_tags(&map)
 }
 
 impl Lease {

@@ -387,7 +387,8 @@ impl From<ApiError> for OpError {
     }
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
+/// IAM's tag list from a map (an invalid tag is a local error, before any call).
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
     tags.iter()
         .map(|(k, v)| {
             Tag::builder()
