@@ -410,7 +410,6 @@ fn stage_and_move(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use clap::Parser;

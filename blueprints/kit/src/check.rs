@@ -103,7 +103,6 @@ pub fn thumbprint(input: &str, value: &str) -> Result<(), BlueprintError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -399,7 +399,6 @@ pub fn prepare(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use iam_model::deployment::{Account, ExternalValue, GeneratedValue};

@@ -152,7 +152,6 @@ pub(crate) fn bitbucket_uuid(input: &str, value: &str) -> Result<String, Bluepri
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -6,10 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, ConfigSource,
-    Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, ConfigSource, Inputs, Registered};
 use blueprint_landing_zone::{
     BitbucketTrust, EnvironmentRole, GithubTrust, GitlabTrust, LandingZone, LandingZoneInputs,
 };
@@ -192,17 +189,5 @@ fn bad_configs_are_reported_with_file_line_and_input() {
 #[test]
 fn readme_sections_are_current() {
     let d = Registered::<LandingZone>::new().build(&example()).unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&LandingZoneInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &LandingZoneInputs::input_specs());
 }

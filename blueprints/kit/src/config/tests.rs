@@ -1,5 +1,4 @@
 //! The config loader: YAML features, atmos stacks, format selection and located errors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::{atmos, yaml, ConfigNode, ConfigSource, ConfigValue, Format, MAX_CONFIG_BYTES};
 use yaml::MAX_DEPTH;
