@@ -266,6 +266,7 @@ pub fn failure_json(e: &EngineError, identities: &[Identity], plan: Option<&Plan
     let transient = match e {
         EngineError::Exec(ExecError::Api { source, .. })
         | EngineError::Read { source, .. }
+        | EngineError::Connect(ConnectError::Identity { source, .. })
         | EngineError::Preflighting(source) => source.transient,
         _ => false,
     };

@@ -532,8 +532,10 @@ pub fn engine_env(
     cmd.args(args).args([
         "--endpoint-url",
         endpoint,
+        // Generous: moto loads an account's AWS managed policies on its first call, seconds on
+        // a loaded machine.
         "--attempt-timeout",
-        "5",
+        "15",
         "--max-attempts",
         "4",
         "--propagation-timeout",
