@@ -20,9 +20,20 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// The rolewright source tree (the engine is built there), named with `--root` because the
+/// tests run elsewhere.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
 fn xtask(dir: &PathBuf, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.args(args)
+    cmd.arg("--root")
+        .arg(root())
+        .args(args)
         .current_dir(dir)
         .env("AWS_ACCESS_KEY_ID", "AKIDROLEWRIGHTTEST")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
