@@ -263,21 +263,6 @@ pub struct GeneratedValue {
     pub fixed_by: Option<String>,
 }
 
-impl GeneratedValue {
-    /// Fixes the value from outside the config (a command line's `--generated NAME=VALUE`).
-    /// When the config already fixes it to something else nothing changes and the config's
-    /// value is the error: the two contradict each other, and which one wins is not guessed.
-    pub fn fix(&mut self, value: &str) -> Result<(), String> {
-        match &self.fixed {
-            Some(config) if config != value => Err(config.clone()),
-            _ => {
-                self.fixed = Some(value.to_owned());
-                Ok(())
-            }
-        }
-    }
-}
-
 /// A value a third party gives after a first deployment, such as Confluent's IAM role ARN.
 #[derive(Debug, Clone, PartialEq, Eq, TypedBuilder)]
 pub struct ExternalValue {

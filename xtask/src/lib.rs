@@ -18,10 +18,13 @@
 mod apply;
 mod catalog_refresh;
 mod codegen;
+mod explain;
+mod graph;
 mod render;
 mod test;
 mod util;
 mod validate;
+mod who_can;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,9 +34,9 @@ use clap::{Parser, Subcommand};
 pub use blueprints::{DuplicateBlueprint, Registry};
 pub use util::find_project_root;
 
-/// Render blueprints to Terraform or IAM JSON (render), lint policies (validate), change AWS
-/// accounts to match a deployment (plan, apply, destroy), and maintain the project (codegen,
-/// catalog-refresh, test).
+/// Render blueprints to Terraform or IAM JSON (render), lint policies (validate), review who
+/// can reach what (who-can, explain, graph), change AWS accounts to match a deployment (plan,
+/// apply, destroy), and maintain the project (codegen, catalog-refresh, test).
 #[derive(Debug, Parser)]
 #[command(name = "rolewright", version)]
 struct Cli {
@@ -65,6 +68,13 @@ enum Command {
     CatalogRefresh(catalog_refresh::Args),
     /// Run the whole test suite (set-up scripts, `cargo test`, rustfmt and clippy).
     Test(test::Args),
+    /// Every path from a principal outside the blueprints to a role that may perform ACTION
+    /// on RESOURCE, with the conditions along it.
+    WhoCan(who_can::Args),
+    /// Evaluate one request against a role's policies: allowed or denied, and why.
+    Explain(explain::Args),
+    /// Draw the trust graph of blueprints: Mermaid, Graphviz DOT or SVG.
+    Graph(graph::Args),
 }
 
 /// Why the command line could not start a subcommand.
@@ -95,6 +105,9 @@ fn dispatch(cli: Cli, registry: &Registry) -> anyhow::Result<()> {
         Command::Plan(args) => apply::run(apply::Verb::Plan, &args),
         Command::Apply(args) => apply::run(apply::Verb::Apply, &args),
         Command::Destroy(args) => apply::run(apply::Verb::Destroy, &args),
+        Command::WhoCan(args) => who_can::run(&args, registry),
+        Command::Explain(args) => explain::run(&args, registry),
+        Command::Graph(args) => graph::run(&args, registry),
     }
 }
 
@@ -153,7 +166,7 @@ mod tests {
         let cmd = Cli::command();
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(names.len(), 8, "{names:?}");
+        assert_eq!(names.len(), 11, "{names:?}");
         for name in &names {
             assert!(
                 about.contains(&format!("{name},"))

@@ -2,7 +2,6 @@
 //! found from the current directory, or given with `--root`, never taken from where the binary
 //! was built), its help names every command, `--version` is rolewright's, `plan --help` needs
 //! no build of the apply engine, and errors are one `error:` line plus a `help:` line.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,6 +12,10 @@ fn repo() -> PathBuf {
 
 /// A scratch folder outside the repository (the target folder is inside it, and the
 /// repository root would be found from there).
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: failing to set up fails the test"
+)]
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rolewright-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -20,6 +23,10 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+#[expect(
+    clippy::expect_used,
+    reason = "a test helper: a binary that does not start fails the test"
+)]
 fn run(binary: &Path, cwd: &Path, args: &[&str]) -> Output {
     Command::new(binary)
         .current_dir(cwd)

@@ -1,12 +1,16 @@
 //! The config loader's fuzz findings (see `blueprints/kit/fuzz/README.md`), end to end: each
 //! ends `render` with status 1 and one located error, never an abort, and writes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Renders `blueprint` with `config` (written to a scratch folder as `name`); returns the
 /// exit status and stderr, and checks nothing was written.
+#[expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test helper: failing to set up or to start the binary fails the test"
+)]
 fn render(test: &str, blueprint: &str, name: &str, config: &str) -> (Option<i32>, String) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("config-limits-{test}"));
     let _ = std::fs::remove_dir_all(&dir);

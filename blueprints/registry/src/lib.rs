@@ -113,3 +113,34 @@ pub fn examples_dir() -> PathBuf {
 pub fn example_config(name: &str) -> Option<PathBuf> {
     example_config_in(examples_dir().parent().unwrap_or(Path::new(".")), name)
 }
+
+/// The deployment the blueprint `name` builds from its example config, for tests and
+/// examples; an error names the blueprint or the config problem.
+pub fn example_deployment(name: &str) -> Result<iam_model::deployment::Deployment, String> {
+    let bp = find(name).ok_or_else(|| format!("unknown blueprint `{name}`"))?;
+    let path = example_config(name)
+        .ok_or_else(|| format!("blueprint `{name}` has no example config in `examples/`"))?;
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    bp.build(&blueprint_kit::ConfigSource::new(shown.clone(), text))
+        .map_err(|e| e.report(&shown))
+}
+
+/// The trust graph of the blueprint `name` built from its example config.
+pub fn example_trust_graph(name: &str) -> Result<iam_model::graph::TrustGraph, String> {
+    Ok(iam_model::graph::TrustGraph::of(&[example_deployment(
+        name,
+    )?]))
+}
+
+/// Checks the `trust-graph` section of the README at `readme` against the Mermaid drawing of
+/// the example's trust graph (`UPDATE_READMES=1` rewrites it; see
+/// [`blueprint_kit::readme_section_check`]).
+pub fn check_trust_graph_readme(name: &str, readme: &str) -> Result<(), String> {
+    let graph = example_trust_graph(name)?;
+    blueprint_kit::readme_section_check(
+        readme,
+        "trust-graph",
+        &format!("```mermaid\n{}```", graph.mermaid()),
+    )
+}

@@ -1,7 +1,6 @@
 //! The team's own binary gets every command for its own blueprint: it renders
 //! `service-roles` from its example config, reports a misspelt account reference with a
 //! suggestion, and still serves the built-in blueprints.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,6 +9,10 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: failing to set up fails the test"
+)]
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("custom-blueprint-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -17,6 +20,10 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+#[expect(
+    clippy::expect_used,
+    reason = "a test helper: a binary that does not start fails the test"
+)]
 fn run(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform-rolewright"))
         .current_dir(cwd)

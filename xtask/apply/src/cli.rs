@@ -108,7 +108,9 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
             ))
         })?,
     };
-    let text = std::fs::read_to_string(&path)
+    // Read with the loader's size cap, so a huge file is refused before it is read whole.
+    let text = ConfigSource::read(&path)
+        .map(|source| source.text)
         .map_err(|e| UsageError(format!("cannot read config `{}`: {e}", path.display())))?;
     let overrides = Overrides::parse(&args.overrides).map_err(|e| usage(&e))?;
     let config = path.display().to_string();

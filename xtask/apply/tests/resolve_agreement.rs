@@ -208,6 +208,13 @@ fn terraform_table(
     t
 }
 
+/// Roles and policies keyed `ACCOUNT_ID:NAME` (policies as ARN and document), and the outputs.
+type Views = (
+    BTreeMap<String, RoleView>,
+    BTreeMap<String, (String, Value)>,
+    Value,
+);
+
 /// One role as each output has it: trust, inline policies, attachments, boundary.
 #[derive(Debug, PartialEq)]
 struct RoleView {
@@ -222,14 +229,7 @@ fn doc(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
 
-fn terraform_views(
-    d: &Deployment,
-    i: &Inputs,
-) -> (
-    BTreeMap<String, RoleView>,
-    BTreeMap<String, (String, Value)>,
-    Value,
-) {
+fn terraform_views(d: &Deployment, i: &Inputs) -> Views {
     let files = terraform_files(d);
     let table = terraform_table(d, &files, i);
     let ev = |v: &Value| eval(v.as_str().unwrap(), &table);
@@ -244,7 +244,7 @@ fn terraform_views(
                 trust: doc(&ev(&body["assume_role_policy"])),
                 inline: BTreeMap::new(),
                 attached: BTreeSet::new(),
-                boundary: body.get("permissions_boundary").map(|b| ev(b)),
+                boundary: body.get("permissions_boundary").map(&ev),
             },
         );
     }
@@ -310,14 +310,7 @@ fn terraform_views(
     (roles, policies, Value::Object(outputs))
 }
 
-fn iam_views(
-    d: &Deployment,
-    i: &Inputs,
-) -> (
-    BTreeMap<String, RoleView>,
-    BTreeMap<String, (String, Value)>,
-    Value,
-) {
+fn iam_views(d: &Deployment, i: &Inputs) -> Views {
     let resolution = Resolution {
         account_ids: i.account_ids.clone(),
         default_account_id: None,
@@ -376,14 +369,7 @@ fn iam_views(
     (roles, policies, out["outputs"].clone())
 }
 
-fn apply_views(
-    d: &Deployment,
-    i: &Inputs,
-) -> (
-    BTreeMap<String, RoleView>,
-    BTreeMap<String, (String, Value)>,
-    Value,
-) {
+fn apply_views(d: &Deployment, i: &Inputs) -> Views {
     let targets: BTreeMap<String, Target> = i
         .account_ids
         .iter()

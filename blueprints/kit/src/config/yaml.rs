@@ -44,7 +44,16 @@ pub const ALIAS_VALUES_PER_BYTE: usize = 2;
 /// Parses one YAML document. An empty document is `null`; a stream of several documents is
 /// an error.
 pub fn parse(text: &str) -> Result<ConfigNode, Vec<ConfigError>> {
-    Builder::new(text).run()
+    Builder::new(text, MAX_NODES).run()
+}
+
+/// [`parse`] with a lower cap on values, so tests reach it without a million of them.
+#[cfg(test)]
+pub(crate) fn parse_with_max_nodes(
+    text: &str,
+    max_nodes: usize,
+) -> Result<ConfigNode, Vec<ConfigError>> {
+    Builder::new(text, max_nodes).run()
 }
 
 /// Character index (what saphyr's markers count) to byte offset.
@@ -120,6 +129,36 @@ enum KeyId {
     Collection(usize),
 }
 
+/// A written key borrowed, for the duplicate check; `None` for a collection key.
+#[derive(Hash, PartialEq, Eq)]
+enum KeyRef<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    String(&'a str),
+}
+
+impl<'a> KeyRef<'a> {
+    fn of(key: &'a ConfigNode) -> Option<Self> {
+        match &key.value {
+            ConfigValue::Null => Some(KeyRef::Null),
+            ConfigValue::Bool(b) => Some(KeyRef::Bool(*b)),
+            ConfigValue::Number(n) => Some(KeyRef::Number(n)),
+            ConfigValue::String(s) => Some(KeyRef::String(s)),
+            ConfigValue::List(_) | ConfigValue::Map(_) => None,
+        }
+    }
+
+    fn owned(self) -> KeyId {
+        match self {
+            KeyRef::Null => KeyId::Null,
+            KeyRef::Bool(b) => KeyId::Bool(b),
+            KeyRef::Number(n) => KeyId::Number(n.to_owned()),
+            KeyRef::String(s) => KeyId::String(s.to_owned()),
+        }
+    }
+}
+
 struct Builder<'t> {
     text: &'t str,
     offsets: Offsets,
@@ -129,6 +168,8 @@ struct Builder<'t> {
     documents: usize,
     /// Values in the document, alias copies included.
     nodes: usize,
+    /// The cap on `nodes` ([`MAX_NODES`]).
+    max_nodes: usize,
     /// Values copied by aliases, against `alias_budget`.
     alias_values: usize,
     alias_budget: usize,
@@ -137,8 +178,9 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, max_nodes: usize) -> Self {
         Builder {
+            max_nodes,
             text,
             offsets: Offsets::new(text),
             stack: Vec::new(),
@@ -234,7 +276,7 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Event::Scalar(value, style, anchor, tag) => {
-                    let value = self.scalar(&value, style, tag.as_deref(), location);
+                    let value = self.scalar(value, style, tag.as_deref(), location);
                     let node = ConfigNode::new(value, location);
                     // Keys are delivered as nodes too; `<<` is a merge key only when plain.
                     let merge = style == ScalarStyle::Plain
@@ -322,7 +364,7 @@ impl<'t> Builder<'t> {
                 }
                 Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
             }
-            if self.nodes > MAX_NODES {
+            if self.nodes > self.max_nodes {
                 let help = if self.alias_values > 0 {
                     "aliases are copied where they are used; alias smaller parts, or split the inputs over several config files"
                 } else {
@@ -331,7 +373,7 @@ impl<'t> Builder<'t> {
                 self.errors.push(
                     ConfigError::syntax(
                         location,
-                        format!("the document holds more than {MAX_NODES} values"),
+                        format!("the document holds more than {} values", self.max_nodes),
                     )
                     .with_help(help),
                 );
@@ -429,11 +471,12 @@ impl<'t> Builder<'t> {
     }
     fn scalar(
         &mut self,
-        value: &str,
+        text: std::borrow::Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         location: Location,
     ) -> ConfigValue {
+        let value: &str = &text;
         if let Some(tag) = tag {
             if tag.is_yaml_core_schema() {
                 match tag.suffix.as_str() {
@@ -462,14 +505,14 @@ impl<'t> Builder<'t> {
             return ConfigValue::String(value.to_owned());
         }
         if style != ScalarStyle::Plain {
-            return ConfigValue::String(value.to_owned());
+            return ConfigValue::String(text.into_owned());
         }
         match value {
             "" | "~" | "null" | "Null" | "NULL" => ConfigValue::Null,
             "true" | "True" | "TRUE" => ConfigValue::Bool(true),
             "false" | "False" | "FALSE" => ConfigValue::Bool(false),
-            v if is_number(v) => ConfigValue::Number(v.to_owned()),
-            v => ConfigValue::String(v.to_owned()),
+            v if is_number(v) => ConfigValue::Number(text.into_owned()),
+            _ => ConfigValue::String(text.into_owned()),
         }
     }
 
@@ -498,40 +541,54 @@ impl<'t> Builder<'t> {
     }
 
     /// Applies merge keys and reports duplicate keys, in time linear in the keys written and
-    /// merged.
+    /// merged. Written keys are compared borrowed; only a map with a `<<` key copies them.
     fn resolve_map(&mut self, entries: Vec<Entry>) -> Vec<(ConfigNode, ConfigNode)> {
-        // Keys written in the map, each with where it is first written.
-        let mut explicit: HashMap<KeyId, Location> = HashMap::with_capacity(entries.len());
-        for e in entries.iter().filter(|e| !e.merge) {
-            let id = self.key_id(&e.key);
-            match explicit.entry(id) {
-                Slot::Vacant(slot) => {
-                    slot.insert(e.key.location);
-                }
-                Slot::Occupied(first) => {
-                    let first = *first.get();
-                    self.errors.push(
-                        ConfigError::syntax(
-                            e.key.location,
-                            format!(
-                                "duplicate key `{}`",
-                                e.key.value.scalar_text().unwrap_or_default()
-                            ),
-                        )
-                        .with_help(format!(
-                            "first written at line {}, column {}; YAML allows a key once per map, remove one",
-                            first.line, first.column
-                        )),
-                    );
+        // Which written entries are first with their key (a duplicate is reported and
+        // dropped), and, when the map merges, the written keys that merged ones yield to.
+        let mut first = vec![true; entries.len()];
+        let merges = entries.iter().any(|e| e.merge);
+        let explicit: HashSet<KeyId> = {
+            let mut seen: HashMap<KeyRef<'_>, Location> = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate().filter(|(_, e)| !e.merge) {
+                let Some(key) = KeyRef::of(&e.key) else {
+                    continue;
+                };
+                match seen.entry(key) {
+                    Slot::Vacant(slot) => {
+                        slot.insert(e.key.location);
+                    }
+                    Slot::Occupied(at) => {
+                        let at = *at.get();
+                        if let Some(f) = first.get_mut(i) {
+                            *f = false;
+                        }
+                        self.errors.push(
+                            ConfigError::syntax(
+                                e.key.location,
+                                format!(
+                                    "duplicate key `{}`",
+                                    e.key.value.scalar_text().unwrap_or_default()
+                                ),
+                            )
+                            .with_help(format!(
+                                "first written at line {}, column {}; YAML allows a key once per map, remove one",
+                                at.line, at.column
+                            )),
+                        );
+                    }
                 }
             }
-        }
-        let mut taken: HashSet<KeyId> = HashSet::with_capacity(explicit.len());
+            if merges {
+                seen.into_keys().map(KeyRef::owned).collect()
+            } else {
+                HashSet::new()
+            }
+        };
+        let mut merged: HashSet<KeyId> = HashSet::new();
         let mut out: Vec<(ConfigNode, ConfigNode)> = Vec::with_capacity(entries.len());
-        for e in entries {
+        for (e, first) in entries.into_iter().zip(first) {
             if !e.merge {
-                let id = self.key_id(&e.key);
-                if taken.insert(id) {
+                if first {
                     out.push((e.key, e.value));
                 }
                 continue;
@@ -564,7 +621,7 @@ impl<'t> Builder<'t> {
                 for (k, v) in members {
                     // Keys written in this map win, and so do earlier merged maps.
                     let id = self.key_id(&k);
-                    if !explicit.contains_key(&id) && taken.insert(id) {
+                    if !explicit.contains(&id) && merged.insert(id) {
                         out.push((k, v));
                     }
                 }
