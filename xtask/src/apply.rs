@@ -3,8 +3,8 @@
 //! The engine depends on the AWS SDK (`aws-sdk-iam` alone is a minute of single-core codegen),
 //! so it is its own crate outside the workspace's default members, and this binary never links
 //! it: `cargo xtask render` and every other subcommand stay quick to build. These three
-//! subcommands run `cargo run -p rolewright-apply -- <command> <args>` instead, which builds
-//! the engine on first use and reuses it afterwards. It is a debug build on purpose: it shares
+//! subcommands build it (`cargo build -p rolewright-apply`, a no-op once built) and then
+//! become it (`exec` on unix) in the caller's directory. It is a debug build on purpose: it shares
 //! its artifacts with `cargo test --workspace`, and a release build of the SDK costs several
 //! times the compile time for a program that mostly waits on the network (measurements in
 //! `xtask/apply/README.md`).
@@ -95,15 +95,35 @@ pub(crate) fn run(verb: Verb, _args: &Args) -> anyhow::Result<()> {
         );
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // From the user's directory, so that a relative `--config` means what it says.
-    let status = Command::new(cargo)
-        .args(["run", "--quiet", "--manifest-path"])
+    let built = Command::new(cargo)
+        .args(["build", "--quiet", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
-        .args(["--package", "rolewright-apply", "--"])
-        .arg(verb.name())
-        .args(forwarded(verb))
+        .args(["--package", "rolewright-apply"])
         .status()
-        .context("could not start `cargo run -p rolewright-apply`")?;
-    // The engine has printed its own messages; keep its exit status (1 failed, 2 usage).
-    std::process::exit(status.code().unwrap_or(1));
+        .context("could not start `cargo build -p rolewright-apply`")?;
+    if !built.success() {
+        std::process::exit(built.code().unwrap_or(1));
+    }
+    // Run in the user's directory, so that a relative `--config` means what it says, and in
+    // place of this process (`exec` on unix): a signal meant for `cargo xtask apply` (Ctrl-C,
+    // `kill`, even SIGKILL) reaches the engine itself, and nothing keeps running behind it.
+    let binary = engine_binary();
+    let mut engine = Command::new(&binary);
+    engine.arg(verb.name()).args(forwarded(verb));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        // Only returns on failure.
+        let err = engine.exec();
+        Err(err).with_context(|| format!("could not run `{}`", binary.display()))
+    }
+    #[cfg(not(unix))]
+    {
+        // The console delivers Ctrl-C to the whole process group, the engine included.
+        let status = engine
+            .status()
+            .with_context(|| format!("could not run `{}`", binary.display()))?;
+        // The engine has printed its own messages; keep its exit status (1 failed, 2 usage).
+        std::process::exit(status.code().unwrap_or(1));
+    }
 }

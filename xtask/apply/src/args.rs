@@ -51,6 +51,15 @@ pub struct Args {
     /// quotas), parsed and applied by `blueprint_kit::prepare` as `render` does.
     #[command(flatten)]
     pub overrides: blueprint_kit::OverrideArgs,
+    /// Generate a new external id when the role that carried the old one lost it (deleted or
+    /// its trust replaced out of band). Without it such a run stops: whoever holds the old id
+    /// would be locked out silently.
+    #[arg(long, alias = "new-external-id")]
+    pub rotate_external_id: bool,
+    /// Seconds to wait for another apply or destroy of the same deployment to finish (its
+    /// lock) before failing.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
     /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub propagation_timeout: u64,
@@ -60,4 +69,7 @@ pub struct Args {
     /// Attempts per call for throttling, 5xx and network errors (standard retry mode).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub max_attempts: u32,
+    /// Write calls in flight per account at most; halved when IAM throttles, regained slowly.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub concurrency: usize,
 }

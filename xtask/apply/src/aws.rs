@@ -5,5 +5,9 @@
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod ledger;
+pub mod limit;
+pub mod lock;
+pub mod preflight;
 pub mod read;
 pub mod write;

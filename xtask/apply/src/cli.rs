@@ -19,8 +19,12 @@ use clap::{Parser, Subcommand};
 use iam_model::deployment::Deployment;
 use serde_json::Value;
 
-use crate::aws::client::Settings;
+use std::sync::Mutex;
+
+use crate::aws::client::{ConnectError, Identity, Settings};
 use crate::aws::engine::{run, Command, EngineError, Options, Outcome, Ui};
+use crate::aws::lock::LockSettings;
+use crate::aws::write::ExecError;
 use crate::plan::Plan;
 use crate::report::{self, Mode};
 
@@ -139,9 +143,10 @@ fn usage(e: &PrepareError) -> UsageError {
 
 /// The engine options the flags describe.
 pub fn options(args: &Args) -> Result<Options, UsageError> {
-    if args.attempt_timeout == 0 || args.max_attempts == 0 {
+    if args.attempt_timeout == 0 || args.max_attempts == 0 || args.concurrency == 0 {
         return Err(UsageError(
-            "`--attempt-timeout` and `--max-attempts` must be at least 1".to_owned(),
+            "`--attempt-timeout`, `--max-attempts` and `--concurrency` must be at least 1"
+                .to_owned(),
         ));
     }
     let settings = Settings {
@@ -156,6 +161,7 @@ pub fn options(args: &Args) -> Result<Options, UsageError> {
                 .saturating_add(60),
         ),
         max_attempts: args.max_attempts,
+        concurrency: args.concurrency,
     };
     Ok(Options {
         settings,
@@ -163,20 +169,43 @@ pub fn options(args: &Args) -> Result<Options, UsageError> {
         adopt: args.adopt,
         auto_approve: args.auto_approve,
         propagation_timeout: Duration::from_secs(args.propagation_timeout),
+        rotate_external_id: args.rotate_external_id,
+        lock: LockSettings {
+            wait: Duration::from_secs(args.lock_wait),
+            ..LockSettings::default()
+        },
     })
 }
 
-/// The terminal: plan on stdout, progress and the question on stderr.
+/// The terminal: plan on stdout, progress and the question on stderr. It keeps what it was
+/// shown, so a failed run's JSON document can still name the identities and the plan.
 struct Terminal {
     format: Format,
+    identities: Mutex<Vec<Identity>>,
+    plan: Mutex<Option<Plan>>,
 }
 
 impl Ui for Terminal {
+    fn acting_as(&self, identities: &[Identity]) {
+        for i in identities {
+            eprintln!(
+                "acting in account {} as {} (account `{}`, credentials: {})",
+                i.account_id, i.arn, i.key, i.credentials
+            );
+        }
+        if let Ok(mut ids) = self.identities.lock() {
+            *ids = identities.to_vec();
+        }
+    }
+
     fn progress(&self, line: &str) {
         eprintln!("{line}");
     }
 
     fn show_plan(&self, plan: &Plan, mode: Mode) {
+        if let Ok(mut p) = self.plan.lock() {
+            *p = Some(plan.clone());
+        }
         if self.format == Format::Human {
             print!("{}", report::human(plan, mode));
             let _ = std::io::stdout().flush();
@@ -213,6 +242,54 @@ pub fn outcome_json(o: &Outcome) -> Value {
             .map(|(k, (v, _))| (k.clone(), v.clone()))
             .collect();
         m.insert("outputs".into(), Value::Object(outputs));
+        m.insert("identities".into(), serde_json::json!(o.identities));
+        m.insert("error".into(), Value::Null);
+    }
+    v
+}
+
+/// The `--format json` document of a failed run: the error (kind, message, whether running
+/// again may help), the objects it concerns, and as much of the run as got done (identities,
+/// the plan shown).
+pub fn failure_json(e: &EngineError, identities: &[Identity], plan: Option<&Plan>) -> Value {
+    let kind = match e {
+        EngineError::Connect(ConnectError::Credentials { .. }) => "credentials",
+        EngineError::Connect(_) => "accounts",
+        EngineError::Read { .. } | EngineError::Preflighting(_) => "read",
+        EngineError::Resolve(_) => "resolve",
+        EngineError::Conflicts(_) => "conflicts",
+        EngineError::Preflight(_) => "preflight",
+        EngineError::Exec(_) => "iam",
+        EngineError::Declined => "declined",
+        EngineError::NotConverged(_) => "not-converged",
+        EngineError::Lock(_) => "lock",
+        EngineError::Ledger { .. } => "iam",
+    };
+    let transient = match e {
+        EngineError::Exec(ExecError::Api { source, .. })
+        | EngineError::Read { source, .. }
+        | EngineError::Connect(ConnectError::Identity { source, .. })
+        | EngineError::Preflighting(source) => source.transient,
+        _ => false,
+    };
+    let mut v = match plan {
+        Some(p) => report::json(p, crate::report::ApiCalls::default()),
+        None => report::json(&Plan::default(), crate::report::ApiCalls::default()),
+    };
+    if let Value::Object(m) = &mut v {
+        m.remove("api_calls");
+        if let EngineError::Conflicts(c) = e {
+            m.insert("conflicts".into(), serde_json::json!(c));
+        }
+        if let EngineError::Preflight(c) = e {
+            m.insert("preflight".into(), serde_json::json!(c));
+        }
+        m.insert("applied".into(), Value::Bool(false));
+        m.insert("identities".into(), serde_json::json!(identities));
+        m.insert(
+            "error".into(),
+            serde_json::json!({"kind": kind, "message": e.to_string(), "transient": transient}),
+        );
     }
     v
 }
@@ -261,6 +338,8 @@ pub fn main_with(cli: Cli) -> i32 {
     };
     let ui = Terminal {
         format: args.format,
+        identities: Mutex::new(Vec::new()),
+        plan: Mutex::new(None),
     };
     let result = runtime.block_on(run(command, &deployment, &opts, &ui));
     match result {
@@ -286,13 +365,21 @@ pub fn main_with(cli: Cli) -> i32 {
             }
             0
         }
-        Err(e @ EngineError::Connect(_)) => {
-            eprintln!("error: {e}");
-            2
-        }
         Err(e) => {
             eprintln!("error: {e}");
-            1
+            if args.format == Format::Json {
+                let ids = ui.identities.lock().map(|i| i.clone()).unwrap_or_default();
+                let plan = ui.plan.lock().ok().and_then(|p| p.clone());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&failure_json(&e, &ids, plan.as_ref()))
+                        .unwrap_or_default()
+                );
+            }
+            match e {
+                EngineError::Connect(_) => 2,
+                _ => 1,
+            }
         }
     }
 }

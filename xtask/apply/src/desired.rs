@@ -309,11 +309,12 @@ impl Declared {
 }
 
 /// Resolves `deployment`. `fresh` makes a new random value for a generated value that has
-/// none yet (a UUID in production; fixed strings in tests, to keep plans deterministic).
+/// none yet, given its name (a UUID in production, the same one in every round of a run;
+/// fixed strings in tests, to keep plans deterministic).
 pub fn resolve(
     deployment: &Deployment,
     ctx: &Context<'_>,
-    fresh: &mut dyn FnMut() -> String,
+    fresh: &mut dyn FnMut(&str) -> String,
 ) -> Result<Desired, ResolveError> {
     let mut messages = Vec::new();
     for key in deployment
@@ -664,7 +665,7 @@ fn generated_values(
     deployment: &Deployment,
     index: &Index<'_>,
     ctx: &Context<'_>,
-    fresh: &mut dyn FnMut() -> String,
+    fresh: &mut dyn FnMut(&str) -> String,
 ) -> Vec<GeneratedStatus> {
     let mut out = Vec::new();
     for g in &deployment.generated {
@@ -711,8 +712,8 @@ fn generated_values(
         }
         let (value, source) = match (found.into_iter().next(), existing_role) {
             (Some((role, v)), _) => (v, GeneratedSource::Kept { role }),
-            (None, Some(role)) => (fresh(), GeneratedSource::Rotated { role }),
-            (None, None) => (fresh(), GeneratedSource::New),
+            (None, Some(role)) => (fresh(&g.name), GeneratedSource::Rotated { role }),
+            (None, None) => (fresh(&g.name), GeneratedSource::New),
         };
         out.push(GeneratedStatus {
             name: g.name.clone(),
@@ -850,7 +851,7 @@ mod tests {
             externals: &externals,
             observed: &observed,
         };
-        resolve(d, &ctx, &mut || "fresh-value".to_owned()).unwrap()
+        resolve(d, &ctx, &mut |_: &str| "fresh-value".to_owned()).unwrap()
     }
 
     #[test]
@@ -918,7 +919,7 @@ mod tests {
             externals: &none,
             observed: &observed,
         };
-        let err = resolve(&d, &ctx, &mut String::new).unwrap_err();
+        let err = resolve(&d, &ctx, &mut |_: &str| String::new()).unwrap_err();
         assert_eq!(
             err.messages,
             ["role `R` needs external value `confluent_role_arn`, which has no value: pass `--external confluent_role_arn=VALUE` or set it in the config"]
@@ -931,7 +932,7 @@ mod tests {
             externals: &given,
             ..ctx
         };
-        assert!(resolve(&d, &ctx, &mut String::new).is_ok());
+        assert!(resolve(&d, &ctx, &mut |_: &str| String::new()).is_ok());
     }
 
     #[test]

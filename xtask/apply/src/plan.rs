@@ -148,6 +148,10 @@ pub struct Conflict {
     pub reason: String,
     /// How to proceed.
     pub help: String,
+    /// The ownership tags it carries (`blueprint/instance`), when it is another rolewright
+    /// deployment's; `None` for an object without them (or a pre-flight finding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// The plan.
@@ -165,6 +169,9 @@ pub struct Plan {
     pub deferred: Vec<Deferred>,
     /// Objects a destroy leaves alone because the deployment does not own them.
     pub skipped: Vec<Conflict>,
+    /// What IAM would reject (missing policies or principals, quotas), found by the
+    /// pre-flight before anything is written; filled in by the engine.
+    pub preflight: Vec<Conflict>,
 }
 
 impl Plan {
@@ -255,6 +262,7 @@ pub fn plan_destroy(
                 name: name.clone(),
                 reason: format!("it is {}, so destroy leaves it alone", own.describe()),
                 help: "pass `--adopt` to delete it anyway".to_owned(),
+                owner: own.tag(),
             });
         }
     }
@@ -359,6 +367,7 @@ impl<'a> Planner<'a> {
             name: name.to_owned(),
             reason: format!("{} `{name}` already exists in account {account_id} and is {}", kind.as_str(), own.describe()),
             help: "pass `--adopt` to take it over (it is then tagged, updated and, on destroy, deleted as this deployment's), or rename the object in the config".to_owned(),
+            owner: own.tag(),
         });
     }
 
@@ -564,6 +573,7 @@ impl<'a> Planner<'a> {
                     foreign.join(", ")
                 ),
                 help: "detach it there first, or pass `--adopt` to let rolewright detach it".to_owned(),
+                owner: Some(format!("{}/{}", self.blueprint, self.instance)),
             });
             return false;
         }
@@ -635,18 +645,41 @@ impl<'a> Planner<'a> {
             detached_by_roles.insert((d.account_id.clone(), arn.clone()));
         }
         let mut details = out.details;
+        let mut warnings = out.warnings;
         if adopted {
             details.insert(
                 0,
                 Detail::Note("adopted: tagged as this deployment's".to_owned()),
             );
+            // What the role had before rolewright took it over and loses now: say so.
+            for op in &out.ops {
+                match op {
+                    Op::DeleteRolePolicy { name, .. } => warnings.push(format!(
+                        "adopting role `{}` in account {} REMOVES its own inline policy `{name}`",
+                        d.name, d.account_id
+                    )),
+                    Op::UntagRole { keys, .. } => {
+                        for k in keys {
+                            warnings.push(format!(
+                                "adopting role `{}` in account {} REMOVES its tag `{k}`",
+                                d.name, d.account_id
+                            ));
+                        }
+                    }
+                    Op::DetachRolePolicy { arn, .. } => warnings.push(format!(
+                        "adopting role `{}` in account {} DETACHES managed policy `{arn}`",
+                        d.name, d.account_id
+                    )),
+                    _ => {}
+                }
+            }
         }
         self.push(
             Action::Update,
             (Kind::Role, &d.account_id, &d.name),
             details,
             out.ops,
-            out.warnings,
+            warnings,
         );
     }
 

@@ -296,6 +296,7 @@ pub fn json(plan: &Plan, api_calls: ApiCalls) -> Value {
         "warnings": plan.warnings,
         "generated": plan.generated,
         "deferred": plan.deferred,
+        "preflight": plan.preflight,
         "api_calls": api_calls,
     })
 }

@@ -28,6 +28,24 @@ pub struct ObservedAccount {
     /// Every OpenID Connect provider in the account.
     #[serde(default)]
     pub oidc_providers: Vec<ObservedOidcProvider>,
+    /// The deployment's ledger of the managed policies it created here (`aws::ledger`);
+    /// `None` when the account has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<Ledger>,
+}
+
+/// What a deployment's ledger holds (see `aws::ledger`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ledger {
+    /// Names of managed policies the deployment created, lower case.
+    pub names: std::collections::BTreeSet<String>,
+    /// More names than the ledger holds: leftovers are looked for among all unattached
+    /// policies.
+    pub full: bool,
+    /// Generated values (external ids) that a role of the deployment has carried: one made
+    /// anew would be a rotation.
+    #[serde(default)]
+    pub generated: std::collections::BTreeSet<String>,
 }
 
 /// A role as IAM holds it.
@@ -173,6 +191,17 @@ impl Ownership {
                 blueprint: b.cloned().unwrap_or_default(),
                 instance: i.cloned().unwrap_or_default(),
             },
+        }
+    }
+
+    /// The owner as `blueprint/instance`, or `None` for an object without rolewright tags.
+    pub fn tag(&self) -> Option<String> {
+        match self {
+            Ownership::Ours | Ownership::Unowned => None,
+            Ownership::Other {
+                blueprint,
+                instance,
+            } => Some(format!("{blueprint}/{instance}")),
         }
     }
 

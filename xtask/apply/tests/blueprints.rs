@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::*;
-use rolewright_apply::cli::{example_config, load_deployment, Args, Format};
+use rolewright_apply::cli::example_config;
 use serde_json::Value;
 
 /// An edit of each blueprint's example config that changes objects in place (no renames):
@@ -36,87 +34,12 @@ fn config_edit(blueprint: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Runs the binary; returns its output (asserting the exit status).
-fn engine(args: &[&str], endpoint: &str, roles: &[String], expect: i32) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolewright-apply"));
-    cmd.args(args).args([
-        "--endpoint-url",
-        endpoint,
-        "--attempt-timeout",
-        "5",
-        "--max-attempts",
-        "4",
-        "--propagation-timeout",
-        "20",
-    ]);
-    for r in roles {
-        cmd.args(["--account-role", r]);
-    }
-    let out = cmd
-        .env("AWS_ACCESS_KEY_ID", "AKIDROLEWRIGHTTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "secret")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(expect),
-        "rolewright-apply {args:?} exited with {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
-}
-
 fn actions(v: &Value) -> Vec<String> {
     v["changes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["action"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The accounts of a blueprint's example deployment: key → id (the configured id, or a fresh one).
-fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
-    let args = Args {
-        blueprint: blueprint.to_owned(),
-        config: Some(config.to_path_buf()),
-        format: Format::Json,
-        adopt: false,
-        auto_approve: true,
-        endpoint_url: None,
-        region: None,
-        profile: None,
-        account_roles: vec![],
-        overrides: Default::default(),
-        propagation_timeout: 20,
-        attempt_timeout: 5,
-        max_attempts: 4,
-    };
-    let d = load_deployment(&args).unwrap_or_else(|e| panic!("{blueprint}: {e}"));
-    d.accounts
-        .iter()
-        .map(|a| {
-            let id = a.id.as_ref().map(ToString::to_string);
-            (a.key.clone(), id.unwrap_or_else(account_id))
-        })
-        .collect()
-}
-
-fn role_args(accounts: &BTreeMap<String, String>) -> Vec<String> {
-    accounts
-        .iter()
-        .map(|(k, id)| format!("{k}=arn:aws:iam::{id}:role/rolewright-deployer"))
         .collect()
 }
 
@@ -422,27 +345,6 @@ async fn an_engine_process_killed_midway_converges_on_rerun() {
         0,
     ));
     assert_eq!(clean["api_calls"]["write"], 0, "{:?}", clean["changes"]);
-}
-
-/// A temporary folder, removed on drop.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn join(&self, p: impl AsRef<Path>) -> std::path::PathBuf {
-        self.0.join(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempdir(name: &str) -> TempDir {
-    let d = std::env::temp_dir().join(format!("rolewright-apply-{name}-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&d).unwrap();
-    TempDir(d)
 }
 
 #[test]

@@ -228,7 +228,8 @@ async fn an_error_midway_stops_and_a_rerun_converges() {
     assert!(matches!(err, EngineError::Exec(_)), "{msg}");
     assert!(
         msg.contains("`AttachRolePolicy` failed with `InvalidInput`")
-            && msg.contains("run apply again"),
+            && msg.contains("permanent error")
+            && !msg.contains("run apply again to converge"),
         "{msg}"
     );
     proxy.reset();
@@ -297,18 +298,22 @@ async fn a_policy_that_does_not_exist_fails_at_once() {
     d.roles[0]
         .managed_policy_arns
         .retain(|a| a.as_literal().is_some());
-    let started = std::time::Instant::now();
     let err = run(Command::Apply, &d, &opts).await.unwrap_err();
     assert!(
         err.to_string()
             .contains("does not exist or is not attachable"),
         "{err}"
     );
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(15),
-        "no propagation wait: {:?}",
-        started.elapsed()
-    );
+    // No propagation wait: the call is sent once, not retried until the budget runs out.
+    // (Counted, not timed: the machine may be slow.)
+    let attaches = proxy.stats()["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| *a == "AttachRolePolicy")
+        .count();
+    assert_eq!(attaches, 1, "{}", proxy.stats());
+    assert!(err.to_string().contains("permanent error"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -208,7 +208,22 @@ async fn unowned_objects_are_conflicts_until_adopted() {
 
     let d = demo(Variant::First);
     let err = run(Command::Apply, &d, &opts).await.unwrap_err();
-    assert!(matches!(err, EngineError::Conflicts(1)), "{err}");
+    match &err {
+        EngineError::Conflicts(c) => {
+            assert_eq!(c.len(), 1, "{err}");
+            assert_eq!(
+                (c[0].kind, c[0].account_id.as_str(), c[0].name.as_str()),
+                (Kind::Role, accts.member.as_str(), "demo-target")
+            );
+            assert_eq!(c[0].owner, None, "no ownership tags");
+        }
+        other => panic!("expected a conflict: {other}"),
+    }
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("role `demo-target` in account {}", accts.member)),
+        "the message names the object: {msg}"
+    );
     assert_eq!(
         role_names(&iam(&moto.url(), &accts.hub)).await,
         Vec::<String>::new(),
@@ -221,6 +236,28 @@ async fn unowned_objects_are_conflicts_until_adopted() {
     assert_eq!(des.plan.skipped.len(), 1);
     assert_eq!(role_names(&member).await, ["demo-target"]);
 
+    // The role's own inline policy and tag, which adopting it removes: loudly.
+    member
+        .put_role_policy()
+        .role_name("demo-target")
+        .policy_name("legacy")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    member
+        .tag_role()
+        .role_name("demo-target")
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("legacy-owner")
+                .value("ops")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
     opts.adopt = true;
     let a = run(Command::Apply, &d, &opts).await.unwrap();
     assert!(a.applied);
@@ -231,6 +268,21 @@ async fn unowned_objects_are_conflicts_until_adopted() {
         .find(|c| c.name == "demo-target")
         .unwrap();
     assert_eq!(adopted.action, Action::Update);
+    for what in [
+        "REMOVES its own inline policy `legacy`",
+        "REMOVES its tag `legacy-owner`",
+    ] {
+        assert!(
+            adopted.warnings.iter().any(|w| w.contains(what)),
+            "{what}: {:?}",
+            adopted.warnings
+        );
+    }
+    let human = rolewright_apply::report::human(&a.plan, rolewright_apply::report::Mode::Apply);
+    assert!(
+        human.contains("WARNING: adopting role `demo-target`"),
+        "{human}"
+    );
     let tags = member
         .list_role_tags()
         .role_name("demo-target")
@@ -268,7 +320,37 @@ async fn a_lost_external_id_is_rotated_loudly() {
         .send()
         .await
         .unwrap();
-    let p = run(Command::Plan, &d, &opts).await.unwrap();
+    // Without the flag, plan and apply refuse (a pre-flight problem naming the role) and
+    // nothing is written.
+    for cmd in [Command::Plan, Command::Apply] {
+        match run(cmd, &d, &opts).await.unwrap_err() {
+            EngineError::Preflight(p) => {
+                assert_eq!(p.len(), 1, "{p:?}");
+                assert_eq!(p[0].name, "demo-target");
+                assert_eq!(p[0].account_id, accts.member);
+                assert!(p[0].help.contains("--rotate-external-id"), "{p:?}");
+            }
+            other => panic!("expected a refusal: {other}"),
+        }
+    }
+    let live = member
+        .get_role()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !live
+            .role()
+            .unwrap()
+            .assume_role_policy_document()
+            .unwrap_or_default()
+            .contains("ExternalId"),
+        "the refused apply wrote nothing"
+    );
+    let mut rotate = opts.clone();
+    rotate.rotate_external_id = true;
+    let p = run(Command::Plan, &d, &rotate).await.unwrap();
     assert_eq!(
         p.plan.generated[0].source,
         GeneratedSource::Rotated {
@@ -288,6 +370,52 @@ async fn a_lost_external_id_is_rotated_loudly() {
         human.contains("WARNING: generated value `external_id` was not found"),
         "{human}"
     );
+    // A role deleted out of band: the id it carried is gone; a new one only with the flag.
+    run(Command::Apply, &d, &rotate).await.unwrap();
+    member
+        .delete_role_policy()
+        .role_name("demo-target")
+        .policy_name("describe")
+        .send()
+        .await
+        .ok();
+    for p in member
+        .list_role_policies()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap()
+        .policy_names()
+    {
+        member
+            .delete_role_policy()
+            .role_name("demo-target")
+            .policy_name(p)
+            .send()
+            .await
+            .unwrap();
+    }
+    member
+        .delete_role()
+        .role_name("demo-target")
+        .send()
+        .await
+        .unwrap();
+    match run(Command::Apply, &d, &opts).await.unwrap_err() {
+        EngineError::Preflight(p) => {
+            assert_eq!(p[0].name, "demo-target", "{p:?}");
+            assert!(p[0].reason.contains("is gone"), "{p:?}");
+        }
+        other => panic!("expected a refusal: {other}"),
+    }
+    assert!(!role_names(&member)
+        .await
+        .contains(&"demo-target".to_owned()));
+    let a = run(Command::Apply, &d, &rotate).await.unwrap();
+    assert!(a.applied);
+    assert!(role_names(&member)
+        .await
+        .contains(&"demo-target".to_owned()));
     // Fixing it explicitly is not a rotation.
     let mut fixed = d.clone();
     fixed.generated[0].fixed = Some("my-own-id".into());

@@ -90,7 +90,7 @@ fn plan_with(d: &Deployment, observed: &BTreeMap<String, ObservedAccount>, adopt
         externals: &none,
         observed,
     };
-    let desired = resolve(d, &ctx, &mut || {
+    let desired = resolve(d, &ctx, &mut |_: &str| {
         "00000000-0000-4000-8000-000000000000".to_owned()
     })
     .unwrap();

@@ -398,7 +398,7 @@ fn apply_views(d: &Deployment, i: &Inputs) -> Views {
         .map(|g| i.generated[&g.name].clone())
         .collect::<Vec<_>>()
         .into_iter();
-    let desired = desired::resolve(d, &ctx, &mut || fresh.next().unwrap()).unwrap();
+    let desired = desired::resolve(d, &ctx, &mut |_: &str| fresh.next().unwrap()).unwrap();
     assert!(desired.deferred.is_empty(), "{:?}", desired.deferred);
     let json = |p: &iam_model::PolicyDocument| doc(&p.to_json_compact().unwrap());
     let roles = desired

@@ -18,6 +18,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use iam_model::deployment::Deployment;
 
 use super::error::ApiError;
+use super::limit::{Limiter, ThrottleWatch};
 use crate::desired::Target;
 use crate::report::ApiCalls;
 
@@ -38,6 +39,8 @@ pub struct Settings {
     pub operation_timeout: Duration,
     /// Attempts per call (standard retry mode).
     pub max_attempts: u32,
+    /// Write calls in flight per account at most (halved on throttling, regained slowly).
+    pub concurrency: usize,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(120),
             max_attempts: 5,
+            concurrency: 10,
         }
     }
 }
@@ -81,6 +85,34 @@ impl Calls {
     }
 }
 
+/// Who a run acts as in one account: said before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    /// The deployment's account key.
+    pub key: String,
+    /// The account the credentials reach.
+    pub account_id: String,
+    /// The principal (STS `GetCallerIdentity`'s ARN).
+    pub arn: String,
+    /// Where the credentials come from (`profile \`prod\``, `the default credential chain`,
+    /// or the role assumed).
+    pub credentials: String,
+}
+
+/// Where the base credentials come from, for messages.
+pub fn base_origin(s: &Settings) -> String {
+    match &s.profile {
+        Some(p) => format!("profile `{p}`"),
+        None => match std::env::var("AWS_PROFILE") {
+            Ok(p) if !p.is_empty() => format!("the default credential chain (`AWS_PROFILE={p}`)"),
+            _ => {
+                "the default credential chain (environment, `default` profile, SSO, instance role)"
+                    .to_owned()
+            }
+        },
+    }
+}
+
 /// One target account, connected.
 #[derive(Debug, Clone)]
 pub struct AccountClient {
@@ -88,12 +120,14 @@ pub struct AccountClient {
     pub keys: Vec<String>,
     /// Where the credentials lead.
     pub target: Target,
-    /// The caller identity's ARN, for messages.
-    pub caller_arn: String,
+    /// Who the client acts as.
+    pub identity: Identity,
     /// The IAM client.
     pub iam: aws_sdk_iam::Client,
     /// The call counters shared by the run.
     pub calls: Arc<Calls>,
+    /// The account's bound on calls in flight.
+    pub limiter: Arc<Limiter>,
 }
 
 /// Why the accounts could not be reached.
@@ -102,6 +136,18 @@ pub enum ConnectError {
     /// A configuration problem.
     #[error("{0}")]
     Config(String),
+    /// The credentials could not be loaded: nothing was sent.
+    #[error("no usable credentials for account `{key}` from {origin}: {message}\n  help: {help}")]
+    Credentials {
+        /// The account key.
+        key: String,
+        /// Where the credentials were to come from (`profile \`prod\``).
+        origin: String,
+        /// The loader's explanation, on one line.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// STS failed.
     #[error("could not identify the credentials for account `{key}`: {source}")]
     Identity {
@@ -132,7 +178,12 @@ pub async fn base_config(s: &Settings) -> (SdkConfig, Option<String>) {
         loader = loader.region(Region::new(r.clone()));
     }
     if let Some(p) = &s.profile {
-        loader = loader.profile_name(p);
+        // The profile's own credentials, built explicitly: with only `profile_name` set, the
+        // default chain still reads `AWS_ACCESS_KEY_ID` first and reaches another account.
+        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(p)
+            .build();
+        loader = loader.profile_name(p).credentials_provider(provider);
     }
     let conf = loader.load().await;
     let region = conf.region().map(|r| r.to_string());
@@ -190,6 +241,10 @@ pub async fn connect(
             account.id.as_deref(),
             account.assume_role_arn.as_deref(),
         );
+        let origin = match role {
+            Some(arn) => format!("role `{arn}` assumed with {}", base_origin(settings)),
+            None => base_origin(settings),
+        };
         let conf = match role {
             Some(arn) => {
                 progress(&format!("account `{}`: assuming {arn}", account.key));
@@ -212,9 +267,20 @@ pub async fn connect(
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| ConnectError::Identity {
-                key: account.key.clone(),
-                source: ApiError::from_sdk("GetCallerIdentity", e),
+            .map_err(|e| match ApiError::from_sdk("GetCallerIdentity", e) {
+                e if e.credentials => ConnectError::Credentials {
+                    key: account.key.clone(),
+                    origin: origin.clone(),
+                    message: e.message,
+                    help: match &settings.profile {
+                        Some(p) => format!("check profile `{p}` in `~/.aws/config` / `~/.aws/credentials` (or `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`); for SSO run `aws sso login --profile {p}`"),
+                        None => "set `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, or pass `--profile NAME`".to_owned(),
+                    },
+                },
+                source => ConnectError::Identity {
+                    key: account.key.clone(),
+                    source,
+                },
             })?;
         let account_id = who.account().unwrap_or_default().to_owned();
         let caller_arn = who.arn().unwrap_or_default().to_owned();
@@ -233,19 +299,35 @@ pub async fn connect(
             }
         }
         progress(&format!(
-            "account `{}`: {account_id} as {caller_arn}",
+            "account `{}`: acting in {account_id} as {caller_arn} (credentials: {origin})",
             account.key
         ));
+        // Keys that reach one account share its limiter: IAM limits rates per account.
+        let limiter = out
+            .values()
+            .find(|c: &&AccountClient| c.target.account_id == account_id)
+            .map(|c| Arc::clone(&c.limiter))
+            .unwrap_or_else(|| Limiter::new(settings.concurrency));
         out.insert(
             account.key.clone(),
             AccountClient {
                 keys: vec![account.key.clone()],
                 target: Target {
-                    account_id,
+                    account_id: account_id.clone(),
                     partition,
                 },
-                caller_arn,
-                iam: aws_sdk_iam::Client::new(&conf),
+                identity: Identity {
+                    key: account.key.clone(),
+                    account_id: account_id.clone(),
+                    arn: caller_arn,
+                    credentials: origin,
+                },
+                iam: aws_sdk_iam::Client::from_conf(
+                    aws_sdk_iam::config::Builder::from(&conf)
+                        .interceptor(ThrottleWatch(Arc::clone(&limiter)))
+                        .build(),
+                ),
+                limiter,
                 calls: Arc::clone(calls),
             },
         );

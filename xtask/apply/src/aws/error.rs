@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
 /// A failed AWS call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// True for failures worth retrying as is: no response, a timeout, throttling, a 5xx.
     pub transient: bool,
+    /// True when no call was sent because the credentials could not be loaded (a missing
+    /// profile, expired SSO session, no credentials at all): never transient.
+    pub credentials: bool,
 }
 
 /// Throttling codes, as the SDK's standard retry classifier lists them (IAM's own
@@ -58,6 +62,7 @@ impl ApiError {
                     message,
                     status,
                     transient,
+                    credentials: false,
                 }
             }
             SdkError::TimeoutError(_) => ApiError {
@@ -66,21 +71,44 @@ impl ApiError {
                 message: "the call timed out".to_owned(),
                 status,
                 transient: true,
+                credentials: false,
+            },
+            _ if credentials_failure(&err).is_some() => ApiError {
+                operation,
+                code: None,
+                message: credentials_failure(&err).unwrap_or_default(),
+                status,
+                transient: false,
+                credentials: true,
             },
             SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => ApiError {
                 operation,
                 code: None,
-                message: format!("no usable response: {}", DisplayErrorContext(&err)),
+                message: format!("no usable response: {}", one_line(&err)),
                 status,
                 transient: true,
+                credentials: false,
             },
             _ => ApiError {
                 operation,
                 code: err.code().map(str::to_owned),
-                message: DisplayErrorContext(&err).to_string(),
+                message: one_line(&err),
                 status,
                 transient: false,
+                credentials: false,
             },
+        }
+    }
+
+    /// An error that is none of IAM's: what went wrong before any call was sent.
+    pub fn local(operation: &'static str, message: String) -> ApiError {
+        ApiError {
+            operation,
+            code: None,
+            message,
+            status: None,
+            transient: false,
+            credentials: false,
         }
     }
 
@@ -97,6 +125,35 @@ impl ApiError {
                 .to_ascii_lowercase()
                 .contains("invalid principal")
     }
+}
+
+/// The messages of `err`'s source chain on one line, each once: the SDK's own rendering of a
+/// transport failure is a multi-line debug dump that hides the one fact that matters.
+fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            parts.push(text.to_owned());
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// When `err` is a failure to load credentials (the SDK reports it as a dispatch failure,
+/// though nothing was sent), the loader's own explanation on one line.
+fn credentials_failure(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.downcast_ref::<CredentialsError>().is_some() {
+            return Some(one_line(e));
+        }
+        next = e.source();
+    }
+    None
 }
 
 impl fmt::Display for ApiError {

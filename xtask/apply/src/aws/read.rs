@@ -14,6 +14,7 @@ use aws_sdk_iam::types::{EntityType, Tag};
 
 use super::client::AccountClient;
 use super::error::ApiError;
+use super::ledger;
 use crate::state::{
     ObservedAccount, ObservedOidcProvider, ObservedPolicy, ObservedPolicyVersion, ObservedRole,
     Ownership,
@@ -238,13 +239,28 @@ async fn read_policy_tags(
             Ownership::of(&r.tags, &interest.blueprint, &interest.instance) == Ownership::Ours
         })
         .collect();
+    let ledger_name = ledger::ledger_name(&interest.blueprint, &interest.instance);
+    let ledger_arn = acct
+        .policies
+        .iter()
+        .find(|p| p.path == ledger::LEDGER_PATH && p.name.eq_ignore_ascii_case(&ledger_name))
+        .map(|p| p.arn.clone());
+    if let Some(arn) = &ledger_arn {
+        acct.ledger = Some(ledger::read(c, arn).await?);
+    }
+    let ledger = acct.ledger.clone().unwrap_or_default();
     let mut wanted = Vec::new();
     for (i, p) in acct.policies.iter().enumerate() {
-        let by_name = interest.policy_names.contains(&p.name.to_ascii_lowercase());
+        let name = p.name.to_ascii_lowercase();
+        let by_name = interest.policy_names.contains(&name);
         let on_owned_role = owned_roles
             .iter()
             .any(|r| r.attached_policy_arns.contains(&p.arn));
-        if by_name || on_owned_role || p.attachment_count == 0 {
+        // A leftover of this deployment that nothing attaches any more is in its ledger;
+        // other unattached policies are someone else's business (and reading all of them
+        // would cost a call per policy in the account).
+        let in_ledger = ledger.names.contains(&name) || (ledger.full && p.attachment_count == 0);
+        if by_name || on_owned_role || in_ledger {
             let role_attachments = acct
                 .roles
                 .iter()

@@ -11,7 +11,10 @@
 //! retries and is verified by reading before it is tried again.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_iam::types::Tag;
@@ -22,7 +25,7 @@ use super::client::AccountClient;
 use super::error::ApiError;
 use super::read::tag_map;
 use crate::desired::{DesiredOidc, DesiredPolicy, DesiredRole};
-use crate::plan::{diff, ops, Change, Op};
+use crate::plan::{diff, ops, Action, Change, Op};
 use crate::state::{
     decode_document, ObservedOidcProvider, ObservedPolicy, ObservedPolicyVersion, ObservedRole,
 };
@@ -52,7 +55,7 @@ pub struct Executor<'a> {
     progress: &'a (dyn Fn(&str) + Sync),
     /// Roles (`account`, lower-case name) and policies (`account`, ARN) created by this run:
     /// `NoSuchEntity` for them means "not visible yet", not "gone".
-    created: BTreeSet<(String, String)>,
+    created: Mutex<BTreeSet<(String, String)>>,
 }
 
 /// Why executing stopped.
@@ -88,55 +91,74 @@ impl<'a> Executor<'a> {
             propagation_timeout,
             max_attempts: max_attempts.max(1),
             progress,
-            created: BTreeSet::new(),
+            created: Mutex::new(BTreeSet::new()),
         }
     }
 
-    /// Executes the changes in order, each change's calls in order.
-    pub async fn run(&mut self, changes: &[Change]) -> Result<(), ExecError> {
-        for ch in changes.iter().filter(|c| !c.ops.is_empty()) {
-            let c = self
-                .clients
-                .get(&ch.account_id)
-                .ok_or_else(|| ExecError::NoClient(ch.account_id.clone()))?;
-            (self.progress)(&format!(
-                "{} {} \"{}\" (account {})",
-                ch.action.marker(),
-                ch.kind.as_str(),
-                ch.name,
-                ch.account_id
-            ));
-            let mut queue: VecDeque<Op> = ch.ops.iter().cloned().collect();
-            while let Some(op) = queue.pop_front() {
-                let follow_ups = self.run_op(c, &op).await.map_err(|e| match e {
-                    OpError::Api(source) => ExecError::Api {
-                        change: format!(
-                            "{} `{}` in account {}",
-                            ch.kind.as_str(),
-                            ch.name,
-                            ch.account_id
-                        ),
-                        source,
-                    },
-                    OpError::Converge(m) => ExecError::Converge(m),
-                })?;
-                for f in follow_ups.into_iter().rev() {
-                    queue.push_front(f);
-                }
+    /// Executes the changes: each change's calls in order, independent changes at once.
+    ///
+    /// The plan lists changes in an order that is safe one at a time: OIDC providers, policies,
+    /// roles (a role named in another's trust first), then deletions of roles, policies and
+    /// providers. Consecutive changes of one kind and direction (say, every policy to create
+    /// or update) do not depend on each other, except roles on the roles their trust names;
+    /// so they run as waves, each wave's changes concurrently (across accounts too), with each
+    /// account's calls in flight bounded by its limiter. A wave finishes all its changes before
+    /// an error is returned, so no call is abandoned midway.
+    pub async fn run(&self, changes: &[Change]) -> Result<(), ExecError> {
+        for wave in waves(changes) {
+            let results = join_all(wave.into_iter().map(|ch| self.run_change(ch))).await;
+            if let Some(e) = results.into_iter().find_map(Result::err) {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    async fn run_change(&self, ch: &Change) -> Result<(), ExecError> {
+        let c = self
+            .clients
+            .get(&ch.account_id)
+            .ok_or_else(|| ExecError::NoClient(ch.account_id.clone()))?;
+        (self.progress)(&format!(
+            "{} {} \"{}\" (account {})",
+            ch.action.marker(),
+            ch.kind.as_str(),
+            ch.name,
+            ch.account_id
+        ));
+        let mut queue: VecDeque<Op> = ch.ops.iter().cloned().collect();
+        while let Some(op) = queue.pop_front() {
+            let follow_ups = self.run_op(c, &op).await.map_err(|e| match e {
+                OpError::Api(source) => ExecError::Api {
+                    change: format!(
+                        "{} `{}` in account {}",
+                        ch.kind.as_str(),
+                        ch.name,
+                        ch.account_id
+                    ),
+                    source,
+                },
+                OpError::Converge(m) => ExecError::Converge(m),
+            })?;
+            for f in follow_ups.into_iter().rev() {
+                queue.push_front(f);
             }
         }
         Ok(())
     }
 
     /// One call with its error handling; returns calls to make next (after a converge).
-    async fn run_op(&mut self, c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
+    async fn run_op(&self, c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
         let deadline = Instant::now() + self.propagation_timeout;
         let mut delay = Duration::from_millis(500);
         let mut pruned = false;
         let mut unverified = 0;
         (self.progress)(&format!("    {} {}", op.api_name(), op.target()));
         loop {
-            let err = match call(c, op).await {
+            let permit = c.limiter.acquire().await;
+            let sent = call(c, op).await;
+            drop(permit);
+            let err = match sent {
                 Ok(()) => {
                     self.record_created(c, op);
                     return Ok(Vec::new());
@@ -183,22 +205,26 @@ impl<'a> Executor<'a> {
         }
     }
 
-    fn record_created(&mut self, c: &AccountClient, op: &Op) {
+    fn record_created(&self, c: &AccountClient, op: &Op) {
         let acct = c.target.account_id.clone();
-        match op {
-            Op::CreateRole { name, .. } => {
-                self.created.insert((acct, name.to_ascii_lowercase()));
-            }
-            Op::CreatePolicy { name, path, .. } => {
-                self.created.insert((acct, c.target.policy_arn(path, name)));
-            }
-            _ => {}
+        let key = match op {
+            Op::CreateRole { name, .. } => (acct, name.to_ascii_lowercase()),
+            Op::CreatePolicy { name, path, .. } => (acct, c.target.policy_arn(path, name)),
+            _ => return,
+        };
+        if let Ok(mut created) = self.created.lock() {
+            created.insert(key);
         }
     }
 
-    fn just_created_role(&self, c: &AccountClient, role: &str) -> bool {
+    fn was_created(&self, account: &str, id: &str) -> bool {
         self.created
-            .contains(&(c.target.account_id.clone(), role.to_ascii_lowercase()))
+            .lock()
+            .is_ok_and(|c| c.contains(&(account.to_owned(), id.to_owned())))
+    }
+
+    fn just_created_role(&self, c: &AccountClient, role: &str) -> bool {
+        self.was_created(&c.target.account_id, &role.to_ascii_lowercase())
     }
 
     fn next(&self, c: &AccountClient, op: &Op, e: &ApiError) -> Next {
@@ -231,8 +257,7 @@ impl<'a> Executor<'a> {
                 // IAM names what is missing: a policy this run did not create will not
                 // appear by waiting (an AWS managed policy that does not exist, say).
                 Op::AttachRolePolicy { role, arn } => {
-                    self.created
-                        .contains(&(c.target.account_id.clone(), arn.clone()))
+                    self.was_created(&c.target.account_id, arn)
                         || (self.just_created_role(c, role) && !e.message.contains(arn.as_str()))
                 }
                 Op::UpdateAssumeRolePolicy { role, .. }
@@ -240,9 +265,9 @@ impl<'a> Executor<'a> {
                 | Op::PutRolePermissionsBoundary { role, .. }
                 | Op::PutRolePolicy { role, .. }
                 | Op::TagRole { role, .. } => self.just_created_role(c, role),
-                Op::CreatePolicyVersion { arn, .. } | Op::TagPolicy { arn, .. } => self
-                    .created
-                    .contains(&(c.target.account_id.clone(), arn.clone())),
+                Op::CreatePolicyVersion { arn, .. } | Op::TagPolicy { arn, .. } => {
+                    self.was_created(&c.target.account_id, arn)
+                }
                 _ => false,
             };
             return if fresh {
@@ -283,6 +308,72 @@ impl<'a> Executor<'a> {
     }
 }
 
+/// The plan's changes as waves that may each run concurrently (see [`Executor::run`]).
+fn waves(changes: &[Change]) -> Vec<Vec<&Change>> {
+    let mut out: Vec<Vec<&Change>> = Vec::new();
+    let mut group: Vec<&Change> = Vec::new();
+    let key = |c: &Change| (c.kind, c.action == Action::Delete);
+    for ch in changes.iter().filter(|c| !c.ops.is_empty()) {
+        if group.first().is_some_and(|g| key(g) != key(ch)) {
+            out.extend(levels(std::mem::take(&mut group)));
+        }
+        group.push(ch);
+    }
+    out.extend(levels(group));
+    out
+}
+
+/// Splits one group into levels: a role whose trust names a role the group creates goes in a
+/// later level than that role (IAM rejects a trust naming a principal that does not exist).
+fn levels(group: Vec<&Change>) -> Vec<Vec<&Change>> {
+    if group.is_empty() {
+        return Vec::new();
+    }
+    // `:iam::ACCOUNT:role/PATH/NAME"` of each role the group creates or replaces.
+    let created: Vec<Option<String>> = group
+        .iter()
+        .map(|ch| {
+            ch.ops.iter().find_map(|o| match o {
+                Op::CreateRole { name, path, .. } => {
+                    Some(format!(":iam::{}:role{path}{name}\"", ch.account_id))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    fn trusts(ch: &Change) -> Vec<&str> {
+        ch.ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::CreateRole { trust, .. } | Op::UpdateAssumeRolePolicy { trust, .. } => {
+                    Some(trust.as_str())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+    // The plan orders a trusted role before the roles trusting it, so one pass suffices.
+    let mut level = vec![0usize; group.len()];
+    for (i, ch) in group.iter().enumerate() {
+        let t = trusts(ch);
+        for (j, arn) in created.iter().enumerate().take(i) {
+            if let Some(arn) = arn {
+                if t.iter().any(|t| t.contains(arn.as_str())) {
+                    level[i] = level[i].max(level[j] + 1);
+                }
+            }
+        }
+    }
+    let depth = level.iter().copied().max().unwrap_or(0);
+    let mut out: Vec<Vec<&Change>> = vec![Vec::new(); depth + 1];
+    for (ch, l) in group.into_iter().zip(level) {
+        if let Some(w) = out.get_mut(l) {
+            w.push(ch);
+        }
+    }
+    out
+}
+
 /// Failure of one call.
 #[derive(Debug)]
 enum OpError {
@@ -296,20 +387,15 @@ impl From<ApiError> for OpError {
     }
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
+/// IAM's tag list from a map (an invalid tag is a local error, before any call).
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ApiError> {
     tags.iter()
         .map(|(k, v)| {
             Tag::builder()
                 .key(k)
                 .value(v)
                 .build()
-                .map_err(|e| ApiError {
-                    operation: "Tag",
-                    code: None,
-                    message: format!("invalid tag `{k}`: {e}"),
-                    status: None,
-                    transient: false,
-                })
+                .map_err(|e| ApiError::local("Tag", format!("invalid tag `{k}`: {e}")))
         })
         .collect()
 }

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, Once};
@@ -20,8 +21,10 @@ use iam_model::deployment::{
 use iam_model::{Condition, LateBound, PolicyDocument, Principal, Statement, Text};
 use rolewright_apply::aws::client::Settings;
 use rolewright_apply::aws::engine::{self, Command as Cmd, EngineError, Options, Outcome, Ui};
+use rolewright_apply::cli::{load_deployment, Args, Format};
 use rolewright_apply::plan::Plan;
 use rolewright_apply::report::Mode;
+use serde_json::Value;
 
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -223,11 +226,14 @@ pub fn options(endpoint: &str, accounts: &[(&str, &str)]) -> Options {
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(60),
             max_attempts: 4,
+            concurrency: 10,
         },
         externals: BTreeMap::new(),
         adopt: false,
         auto_approve: true,
         propagation_timeout: Duration::from_secs(20),
+        rotate_external_id: false,
+        lock: rolewright_apply::aws::lock::LockSettings::default(),
     }
 }
 
@@ -311,7 +317,8 @@ pub async fn role_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     v
 }
 
-/// Names of the customer managed policies in `account`.
+/// Names of the customer managed policies in `account`, but the engine's own lock and ledger
+/// (path `/rolewright/`).
 pub async fn policy_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     let out = c
         .list_policies()
@@ -323,6 +330,7 @@ pub async fn policy_names(c: &aws_sdk_iam::Client) -> Vec<String> {
     let mut v: Vec<String> = out
         .policies()
         .iter()
+        .filter(|p| !p.path().unwrap_or("/").starts_with("/rolewright/"))
         .filter_map(|p| p.policy_name().map(str::to_owned))
         .collect();
     v.sort();
@@ -500,4 +508,122 @@ impl Accounts {
 pub fn fixture(rel: &str) -> String {
     std::fs::read_to_string(crate_dir().join("tests").join(rel))
         .unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Runs the binary; returns its output (asserting the exit status).
+pub fn engine(
+    args: &[&str],
+    endpoint: &str,
+    roles: &[String],
+    expect: i32,
+) -> std::process::Output {
+    engine_env(args, endpoint, roles, expect, &[])
+}
+
+/// [`engine`] with extra environment variables.
+pub fn engine_env(
+    args: &[&str],
+    endpoint: &str,
+    roles: &[String],
+    expect: i32,
+    envs: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolewright-apply"));
+    cmd.args(args).args([
+        "--endpoint-url",
+        endpoint,
+        // Generous: moto loads an account's AWS managed policies on its first call, seconds on
+        // a loaded machine.
+        "--attempt-timeout",
+        "15",
+        "--max-attempts",
+        "4",
+        "--propagation-timeout",
+        "20",
+    ]);
+    for r in roles {
+        cmd.args(["--account-role", r]);
+    }
+    let out = cmd
+        .env("AWS_ACCESS_KEY_ID", "AKIDROLEWRIGHTTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(expect),
+        "rolewright-apply {args:?} exited with {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+pub fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The accounts of a blueprint's example deployment: key → id (the configured id, or a fresh one).
+pub fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
+    let args = Args {
+        blueprint: blueprint.to_owned(),
+        config: Some(config.to_path_buf()),
+        format: Format::Json,
+        adopt: false,
+        auto_approve: true,
+        endpoint_url: None,
+        region: None,
+        profile: None,
+        account_roles: vec![],
+        overrides: Default::default(),
+        propagation_timeout: 20,
+        rotate_external_id: false,
+        lock_wait: 60,
+        attempt_timeout: 5,
+        max_attempts: 4,
+        concurrency: 10,
+    };
+    let d = load_deployment(&args).unwrap_or_else(|e| panic!("{blueprint}: {e}"));
+    d.accounts
+        .iter()
+        .map(|a| {
+            let id = a.id.as_ref().map(ToString::to_string);
+            (a.key.clone(), id.unwrap_or_else(account_id))
+        })
+        .collect()
+}
+
+pub fn role_args(accounts: &BTreeMap<String, String>) -> Vec<String> {
+    accounts
+        .iter()
+        .map(|(k, id)| format!("{k}=arn:aws:iam::{id}:role/rolewright-deployer"))
+        .collect()
+}
+
+/// A temporary folder, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn join(&self, p: impl AsRef<Path>) -> std::path::PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn tempdir(name: &str) -> TempDir {
+    let d = std::env::temp_dir().join(format!("rolewright-apply-{name}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&d).unwrap();
+    TempDir(d)
 }

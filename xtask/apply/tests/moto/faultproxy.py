@@ -18,6 +18,13 @@ Control (plain GET, answered with the JSON stats):
       close without reply), error (any error: &status=&code=&message=), stall (hold the
       request, unforwarded, until /__release or /__reset, then close: a client killed
       mid-call).
+               &p=P: a matching request gets the fault with probability P (default 1), e.g.
+               10 % throttling; seeded, so a run is repeatable.
+               mode=rewrite&find=TEXT&replace=TEXT: forward, then replace TEXT in the answer
+               (e.g. a lower quota in GetAccountSummary).
+               Calls on the engine's own lock and ledger policies (path /rolewright/) are
+               bookkeeping: not writes, never faulted, listed in actions as
+               "Action (bookkeeping)".
   /__stats     counters: requests, faulted, writes (write calls forwarded), stalled (held now),
                actions (every action in order)
   /__release   closes the stalled requests
@@ -31,6 +38,7 @@ write-only matching and stalls.
 """
 import http.client
 import json
+import random
 import os
 import socket
 import struct
@@ -53,6 +61,9 @@ ERR = {
     "503": (503, "Receiver", "ServiceUnavailable", "injected unavailable"),
     "conflict": (409, "Sender", "ConcurrentModification", "injected concurrent modification"),
 }
+
+
+RANDOM = random.Random(12)
 
 
 def is_write(action):
@@ -108,6 +119,9 @@ class Handler(BaseHTTPRequestHandler):
                     "status": int(q.get("status", 400)),
                     "code": q.get("code", "InvalidInput"),
                     "message": q.get("message", "injected"),
+                    "find": q.get("find", ""),
+                    "p": float(q.get("p", 1)),
+                    "replace": q.get("replace", ""),
                 })
             elif u.path in ("/__release", "/__reset"):
                 GENERATION[0] += 1
@@ -123,15 +137,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def forward(self, body):
         action = dict(urllib.parse.parse_qsl(body.decode(errors="replace"))).get("Action", "?")
+        # The engine's bookkeeping (its lock and ledger policies under /rolewright/) is not a
+        # write of the deployment: not counted in "writes", not hit by write-only faults.
+        book = b"%2Frolewright%2F" in body
+        write = is_write(action) and not book
         with LOCK:
             STATS["requests"] += 1
-            STATS["actions"].append(action)
+            STATS["actions"].append(action + " (bookkeeping)" if book else action)
             fault = None
-            for f in FAULTS:
-                if f["count"] <= 0 or f["action"] not in (None, action) or (f["writes"] and not is_write(action)):
+            for f in ([] if book else FAULTS):
+                if f["count"] <= 0 or f["action"] not in (None, action) or (f["writes"] and not write):
                     continue
                 if f["after"] > 0:
                     f["after"] -= 1
+                    continue
+                if f["p"] < 1 and RANDOM.random() >= f["p"]:
                     continue
                 f["count"] -= 1
                 fault = dict(f)
@@ -167,11 +187,13 @@ class Handler(BaseHTTPRequestHandler):
         resp = conn.getresponse()
         data = resp.read()
         conn.close()
-        if is_write(action) and resp.status < 300:
+        if write and resp.status < 300:
             with LOCK:
                 STATS["writes"] += 1
         if mode == "lose":
             return self._close()
+        if mode == "rewrite":
+            data = data.replace(fault["find"].encode(), fault["replace"].encode())
         try:
             self.send_response(resp.status)
             for k, v in resp.getheaders():
