@@ -11,6 +11,7 @@ pub mod json;
 pub mod parse;
 pub mod policy;
 pub mod principal;
+pub mod reason;
 pub mod render;
 mod scan;
 pub mod statement;
