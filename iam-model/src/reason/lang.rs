@@ -260,7 +260,8 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
                 !(first..end).any(|k| {
                     let (p, off) = pats[k];
                     (0..=p.0.len()).any(|i| {
-                        get(s, off + i)
+                        i < p.0.len()
+                            && get(s, off + i)
                             && p.0[i..]
                                 .iter()
                                 .all(|t| t.star && matches!(t.class, Class::Any))

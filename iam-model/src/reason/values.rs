@@ -203,21 +203,31 @@ impl ValueSet {
     /// A value in the set, as a request would carry it; `None` when the set is empty.
     pub fn pick(&self) -> Option<String> {
         match self.domain {
-            Domain::Num => {
-                if let Some(&(lo, hi)) = self.parts[0].0.first() {
-                    // Prefer a small whole number, then the lower end.
-                    let (a, b) = (funkey(lo), funkey(hi));
-                    let whole = if a <= 0.0 && b >= 0.0 { 0.0 } else { a.ceil() };
-                    let v = if whole <= b { whole } else { a };
-                    return Some(format!("{v}"));
-                }
-            }
-            Domain::Date => {
+            Domain::Num | Domain::Date => {
+                // The value nearest zero, whole when the range holds a whole value (dates
+                // must be whole seconds).
+                let mut best: Option<f64> = None;
                 for &(lo, hi) in &self.parts[0].0 {
-                    let c = funkey(lo).ceil();
-                    if c <= funkey(hi) {
-                        return Some(format!("{}", c as i64));
+                    let (a, b) = (funkey(lo), funkey(hi));
+                    let near = 0f64.clamp(a, b);
+                    let whole = if near == a { a.ceil() } else { near.floor() };
+                    let v = if (a..=b).contains(&whole) {
+                        whole
+                    } else if self.domain == Domain::Date {
+                        continue;
+                    } else {
+                        near
+                    };
+                    if best.is_none_or(|x| v.abs() < x.abs()) {
+                        best = Some(v);
                     }
+                }
+                if let Some(v) = best {
+                    return Some(if self.domain == Domain::Date {
+                        format!("{}", v as i64)
+                    } else {
+                        format!("{v}")
+                    });
                 }
             }
             Domain::Ip => {
@@ -251,7 +261,7 @@ mod tests {
         let d = ValueSet::compare(Domain::Date, B::DateGreaterThan, "1")
             .intersect(&ValueSet::compare(Domain::Date, B::DateLessThan, "2"));
         assert!(d.pick().is_none());
-        assert_eq!(d.complement().pick().as_deref(), Some("2"));
+        assert_eq!(d.complement().pick().as_deref(), Some("0"));
         let net = ValueSet::compare(Domain::Ip, B::IpAddress, "10.0.0.0/8");
         let host = ValueSet::compare(Domain::Ip, B::IpAddress, "10.1.2.3");
         assert!(host.intersect(&net.complement()).pick().is_none());
