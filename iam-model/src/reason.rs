@@ -199,7 +199,13 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
         match found {
             Some(state) => {
                 let mut values = solver.values(&atoms, &state, &prefer);
-                let known = catalog_action(&m, &atoms, &state[action_dim]);
+                let from_automaton = match &values[action_dim] {
+                    Some(Value::Str(a)) => crate::catalog::action(a)
+                        .map(|(s, d)| format!("{}:{}", s.prefix(), d.name())),
+                    _ => None,
+                };
+                let known = from_automaton
+                    .or_else(|| catalog_action(&m, &atoms, &state[action_dim]));
                 if let Some(name) = &known {
                     values[action_dim] = Some(Value::Str(name.clone()));
                 }
@@ -242,41 +248,30 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
 }
 
 /// Preferred witness shapes: an action `service:name`, an ARN resource, an IAM principal.
-fn preferences(m: &mut Model, action: usize, resource: usize) -> HashMap<usize, Vec<Atom>> {
-    let mut prefer: HashMap<usize, Vec<Atom>> = HashMap::new();
+fn preferences(m: &mut Model, action: usize, resource: usize) -> HashMap<usize, Vec<usize>> {
+    let mut prefer: HashMap<usize, Vec<usize>> = HashMap::new();
     let act = m.add_lang(shape("?*:?*"));
-    prefer.entry(action).or_default().push(Atom::Str {
-        dim: action,
-        lang: act,
-        inside: true,
-    });
+    prefer.entry(action).or_default().push(act);
+    let field = || Class::NotIn(vec![':']);
     let arn = Lang::of(
         Pattern::default()
             .lit("arn:aws:")
-            .one(Class::NotIn(vec![':']))
-            .many(Class::NotIn(vec![':']))
+            .one(field())
+            .many(field())
             .lit(":")
-            .many(Class::NotIn(vec![':']))
+            .many(field())
             .lit(":")
-            .many(Class::NotIn(vec![':']))
+            .many(field())
             .lit(":")
             .one(Class::Any)
             .many(Class::Any),
     );
     let arn = m.add_lang(arn);
-    prefer.entry(resource).or_default().push(Atom::Str {
-        dim: resource,
-        lang: arn,
-        inside: true,
-    });
-    if let Some(&principal) = m.dims.iter().position(|d| *d == Dim::Principal).as_ref() {
+    prefer.entry(resource).or_default().push(arn);
+    if let Some(principal) = m.dims.iter().position(|d| *d == Dim::Principal) {
         for p in ["a|arn:aws:iam::", "s|", "f|"] {
             let l = m.add_lang(Lang::of(Pattern::default().lit(p).many(Class::Any)));
-            prefer.entry(principal).or_default().push(Atom::Str {
-                dim: principal,
-                lang: l,
-                inside: true,
-            });
+            prefer.entry(principal).or_default().push(l);
         }
     }
     prefer
@@ -300,12 +295,11 @@ fn catalog_action(m: &Model, atoms: &[Atom], cons: &[(usize, bool)]) -> Option<S
         .flatten()
         .map(String::as_str)
         .collect();
-    if patterns.is_empty() {
-        // Only exclusions (`NotAction`): any action of the catalog may do.
-        patterns.push("*");
-    }
+    // Services named without wildcards only, and a bounded number of actions: the automaton's
+    // witness serves (as a possible future action) when the catalog has no quick answer.
+    patterns.retain(|p| p.split_once(':').is_some_and(|(svc, _)| !svc.contains(['*', '?'])));
     for p in patterns {
-        for (service, action) in crate::catalog::expand_action_pattern(p) {
+        for (service, action) in crate::catalog::expand_action_pattern(p).into_iter().take(500) {
             let name = format!("{}:{}", service.prefix(), action.name());
             if holds(&name.to_ascii_lowercase()) {
                 return Some(name);

@@ -234,50 +234,73 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
     alphabet.extend(named.iter().copied().filter(|c| !c.is_control()));
     alphabet.extend(named.iter().copied().filter(|c| c.is_control()));
 
-    let get = |s: &[u64], i: usize| s[i / 64] >> (i % 64) & 1 == 1;
+    // Bit masks over the flattened positions: a step is a few word operations.
+    let mut star = vec![0u64; words];
+    let mut ends: Vec<Vec<u64>> = Vec::new(); // per language: its patterns' end positions
+    let mut live: Vec<Vec<u64>> = Vec::new(); // per language: all its positions
+    let mut universal: Vec<Vec<u64>> = Vec::new(); // per language: positions accepting all
+    let mut matching: Vec<Vec<u64>> = vec![vec![0u64; words]; alphabet.len()];
     let set = |s: &mut [u64], i: usize| s[i / 64] |= 1 << (i % 64);
-    let close = |s: &mut [u64]| {
-        for (p, off) in &pats {
+    for &(first, end, _) in &lang_pats {
+        let (mut e, mut l, mut u) = (vec![0u64; words], vec![0u64; words], vec![0u64; words]);
+        for &(p, off) in &pats[first..end] {
+            set(&mut e, off + p.0.len());
+            for i in 0..=p.0.len() {
+                set(&mut l, off + i);
+            }
             for (i, t) in p.0.iter().enumerate() {
-                if t.star && get(s, off + i) {
-                    set(s, off + i + 1);
+                if t.star {
+                    set(&mut star, off + i);
+                }
+                if p.0[i..]
+                    .iter()
+                    .all(|t| t.star && matches!(t.class, Class::Any))
+                {
+                    set(&mut u, off + i);
+                }
+                for (ci, &c) in alphabet.iter().enumerate() {
+                    if t.class.matches(c) {
+                        set(&mut matching[ci], off + i);
+                    }
                 }
             }
         }
+        ends.push(e);
+        live.push(l);
+        universal.push(u);
+    }
+    let any = |a: &[u64], b: &[u64]| a.iter().zip(b).any(|(x, y)| x & y != 0);
+    let close = |s: &mut [u64]| loop {
+        // Every starred position also stands at the next one.
+        let mut changed = false;
+        let mut carry = 0u64;
+        for (w, st) in s.iter_mut().zip(&star) {
+            let from = *w & st;
+            let add = (from << 1) | carry;
+            carry = from >> 63;
+            if add & !*w != 0 {
+                *w |= add;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
     };
-    // Whether a state can still lead to a word: every positive language has a live pattern
-    // and no negative language accepts every continuation.
     let viable = |s: &[u64]| {
-        lang_pats.iter().all(|&(first, end, positive)| {
-            let live = |k: usize| {
-                let (p, off) = pats[k];
-                (0..=p.0.len()).any(|i| get(s, off + i))
-            };
+        lang_pats.iter().enumerate().all(|(k, &(_, _, positive))| {
             if positive {
-                (first..end).any(live)
+                any(s, &live[k])
             } else {
-                // Accepts everything from here on: a live position whose rest is `Any*`.
-                !(first..end).any(|k| {
-                    let (p, off) = pats[k];
-                    (0..=p.0.len()).any(|i| {
-                        i < p.0.len()
-                            && get(s, off + i)
-                            && p.0[i..]
-                                .iter()
-                                .all(|t| t.star && matches!(t.class, Class::Any))
-                    })
-                })
+                !any(s, &universal[k])
             }
         })
     };
     let accepting = |s: &[u64]| {
-        lang_pats.iter().all(|&(first, end, positive)| {
-            let acc = (first..end).any(|k| {
-                let (p, off) = pats[k];
-                get(s, off + p.0.len())
-            });
-            acc == positive
-        })
+        lang_pats
+            .iter()
+            .enumerate()
+            .all(|(k, &(_, _, positive))| any(s, &ends[k]) == positive)
     };
 
     let mut start = vec![0u64; words];
@@ -292,6 +315,7 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
     let mut states: Vec<(Vec<u64>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
     seen.insert(start, 0);
     let mut queue = VecDeque::from([0usize]);
+    let mut next = vec![0u64; words];
     while let Some(idx) = queue.pop_front() {
         if accepting(&states[idx].0) {
             let mut word = Vec::new();
@@ -302,15 +326,15 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
             }
             return Search::Word(word.into_iter().rev().collect());
         }
-        for &c in &alphabet {
+        for (ci, &c) in alphabet.iter().enumerate() {
             let cur = &states[idx].0;
-            let mut next = vec![0u64; words];
-            for (p, off) in &pats {
-                for (i, t) in p.0.iter().enumerate() {
-                    if get(cur, off + i) && t.class.matches(c) {
-                        set(&mut next, off + if t.star { i } else { i + 1 });
-                    }
-                }
+            let mut carry = 0u64;
+            for w in 0..words {
+                let hit = cur[w] & matching[ci][w];
+                // A starred token stays; any other advances one position.
+                let advance = hit & !star[w];
+                next[w] = (hit & star[w]) | (advance << 1) | carry;
+                carry = advance >> 63;
             }
             close(&mut next);
             if seen.contains_key(&next) || !viable(&next) {
@@ -321,7 +345,7 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
             }
             seen.insert(next.clone(), states.len());
             queue.push_back(states.len());
-            states.push((next, idx, c));
+            states.push((next.clone(), idx, c));
         }
     }
     Search::Empty

@@ -71,8 +71,14 @@ impl<'m> Solver<'m> {
         }
     }
 
-    fn str_check(&self, dim: usize, cons: &[(usize, bool)], atoms: &[Atom]) -> Sat {
-        let mut pos: Vec<&Lang> = Vec::new();
+    fn str_check(
+        &self,
+        dim: usize,
+        cons: &[(usize, bool)],
+        atoms: &[Atom],
+        extra: Option<usize>,
+    ) -> Sat {
+        let mut pos: Vec<&Lang> = extra.map(|l| &self.m.langs[l]).into_iter().collect();
         let mut neg: Vec<&Lang> = Vec::new();
         if matches!(self.m.dims[dim], Dim::Principal) {
             if let Some(u) = self.principal_universe {
@@ -204,7 +210,7 @@ impl<'m> Solver<'m> {
         }
         let s = match self.m.dims[dim] {
             Dim::Key(_) => self.key_check(&key, atoms),
-            _ => self.str_check(dim, &key, atoms),
+            _ => self.str_check(dim, &key, atoms, None),
         };
         self.cache.insert((dim, key), s.clone());
         s
@@ -314,30 +320,23 @@ impl<'m> Solver<'m> {
         None
     }
 
-    /// A value for every constrained dimension of a satisfiable state, optionally with one
-    /// extra positive language per dimension (a preferred shape); `None` where unconstrained.
+    /// A value for every constrained dimension of a satisfiable state, trying first the
+    /// preferred shapes (languages) given per dimension; `None` where unconstrained.
     pub fn values(
         &mut self,
         atoms: &[Atom],
         state: &State,
-        prefer: &HashMap<usize, Vec<Atom>>,
+        prefer: &HashMap<usize, Vec<usize>>,
     ) -> Vec<Option<Value>> {
         let mut out = Vec::with_capacity(state.len());
         for (d, cons) in state.iter().enumerate() {
             let mut v = None;
-            for extra in prefer.get(&d).into_iter().flatten() {
-                let mut all: Vec<Atom> = atoms.to_vec();
-                all.push(extra.clone());
-                let mut c = cons.clone();
-                c.push((all.len() - 1, true));
-                // Preferences are not cached: their atom ids are local.
-                let s = match self.m.dims[d] {
-                    Dim::Key(_) => self.key_check(&c, &all),
-                    _ => self.str_check(d, &c, &all),
-                };
-                if let Sat::Yes(val) = s {
-                    v = Some(val);
-                    break;
+            if !matches!(self.m.dims[d], Dim::Key(_)) {
+                for &extra in prefer.get(&d).into_iter().flatten() {
+                    if let Sat::Yes(val) = self.str_check(d, cons, atoms, Some(extra)) {
+                        v = Some(val);
+                        break;
+                    }
                 }
             }
             if v.is_none() && !cons.is_empty() {
