@@ -7,6 +7,7 @@
 mod apply;
 mod catalog_refresh;
 mod codegen;
+mod diff;
 mod render;
 mod test;
 mod util;
@@ -36,6 +37,9 @@ enum Command {
     Test(test::Args),
     /// Validate policy files (a linter for CI and pre-commit): human, JSON or SARIF output.
     Validate(validate::Args),
+    /// Does NEW allow anything OLD does not? Policy files or `render --format iam` outputs,
+    /// compared offline with a witness request for each new access.
+    Diff(diff::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     #[command(disable_help_flag = true)]
     Plan(apply::Args),
@@ -55,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         Command::Render(args) => render::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => apply::run("plan", &args),
         Command::Apply(args) => apply::run("apply", &args),
         Command::Destroy(args) => apply::run("destroy", &args),
