@@ -28,7 +28,6 @@ use lang::{Class, Lang, Pattern};
 use model::{Atom, CStmt, Dim, Model};
 use search::{request, shape, Solver, Value};
 
-
 /// A statement of B that allows a request A does not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escape {
@@ -170,7 +169,10 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
         .filter(|(allow, _, _)| !allow)
         .map(|(_, i, _)| i.as_slice())
         .collect();
-    let a_allows = a_ids.iter().filter(|(allow, _)| *allow).map(|(_, i)| i.as_slice());
+    let a_allows = a_ids
+        .iter()
+        .filter(|(allow, _)| *allow)
+        .map(|(_, i)| i.as_slice());
     let implicit: Vec<&[usize]> = b_denies.iter().copied().chain(a_allows).collect();
     let a_denies: Vec<&[usize]> = a_ids
         .iter()
@@ -204,8 +206,8 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
                         .map(|(s, d)| format!("{}:{}", s.prefix(), d.name())),
                     _ => None,
                 };
-                let known = from_automaton
-                    .or_else(|| catalog_action(&m, &atoms, &state[action_dim]));
+                let known =
+                    from_automaton.or_else(|| catalog_action(&m, &atoms, &state[action_dim]));
                 if let Some(name) = &known {
                     values[action_dim] = Some(Value::Str(name.clone()));
                 }
@@ -239,7 +241,11 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
                     );
                 }
                 reasons.dedup();
-                out.undecided.push(Undecided { at: *at, sid, reasons });
+                out.undecided.push(Undecided {
+                    at: *at,
+                    sid,
+                    reasons,
+                });
             }
             None => {}
         }
@@ -297,9 +303,15 @@ fn catalog_action(m: &Model, atoms: &[Atom], cons: &[(usize, bool)]) -> Option<S
         .collect();
     // Services named without wildcards only, and a bounded number of actions: the automaton's
     // witness serves (as a possible future action) when the catalog has no quick answer.
-    patterns.retain(|p| p.split_once(':').is_some_and(|(svc, _)| !svc.contains(['*', '?'])));
+    patterns.retain(|p| {
+        p.split_once(':')
+            .is_some_and(|(svc, _)| !svc.contains(['*', '?']))
+    });
     for p in patterns {
-        for (service, action) in crate::catalog::expand_action_pattern(p).into_iter().take(500) {
+        for (service, action) in crate::catalog::expand_action_pattern(p)
+            .into_iter()
+            .take(500)
+        {
             let name = format!("{}:{}", service.prefix(), action.name());
             if holds(&name.to_ascii_lowercase()) {
                 return Some(name);

@@ -6,7 +6,12 @@
 //! analysis says "no new access", no request may be allowed by NEW and denied by OLD; every
 //! witness must be confirmed. The request count defaults to 1,000,000 and can be scaled with
 //! `ROLEWRIGHT_REASON_REQUESTS`; the undecided rate is printed (and bounded below).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail by panicking")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 
 use iam_model::eval::{evaluate, Request, RequestPrincipal};
 use iam_model::reason::{compare, Verdict};
@@ -34,14 +39,31 @@ impl Rng {
 }
 
 const ACTIONS: &[&str] = &[
-    "s3:GetObject", "s3:PutObject", "s3:Get*", "s3:*", "s3:?etObject", "ec2:RunInstances",
-    "ec2:*", "*", "iam:PassRole", "iam:*Role", "sts:AssumeRole", "s3:GetObject*",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:Get*",
+    "s3:*",
+    "s3:?etObject",
+    "ec2:RunInstances",
+    "ec2:*",
+    "*",
+    "iam:PassRole",
+    "iam:*Role",
+    "sts:AssumeRole",
+    "s3:GetObject*",
 ];
 const RESOURCES: &[&str] = &[
-    "*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/a?", "arn:aws:s3:::b/ab", "arn:aws:s3:::*",
-    "arn:aws:s3:::c/*", "arn:aws:ec2:*:111122223333:instance/*",
-    "arn:aws:ec2:us-east-1:111122223333:instance/i-1", "arn:aws:iam::111122223333:role/x*",
-    "arn:aws:s3:::b/home/${aws:username}/*", "arn:aws:s3:::b/*/x",
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/a?",
+    "arn:aws:s3:::b/ab",
+    "arn:aws:s3:::*",
+    "arn:aws:s3:::c/*",
+    "arn:aws:ec2:*:111122223333:instance/*",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+    "arn:aws:iam::111122223333:role/x*",
+    "arn:aws:s3:::b/home/${aws:username}/*",
+    "arn:aws:s3:::b/*/x",
 ];
 const CONDITIONS: &[&str] = &[
     r#""StringEquals":{"k:s":["a","b"]}"#,
@@ -96,14 +118,31 @@ fn statement(rng: &mut Rng, trust: bool) -> String {
     let effect = if rng.chance(72) { "Allow" } else { "Deny" };
     let mut parts = vec![format!("\"Effect\":\"{effect}\"")];
     if trust {
-        let el = if rng.chance(10) { "NotPrincipal" } else { "Principal" };
+        let el = if rng.chance(10) {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        };
         parts.push(format!("\"{el}\":{}", rng.pick(PRINCIPALS)));
-        let a = rng.pick(&["sts:AssumeRole", "sts:*", "sts:AssumeRoleWith*", "sts:TagSession"]);
+        let a = rng.pick(&[
+            "sts:AssumeRole",
+            "sts:*",
+            "sts:AssumeRoleWith*",
+            "sts:TagSession",
+        ]);
         parts.push(format!("\"Action\":\"{a}\""));
     } else {
-        let el = if rng.chance(15) { "NotAction" } else { "Action" };
+        let el = if rng.chance(15) {
+            "NotAction"
+        } else {
+            "Action"
+        };
         parts.push(format!("\"{el}\":{}", list(rng, ACTIONS, true)));
-        let el = if rng.chance(15) { "NotResource" } else { "Resource" };
+        let el = if rng.chance(15) {
+            "NotResource"
+        } else {
+            "Resource"
+        };
         parts.push(format!("\"{el}\":{}", list(rng, RESOURCES, true)));
     }
     let n = [0, 0, 1, 1, 2][rng.below(5)];
@@ -123,13 +162,18 @@ fn statement(rng: &mut Rng, trust: bool) -> String {
 }
 
 fn policy(stmts: &[String]) -> PolicyDocument {
-    let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, stmts.join(","));
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        stmts.join(",")
+    );
     PolicyDocument::from_json(&text).unwrap_or_else(|e| panic!("{text}: {e:?}"))
 }
 
 /// NEW from OLD: often a small edit, so that "no new access" is common.
 fn pair(rng: &mut Rng, trust: bool) -> (Vec<String>, Vec<String>) {
-    let old: Vec<String> = (0..1 + rng.below(4)).map(|_| statement(rng, trust)).collect();
+    let old: Vec<String> = (0..1 + rng.below(4))
+        .map(|_| statement(rng, trust))
+        .collect();
     let mut new = old.clone();
     match rng.below(6) {
         0 if new.len() > 1 => {
@@ -142,7 +186,11 @@ fn pair(rng: &mut Rng, trust: bool) -> (Vec<String>, Vec<String>) {
             new[i] = statement(rng, trust);
         }
         3 => new.reverse(),
-        4 => new = (0..1 + rng.below(4)).map(|_| statement(rng, trust)).collect(),
+        4 => {
+            new = (0..1 + rng.below(4))
+                .map(|_| statement(rng, trust))
+                .collect()
+        }
         _ => {
             let mut d = statement(rng, trust);
             d = d.replacen("\"Allow\"", "\"Deny\"", 1);
@@ -153,21 +201,50 @@ fn pair(rng: &mut Rng, trust: bool) -> (Vec<String>, Vec<String>) {
 }
 
 const REQ_ACTIONS: &[&str] = &[
-    "s3:GetObject", "s3:PutObject", "s3:GetBucketPolicy", "ec2:RunInstances", "iam:PassRole",
-    "iam:CreateRole", "sts:AssumeRole", "s3:getobject", "s3:GetObjectAcl", "x:y",
-    "sts:TagSession", "sts:AssumeRoleWithSAML",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:GetBucketPolicy",
+    "ec2:RunInstances",
+    "iam:PassRole",
+    "iam:CreateRole",
+    "sts:AssumeRole",
+    "s3:getobject",
+    "s3:GetObjectAcl",
+    "x:y",
+    "sts:TagSession",
+    "sts:AssumeRoleWithSAML",
 ];
 const REQ_RESOURCES: &[&str] = &[
-    "arn:aws:s3:::b/ab", "arn:aws:s3:::b/a", "arn:aws:s3:::b/ax", "arn:aws:s3:::b/home/alice/x",
-    "arn:aws:s3:::c/z", "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
-    "arn:aws:ec2:eu-west-1:111122223333:instance/i-2", "arn:aws:iam::111122223333:role/xy", "*",
-    "arn:aws:s3:::b", "arn:aws:s3:::b/q/x",
+    "arn:aws:s3:::b/ab",
+    "arn:aws:s3:::b/a",
+    "arn:aws:s3:::b/ax",
+    "arn:aws:s3:::b/home/alice/x",
+    "arn:aws:s3:::c/z",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+    "arn:aws:ec2:eu-west-1:111122223333:instance/i-2",
+    "arn:aws:iam::111122223333:role/xy",
+    "*",
+    "arn:aws:s3:::b",
+    "arn:aws:s3:::b/q/x",
 ];
 const REQ_VALUES: &[(&str, &[&str])] = &[
     ("k:s", &["a", "b", "A", "ab", "bz", "x", "?"]),
-    ("aws:SourceIp", &["10.0.0.1", "10.1.2.3", "192.168.0.1", "8.8.8.8", "::1", "junk"]),
+    (
+        "aws:SourceIp",
+        &[
+            "10.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "8.8.8.8",
+            "::1",
+            "junk",
+        ],
+    ),
     ("k:n", &["3", "5", "7.5", "10", "12", "x"]),
-    ("aws:CurrentTime", &["2019-06-01T00:00:00Z", "2024-01-01T00:00:00Z", "1400000000"]),
+    (
+        "aws:CurrentTime",
+        &["2019-06-01T00:00:00Z", "2024-01-01T00:00:00Z", "1400000000"],
+    ),
     ("aws:SecureTransport", &["true", "false", "TRUE"]),
     ("aws:username", &["alice", "bob"]),
 ];
@@ -180,9 +257,15 @@ fn request(rng: &mut Rng, witnesses: &[Request]) -> Request {
     let mut r = Request::new(rng.pick(REQ_ACTIONS), rng.pick(REQ_RESOURCES));
     r.principal = match rng.below(6) {
         0 => None,
-        1 => Some(RequestPrincipal::Aws("arn:aws:iam::111122223333:role/ci".into())),
-        2 => Some(RequestPrincipal::Aws("arn:aws:iam::111122223333:user/u".into())),
-        3 => Some(RequestPrincipal::Aws("arn:aws:iam::444455556666:role/r".into())),
+        1 => Some(RequestPrincipal::Aws(
+            "arn:aws:iam::111122223333:role/ci".into(),
+        )),
+        2 => Some(RequestPrincipal::Aws(
+            "arn:aws:iam::111122223333:user/u".into(),
+        )),
+        3 => Some(RequestPrincipal::Aws(
+            "arn:aws:iam::444455556666:role/r".into(),
+        )),
         4 => Some(RequestPrincipal::Service("ec2.amazonaws.com".into())),
         _ => Some(RequestPrincipal::Service("lambda.amazonaws.com".into())),
     };
@@ -203,7 +286,8 @@ fn no_new_access_is_never_wrong() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
-    let (mut checked, mut pairs, mut undecided, mut no_new, mut witnesses_seen) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut checked, mut pairs, mut undecided, mut no_new, mut witnesses_seen) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut witnesses: Vec<Request> = Vec::new();
     let mut analysis = std::time::Duration::ZERO;
     while checked < target {

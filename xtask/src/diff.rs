@@ -283,7 +283,11 @@ fn render_roles(
     };
     for (i, r) in list.iter().enumerate() {
         let at = format!("$.roles[{i}]");
-        let key = format!("{}/{}", field(r, &at, "account_id")?, field(r, &at, "name")?);
+        let key = format!(
+            "{}/{}",
+            field(r, &at, "account_id")?,
+            field(r, &at, "name")?
+        );
         let trust = policy(
             path,
             &format!("{at}.trust_policy"),
@@ -309,7 +313,11 @@ fn render_roles(
             let arn = arn.as_str().unwrap_or_default().to_owned();
             match managed.get(&arn) {
                 Some((name, doc)) => {
-                    let d = policy(path, &format!("{at} managed policy {arn}"), &doc.to_string())?;
+                    let d = policy(
+                        path,
+                        &format!("{at} managed policy {arn}"),
+                        &doc.to_string(),
+                    )?;
                     perms.docs.push((format!("managed policy `{name}`"), d));
                 }
                 None => {
@@ -335,7 +343,10 @@ fn witness_json(w: &Request) -> Value {
         .context
         .iter()
         .map(|(k, vs)| {
-            let vs: Vec<Value> = vs.iter().map(|v| Value::from(reason::printable(v))).collect();
+            let vs: Vec<Value> = vs
+                .iter()
+                .map(|v| Value::from(reason::printable(v)))
+                .collect();
             (k.clone(), Value::Array(vs))
         })
         .collect();
@@ -437,7 +448,9 @@ fn human(items: &[Item]) -> String {
             ));
         }
         for a in &i.attached {
-            s.push_str(&format!("  + attaches `{a}` (not in the input: compared by ARN)\n"));
+            s.push_str(&format!(
+                "  + attaches `{a}` (not in the input: compared by ARN)\n"
+            ));
         }
         for u in &i.comparison.added.undecided {
             s.push_str(&format!(

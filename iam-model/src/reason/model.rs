@@ -217,7 +217,9 @@ impl Model {
     /// read exactly.
     fn principal_lang(p: &Principal) -> Option<Lang> {
         let Principal::Map(map) = p else {
-            return Some(Lang::of(Pattern::default().one(Class::Any).many(Class::Any)));
+            return Some(Lang::of(
+                Pattern::default().one(Class::Any).many(Class::Any),
+            ));
         };
         let mut lang = Lang::default();
         for (kind, values) in map {
@@ -233,8 +235,8 @@ impl Model {
                     lang = lang.union(Lang::of(Pattern::default().lit(tag).many(Class::Any)));
                     continue;
                 }
-                let is_account = s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-                    || s.ends_with(":root");
+                let is_account =
+                    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s.ends_with(":root");
                 if *kind != PrincipalKind::Aws || !is_account {
                     lang = lang.union(Lang::literal(&format!("{tag}{s}")));
                     continue;
@@ -310,11 +312,9 @@ impl Model {
                 if generic {
                     return Atom::Opaque(format!("`{op}` on `{}` with a policy variable", k.key));
                 }
-                let set = values
-                    .iter()
-                    .fold(ValueSet::empty(d), |acc, (v, _)| {
-                        acc.union(&ValueSet::compare(d, op.base, v))
-                    });
+                let set = values.iter().fold(ValueSet::empty(d), |acc, (v, _)| {
+                    acc.union(&ValueSet::compare(d, op.base, v))
+                });
                 ValueLang::Set(if negated { set.complement() } else { set })
             }
             None => {
@@ -437,7 +437,12 @@ impl Model {
     pub fn policies(&mut self, docs: &[&PolicyDocument]) -> Vec<CStmt> {
         docs.iter()
             .enumerate()
-            .flat_map(|(pi, d)| d.statements.iter().enumerate().map(move |(si, s)| (pi, si, s)))
+            .flat_map(|(pi, d)| {
+                d.statements
+                    .iter()
+                    .enumerate()
+                    .map(move |(si, s)| (pi, si, s))
+            })
             .map(|(pi, si, s)| self.statement(s, (pi, si)))
             .collect()
     }

@@ -156,7 +156,10 @@ impl<'m> Solver<'m> {
                 })
                 .collect();
             if let Some(first) = sets.first() {
-                let set = sets.iter().skip(1).fold(first.clone(), |a, s| a.intersect(s));
+                let set = sets
+                    .iter()
+                    .skip(1)
+                    .fold(first.clone(), |a, s| a.intersect(s));
                 return match set.pick() {
                     Some(v) => Sat::Yes(Value::Str(v)),
                     None => Sat::No { generic: false },

@@ -7,7 +7,9 @@ fn doc(s: &str) -> PolicyDocument {
 }
 
 fn pol(stmts: &str) -> PolicyDocument {
-    doc(&format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#))
+    doc(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#
+    ))
 }
 
 #[test]
@@ -46,15 +48,15 @@ fn resources_are_languages() {
     // A wildcard in the region field stops at `:`; in the resource part it does not.
     let any_region =
         pol(r#"{"Effect":"Allow","Action":"sqs:*","Resource":"arn:aws:sqs:*:111122223333:q"}"#);
-    let one_region =
-        pol(r#"{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:111122223333:q"}"#);
+    let one_region = pol(
+        r#"{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:111122223333:q"}"#,
+    );
     proven(&any_region, &one_region);
     escapes(&one_region, &any_region);
     // `*` covers everything, NotResource the complement.
     let all = pol(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#);
-    let not = pol(
-        r#"{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}"#,
-    );
+    let not =
+        pol(r#"{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}"#);
     proven(&all, &not);
     let w = escapes(&not, &all);
     assert!(w.resource.starts_with("arn:aws:s3:::secret/"), "{w:?}");
@@ -62,10 +64,8 @@ fn resources_are_languages() {
 
 #[test]
 fn explicit_deny_wins_and_not_action() {
-    let old = pol(
-        r#"{"Effect":"Allow","Action":"*","Resource":"*"},
-           {"Effect":"Deny","Action":"iam:*","Resource":"*"}"#,
-    );
+    let old = pol(r#"{"Effect":"Allow","Action":"*","Resource":"*"},
+           {"Effect":"Deny","Action":"iam:*","Resource":"*"}"#);
     let new = pol(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#);
     proven(&old, &new);
     proven(&new, &old);
@@ -74,17 +74,16 @@ fn explicit_deny_wins_and_not_action() {
     assert!(w.action.to_ascii_lowercase().starts_with("iam:"));
     assert!(!w.action.to_ascii_lowercase().starts_with("iam:create"));
     // A deny in B narrows it: B allows s3:* minus PutObject; A allows s3:Get* and s3:List*.
-    let b = pol(
-        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},
-           {"Effect":"Deny","NotAction":["s3:Get*","s3:List*"],"Resource":"*"}"#,
-    );
+    let b = pol(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+           {"Effect":"Deny","NotAction":["s3:Get*","s3:List*"],"Resource":"*"}"#);
     let a = pol(r#"{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}"#);
     proven(&a, &b);
 }
 
 #[test]
 fn future_actions_are_new_access() {
-    let listed = pol(r#"{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl"],"Resource":"*"}"#);
+    let listed =
+        pol(r#"{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl"],"Resource":"*"}"#);
     let wild = pol(r#"{"Effect":"Allow","Action":"s3:GetObject*","Resource":"*"}"#);
     let c = contained(&[&listed], &[&wild]);
     assert_eq!(c.escapes.len(), 1);
@@ -113,7 +112,9 @@ fn conditions_string_ip_numeric_date_null() {
     let not_ip = base(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#);
     // NotIpAddress holds when the key is absent; IpAddress does not.
     let w = escapes(&ip8, &not_ip);
-    assert!(!w.context.contains_key("aws:sourceip") || !w.context["aws:sourceip"][0].starts_with("10."));
+    assert!(
+        !w.context.contains_key("aws:sourceip") || !w.context["aws:sourceip"][0].starts_with("10.")
+    );
 
     let lt10 = base(r#"{"NumericLessThan":{"s3:max-keys":"10"}}"#);
     let le10 = base(r#"{"NumericLessThanEquals":{"s3:max-keys":"10"}}"#);
@@ -155,7 +156,12 @@ fn set_qualifiers_need_several_values() {
     let any = base(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}}"#);
     // ForAnyValue allows ["a","z"], which ForAllValues denies.
     let w = escapes(&all, &any);
-    assert!(w.context["aws:tagkeys"].len() >= 2 || !w.context["aws:tagkeys"].iter().all(|v| v == "a" || v == "b"));
+    assert!(
+        w.context["aws:tagkeys"].len() >= 2
+            || !w.context["aws:tagkeys"]
+                .iter()
+                .all(|v| v == "a" || v == "b")
+    );
     // ForAllValues allows an absent key, which ForAnyValue denies.
     let w = escapes(&any, &all);
     assert!(w.context.get("aws:tagkeys").is_none_or(|v| v.is_empty()));
@@ -185,7 +191,9 @@ fn trust_principals() {
     let w = escapes(&ec2, &svc);
     assert_eq!(
         w.principal,
-        Some(crate::eval::RequestPrincipal::Service("lambda.amazonaws.com".into()))
+        Some(crate::eval::RequestPrincipal::Service(
+            "lambda.amazonaws.com".into()
+        ))
     );
     let not = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "NotPrincipal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
@@ -197,7 +205,8 @@ fn policy_variables() {
     let own = pol(
         r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
     );
-    let all = pol(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/*"}"#);
+    let all =
+        pol(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/*"}"#);
     // A variable in the narrower policy: the generic reading finds the escape.
     let w = escapes(&own, &all);
     assert!(w.resource.starts_with("arn:aws:s3:::b/home/"));
@@ -211,7 +220,9 @@ fn policy_variables() {
         r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
            {"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
     );
-    let alice = pol(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/alice/x"}"#);
+    let alice = pol(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/alice/x"}"#,
+    );
     let c = contained(&[&deny_own], &[&alice]);
     assert!(!c.holds(), "{c:?}");
 }

@@ -173,7 +173,10 @@ impl ValueSet {
     pub fn union(&self, o: &ValueSet) -> ValueSet {
         ValueSet {
             domain: self.domain,
-            parts: [self.parts[0].union(&o.parts[0]), self.parts[1].union(&o.parts[1])],
+            parts: [
+                self.parts[0].union(&o.parts[0]),
+                self.parts[1].union(&o.parts[1]),
+            ],
             junk: self.junk || o.junk,
         }
     }
@@ -195,7 +198,10 @@ impl ValueSet {
         let b = self.domain.bounds();
         ValueSet {
             domain: self.domain,
-            parts: [self.parts[0].complement(b[0]), self.parts[1].complement(b[1])],
+            parts: [
+                self.parts[0].complement(b[0]),
+                self.parts[1].complement(b[1]),
+            ],
             junk: !self.junk,
         }
     }
@@ -254,7 +260,10 @@ mod tests {
         let lt = ValueSet::compare(Domain::Num, B::NumericLessThan, "10");
         let ge = ValueSet::compare(Domain::Num, B::NumericGreaterThanEquals, "10");
         assert!(lt.intersect(&ge).pick().is_none());
-        assert_eq!(lt.union(&ge).complement().pick().as_deref(), Some("not-a-value"));
+        assert_eq!(
+            lt.union(&ge).complement().pick().as_deref(),
+            Some("not-a-value")
+        );
         let eq0 = ValueSet::compare(Domain::Num, B::NumericEquals, "-0");
         assert_eq!(eq0.pick().as_deref(), Some("0"));
         // Between 1 and 2 exclusive there is no whole second.
