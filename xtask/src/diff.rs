@@ -168,7 +168,7 @@ fn compare_roles(
         .collect()
 }
 
-fn read(path: &Path) -> Result<String, String> {
+pub(crate) fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| {
         format!(
             "cannot read `{}`: {e}\n  help: give a policy file, an `iam.json` or a folder of `render --format iam` output",
@@ -233,7 +233,7 @@ fn json_value(path: &Path, text: &str) -> Result<Value, String> {
 }
 
 /// A policy document from its text; `at` is where it sits in the file (a JSON path).
-fn policy(path: &Path, at: &str, text: &str) -> Result<PolicyDocument, String> {
+pub(crate) fn policy(path: &Path, at: &str, text: &str) -> Result<PolicyDocument, String> {
     PolicyDocument::from_json(text).map_err(|e| {
         let first = e.findings().first();
         let line = first

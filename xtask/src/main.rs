@@ -8,6 +8,7 @@ mod apply;
 mod catalog_refresh;
 mod codegen;
 mod diff;
+mod minimize;
 mod render;
 mod test;
 mod util;
@@ -40,6 +41,8 @@ enum Command {
     /// Does NEW allow anything OLD does not? Policy files or `render --format iam` outputs,
     /// compared offline with a witness request for each new access.
     Diff(diff::Args),
+    /// Print an equivalent, smaller policy (proven equivalent by containment both ways).
+    Minimize(minimize::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     #[command(disable_help_flag = true)]
     Plan(apply::Args),
@@ -60,6 +63,7 @@ fn main() -> anyhow::Result<()> {
         Command::Test(args) => test::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Minimize(args) => minimize::run(&args),
         Command::Plan(args) => apply::run("plan", &args),
         Command::Apply(args) => apply::run("apply", &args),
         Command::Destroy(args) => apply::run("destroy", &args),
