@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::action::Action;
+use crate::condition::{Condition, OperatorBlock};
 use crate::policy::PolicyDocument;
 use crate::principal::Principal;
 use crate::statement::{ActionClause, PrincipalClause, ResourceClause, Statement};
@@ -57,6 +58,7 @@ pub fn minimize(doc: &PolicyDocument, opts: MinimizeOptions) -> Minimized {
         merge_statements(&mut cur);
         drop_statements(&mut cur);
         drop_entries(&mut cur);
+        drop_condition_values(&mut cur);
         if cur == before {
             break;
         }
@@ -294,6 +296,41 @@ fn drop_entries(doc: &mut PolicyDocument) {
                 }
                 if same(doc, &candidate) {
                     *doc = candidate;
+                }
+            }
+        }
+    }
+}
+
+/// Drops values of condition tests the other values already cover (proven): a `StringLike`
+/// or `ArnLike` list with `x/*` and `x/y`, or an entry that cannot change the outcome.
+fn drop_condition_values(doc: &mut PolicyDocument) {
+    for si in 0..doc.statements.len() {
+        let shape: Vec<Vec<usize>> = doc.statements[si]
+            .condition
+            .blocks()
+            .iter()
+            .map(|b| b.keys.iter().map(|k| k.values.len()).collect())
+            .collect();
+        for (bi, keys) in shape.iter().enumerate() {
+            for (ki, &n) in keys.iter().enumerate() {
+                for vi in (0..n).rev() {
+                    let mut blocks: Vec<OperatorBlock> =
+                        doc.statements[si].condition.blocks().to_vec();
+                    let values = &mut blocks[bi].keys[ki].values;
+                    if values.len() < 2 || vi >= values.len() {
+                        break;
+                    }
+                    values.remove(vi);
+                    let mut candidate = doc.clone();
+                    let mut c = Condition::new();
+                    for b in blocks {
+                        c.push_block(b);
+                    }
+                    candidate.statements[si].condition = c;
+                    if same(doc, &candidate) {
+                        *doc = candidate;
+                    }
                 }
             }
         }
