@@ -257,6 +257,43 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
     out
 }
 
+/// Whether every request value `removed` accepts under `op`, one of `others` accepts too: then
+/// `removed` can leave the list without changing the test.
+pub(crate) fn value_covered(
+    op: crate::condition::ConditionOperator,
+    removed: &crate::condition::ConditionValue,
+    others: &[crate::condition::ConditionValue],
+) -> bool {
+    let text = |v: &crate::condition::ConditionValue| {
+        let t = v.as_text().with_placeholders().into_owned();
+        (!t.contains("${")).then_some(t)
+    };
+    let (Some(r), Some(os)) = (text(removed), others.iter().map(text).collect::<Option<Vec<_>>>())
+    else {
+        return false;
+    };
+    if os.contains(&r) {
+        return true;
+    }
+    match values::Domain::of(op.base.family()) {
+        Some(d) => {
+            let set = |v: &str| values::ValueSet::compare(d, op.base, v);
+            let union = os
+                .iter()
+                .fold(values::ValueSet::empty(d), |acc, o| acc.union(&set(o)));
+            set(&r).intersect(&union.complement()).pick().is_none()
+        }
+        None if op.base == crate::condition::BaseOperator::Null => false,
+        None => {
+            let l = Model::string_value_lang(op.base, &r);
+            let union = os.iter().fold(Lang::default(), |acc, o| {
+                acc.union(Model::string_value_lang(op.base, o))
+            });
+            lang::find_word(&[&l], &[&union]) == lang::Search::Empty
+        }
+    }
+}
+
 /// Preferred witness shapes: an action `service:name`, an ARN resource, an IAM principal.
 fn preferences(m: &mut Model, action: usize, resource: usize) -> HashMap<usize, Vec<usize>> {
     let mut prefer: HashMap<usize, Vec<usize>> = HashMap::new();

@@ -241,6 +241,7 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
     let mut universal: Vec<Vec<u64>> = Vec::new(); // per language: positions accepting all
     let mut matching: Vec<Vec<u64>> = vec![vec![0u64; words]; alphabet.len()];
     let set = |s: &mut [u64], i: usize| s[i / 64] |= 1 << (i % 64);
+    let index: HashMap<char, usize> = alphabet.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     for &(first, end, _) in &lang_pats {
         let (mut e, mut l, mut u) = (vec![0u64; words], vec![0u64; words], vec![0u64; words]);
         for &(p, off) in &pats[first..end] {
@@ -248,19 +249,32 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
             for i in 0..=p.0.len() {
                 set(&mut l, off + i);
             }
+            // Positions from which every continuation is accepted: a suffix of `Any*`.
+            let mut all_any = true;
+            for i in (0..p.0.len()).rev() {
+                let t = &p.0[i];
+                all_any &= t.star && matches!(t.class, Class::Any);
+                if all_any {
+                    set(&mut u, off + i);
+                }
+            }
             for (i, t) in p.0.iter().enumerate() {
                 if t.star {
                     set(&mut star, off + i);
                 }
-                if p.0[i..]
-                    .iter()
-                    .all(|t| t.star && matches!(t.class, Class::Any))
-                {
-                    set(&mut u, off + i);
-                }
-                for (ci, &c) in alphabet.iter().enumerate() {
-                    if t.class.matches(c) {
-                        set(&mut matching[ci], off + i);
+                match &t.class {
+                    // The common case costs one lookup, not a pass over the alphabet.
+                    Class::Char(c) => {
+                        if let Some(ci) = index.get(c) {
+                            set(&mut matching[*ci], off + i);
+                        }
+                    }
+                    class => {
+                        for (ci, &c) in alphabet.iter().enumerate() {
+                            if class.matches(c) {
+                                set(&mut matching[ci], off + i);
+                            }
+                        }
                     }
                 }
             }

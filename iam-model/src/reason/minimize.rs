@@ -90,6 +90,23 @@ fn same(a: &PolicyDocument, b: &PolicyDocument) -> bool {
     super::same_access(&[a], &[b])
 }
 
+/// Whether `candidate`, which differs from `doc` by one removal, allows the same. A removal
+/// that can only narrow (`Some(true)`: an entry of an `Allow`'s `Action`, `Resource` or
+/// `Principal`, or of a `Deny`'s `Not…`) needs the one direction, one that can only widen
+/// the other; `None` checks both.
+fn same_after_removal(doc: &PolicyDocument, candidate: &PolicyDocument, narrows: Option<bool>) -> bool {
+    match narrows {
+        Some(true) => super::contained(&[candidate], &[doc]).holds(),
+        Some(false) => super::contained(&[doc], &[candidate]).holds(),
+        None => same(doc, candidate),
+    }
+}
+
+/// Whether removing an entry of a list narrows the statement's effect on access.
+fn removal_narrows(s: &Statement, not_clause: bool) -> bool {
+    (s.effect == crate::statement::Effect::Allow) != not_clause
+}
+
 /// Removes repeated entries (actions compared case-insensitively).
 fn dedup_lists(doc: &mut PolicyDocument) {
     for s in &mut doc.statements {
@@ -230,8 +247,9 @@ fn drop_statements(doc: &mut PolicyDocument) {
             return;
         }
         let mut candidate = doc.clone();
-        candidate.statements.remove(i);
-        if same(doc, &candidate) {
+        let removed = candidate.statements.remove(i);
+        let narrows = removed.effect == crate::statement::Effect::Allow;
+        if same_after_removal(doc, &candidate, Some(narrows)) {
             *doc = candidate;
         }
     }
@@ -252,7 +270,9 @@ fn drop_entries(doc: &mut PolicyDocument) {
                     a.remove(ai);
                 }
             }
-            if same(doc, &candidate) {
+            let st = &doc.statements[si];
+            let narrows = removal_narrows(st, st.action.is_not());
+            if same_after_removal(doc, &candidate, Some(narrows)) {
                 *doc = candidate;
             }
         }
@@ -270,7 +290,9 @@ fn drop_entries(doc: &mut PolicyDocument) {
                 }
                 r.remove(ri);
             }
-            if same(doc, &candidate) {
+            let st = &doc.statements[si];
+            let not = st.resource.as_ref().is_some_and(ResourceClause::is_not);
+            if same_after_removal(doc, &candidate, Some(removal_narrows(st, not))) {
                 *doc = candidate;
             }
         }
@@ -294,7 +316,9 @@ fn drop_entries(doc: &mut PolicyDocument) {
                         m.remove(&kind);
                     }
                 }
-                if same(doc, &candidate) {
+                let st = &doc.statements[si];
+                let not = st.principal.as_ref().is_some_and(PrincipalClause::is_not);
+                if same_after_removal(doc, &candidate, Some(removal_narrows(st, not))) {
                     *doc = candidate;
                 }
             }
@@ -302,37 +326,34 @@ fn drop_entries(doc: &mut PolicyDocument) {
     }
 }
 
-/// Drops values of condition tests the other values already cover (proven): a `StringLike`
-/// or `ArnLike` list with `x/*` and `x/y`, or an entry that cannot change the outcome.
+/// Drops values of condition tests the other values already cover: a `StringLike` or
+/// `ArnLike` list with `x/*` and `x/y`, a `NumericLessThan` with `5` and `10`. A test holds
+/// for a request value when one listed value accepts it, so a value whose accepted set the
+/// others cover changes nothing: no search is needed (the final check proves the whole).
 fn drop_condition_values(doc: &mut PolicyDocument) {
-    for si in 0..doc.statements.len() {
-        let shape: Vec<Vec<usize>> = doc.statements[si]
-            .condition
-            .blocks()
-            .iter()
-            .map(|b| b.keys.iter().map(|k| k.values.len()).collect())
-            .collect();
-        for (bi, keys) in shape.iter().enumerate() {
-            for (ki, &n) in keys.iter().enumerate() {
-                for vi in (0..n).rev() {
-                    let mut blocks: Vec<OperatorBlock> =
-                        doc.statements[si].condition.blocks().to_vec();
-                    let values = &mut blocks[bi].keys[ki].values;
-                    if values.len() < 2 || vi >= values.len() {
-                        break;
-                    }
-                    values.remove(vi);
-                    let mut candidate = doc.clone();
-                    let mut c = Condition::new();
-                    for b in blocks {
-                        c.push_block(b);
-                    }
-                    candidate.statements[si].condition = c;
-                    if same(doc, &candidate) {
-                        *doc = candidate;
+    for st in &mut doc.statements {
+        let mut blocks: Vec<OperatorBlock> = st.condition.blocks().to_vec();
+        let mut changed = false;
+        for b in &mut blocks {
+            for k in &mut b.keys {
+                let mut vi = k.values.len();
+                while vi > 0 && k.values.len() > 1 {
+                    vi -= 1;
+                    let removed = k.values.remove(vi);
+                    if super::value_covered(b.operator, &removed, &k.values) {
+                        changed = true;
+                    } else {
+                        k.values.insert(vi, removed);
                     }
                 }
             }
+        }
+        if changed {
+            let mut c = Condition::new();
+            for b in blocks {
+                c.push_block(b);
+            }
+            st.condition = c;
         }
     }
 }

@@ -344,7 +344,7 @@ impl Model {
     }
 
     /// The request values a string-read operator's positive form accepts for one policy value.
-    fn string_value_lang(base: BaseOperator, v: &str) -> Lang {
+    pub(crate) fn string_value_lang(base: BaseOperator, v: &str) -> Lang {
         use BaseOperator as B;
         match base {
             B::StringLike | B::StringNotLike => {
