@@ -9,11 +9,13 @@
 //! quotas.
 
 mod check;
+pub mod resolve;
 
 use std::collections::BTreeMap;
 
 use typed_builder::TypedBuilder;
 
+use crate::account_id::AccountId;
 use crate::finding::{Code, Finding};
 use crate::policy::PolicyDocument;
 use crate::text::{LateBound, Text};
@@ -75,8 +77,8 @@ pub struct Account {
     #[builder(default, setter(into))]
     pub description: String,
     /// The account id, when the blueprint's inputs give it.
-    #[builder(default, setter(strip_option, into))]
-    pub id: Option<String>,
+    #[builder(default, setter(strip_option))]
+    pub id: Option<AccountId>,
     /// A role to assume to reach the account (Terraform provider `assume_role`, apply's
     /// credentials).
     #[builder(default, setter(strip_option, into))]

@@ -259,8 +259,7 @@ fn principal_matches(p: &Principal, rp: &RequestPrincipal) -> bool {
             return s.as_ref() == value.as_str();
         }
         // An account (bare id or `:root`) stands for every principal of that account.
-        let is_account =
-            s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s.ends_with(":root");
+        let is_account = crate::AccountId::is_valid(&s) || s.ends_with(":root");
         if is_account {
             principal_account(&s) == principal_account(value)
         } else {

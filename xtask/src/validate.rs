@@ -181,7 +181,7 @@ fn context(args: &Args) -> Result<ValidationContext, String> {
         ctx = ctx.with_trust_quota(quota);
     }
     if let Some(id) = &args.account_id {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if !iam_model::AccountId::is_valid(id) {
             return Err(format!(
                 "`{id}` is not an account id: `--account-id` takes 12 digits"
             ));

@@ -55,7 +55,10 @@ pub fn build(inputs: &AwsTeamsInputs) -> Result<Deployment, BlueprintError> {
     let account = Account::builder()
         .key(identity_name)
         .description("the identity account, where the team roles live")
-        .id(identity_id)
+        .id(blueprint_kit::check::account_id(
+            &format!("account_map.{identity_name}"),
+            identity_id,
+        )?)
         .assume_role_arn(inputs.import_role_arn.clone().unwrap_or_else(|| {
             format!("arn:{partition}:iam::{identity_id}:role/OrganizationAccountAccessRole")
         }))
@@ -185,15 +188,7 @@ fn identity_account_id(inputs: &AwsTeamsInputs) -> Result<&str, BlueprintError> 
 /// The checks the input types cannot express, each reported with the input's path.
 fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
     for (name, id) in &i.account_map {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(BlueprintError::input(
-                format!("account_map.{name}"),
-                format!("`{id}` is not a 12-digit account id"),
-            )
-            .with_help(
-                "account ids are exactly 12 digits; quote them in YAML so leading zeros survive",
-            ));
-        }
+        blueprint_kit::check::account_id(&format!("account_map.{name}"), id)?;
     }
     if i.aws_partition.is_empty()
         || !i
@@ -234,8 +229,8 @@ fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
             ("denied_role_arns", &config.denied_role_arns),
         ] {
             for (n, arn) in arns.iter().enumerate() {
-                let account_ok = trust::arn_account(arn)
-                    .is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+                let account_ok =
+                    trust::arn_account(arn).is_some_and(iam_model::AccountId::is_valid);
                 let iam = arn.split(':').nth(2) == Some("iam");
                 if !account_ok || !iam || !arn.starts_with("arn:") {
                     return Err(BlueprintError::input(format!("{}[{n}]", path(field)), format!("`{arn}` is not an IAM ARN with a 12-digit account"))

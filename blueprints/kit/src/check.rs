@@ -3,19 +3,26 @@
 //! built in Rust as well as read from a config, where an `#[input(pattern = ...)]` usually
 //! reports the same mistake first, with its line and column.
 
+use iam_model::{AccountId, ManagedPolicyArn};
+
 use crate::BlueprintError;
 
-/// A 12-digit AWS account id.
-pub fn account_id(input: &str, value: &str) -> Result<(), BlueprintError> {
-    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(());
-    }
-    Err(
-        BlueprintError::input(input, format!("`{value}` is not a 12-digit AWS account id"))
-            .with_help(
-                "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
-            ),
-    )
+/// A 12-digit AWS account id, as the [`AccountId`] the deployment carries from here on.
+pub fn account_id(input: &str, value: &str) -> Result<AccountId, BlueprintError> {
+    AccountId::parse(value).map_err(|e| {
+        BlueprintError::input(input, e.to_string()).with_help(
+            "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
+        )
+    })
+}
+
+/// A managed policy ARN (AWS managed or customer managed).
+pub fn managed_policy_arn(input: &str, value: &str) -> Result<ManagedPolicyArn, BlueprintError> {
+    ManagedPolicyArn::parse(value).map_err(|e| {
+        BlueprintError::input(input, e.to_string()).with_help(
+            "write the full ARN, e.g. `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess`",
+        )
+    })
 }
 
 /// An IAM role name: 1 to 64 letters, digits and `_+=,.@-`.

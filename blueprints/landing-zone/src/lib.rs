@@ -218,7 +218,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
     let mut accounts = vec![Account::builder()
         .key(MANAGEMENT)
         .description("the organization's management account: the OIDC role, the Terraform roles and their state")
-        .id(inputs.management_account_id.clone())
+        .id(blueprint_kit::check::account_id(
+            "management_account_id",
+            &inputs.management_account_id,
+        )?)
         .build()];
     let deploy_name = format!("{prefix}-deploy");
     if inputs.create_deploy_role {
@@ -234,7 +237,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         for (key, id) in members {
             let account = Account::builder().key(key.as_str());
             accounts.push(match id {
-                Some(id) => account.description("a member account Terraform deploys to").id(id.clone()).build(),
+                Some(id) => account
+                    .description("a member account Terraform deploys to")
+                    .id(blueprint_kit::check::account_id("member_account_ids", id)?)
+                    .build(),
                 None => account
                     .description("every member account: apply its objects in each account Terraform deploys to")
                     .build(),

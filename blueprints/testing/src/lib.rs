@@ -50,8 +50,9 @@ pub fn resolution(d: &Deployment) -> Resolution {
 /// resolved by [`resolution`]: what IAM holds after apply.
 pub fn resolved(d: &Deployment, account: &str, doc: &PolicyDocument) -> PolicyDocument {
     let r = resolution(d);
+    let index = iam_model::deployment::resolve::Index::new(d);
     let json = doc
-        .render(&r.for_account(d, account), JsonStyle::Compact)
+        .render(&r.for_account(&index, account), JsonStyle::Compact)
         .unwrap_or_else(|e| panic!("{e}"));
     PolicyDocument::from_json(&json).expect("a rendered policy parses")
 }
@@ -193,7 +194,7 @@ mod tests {
             .accounts(vec![
                 Account::builder()
                     .key("management")
-                    .id("123456789012")
+                    .id("123456789012".parse().expect("an account id"))
                     .build(),
                 Account::new("member"),
             ])

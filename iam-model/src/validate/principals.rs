@@ -141,8 +141,9 @@ fn check_value(kind: PrincipalKind, value: &Text, path: &Loc<'_>, out: &mut Vec<
 }
 
 fn aws_principal_problem(s: &str) -> Option<String> {
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        return (s.len() != 12).then(|| "an account id is exactly 12 digits".to_owned());
+    if crate::AccountId::looks_like(s) {
+        return (!crate::AccountId::is_valid(s))
+            .then(|| "an account id is exactly 12 digits".to_owned());
     }
     if s.starts_with("AROA") || s.starts_with("AIDA") {
         return None; // a unique id left behind by a deleted principal: valid, if unusual
@@ -156,7 +157,7 @@ fn aws_principal_problem(s: &str) -> Option<String> {
     if !crate::arn::PARTITIONS.contains(&arn.partition()) {
         return Some(format!("`{}` is not a partition", arn.partition()));
     }
-    let account_ok = arn.account().len() == 12 && arn.account().bytes().all(|b| b.is_ascii_digit());
+    let account_ok = crate::AccountId::is_valid(arn.account());
     if !account_ok {
         return Some("the account field of a principal ARN is 12 digits".into());
     }

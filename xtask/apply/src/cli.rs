@@ -14,9 +14,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use blueprint_kit::ConfigSource;
+use blueprint_kit::{prepare, ConfigSource, OverrideArgs, Overrides, PrepareError};
 use clap::{Parser, Subcommand, ValueEnum};
-use iam_model::deployment::{Deployment, DeploymentOptions};
+use iam_model::deployment::Deployment;
 use serde_json::Value;
 
 use crate::aws::client::Settings;
@@ -66,9 +66,6 @@ pub struct Args {
     /// The config file (YAML or JSON); default: `examples/<blueprint>.yaml` (or `.yml`, `.json`).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The instance name (ownership tags); default: the one the blueprint gives.
-    #[arg(long, value_name = "NAME")]
-    pub instance: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -92,13 +89,10 @@ pub struct Args {
     /// account). Default: the config's `assume_role_arn`, else the caller's own credentials.
     #[arg(long = "account-role", value_name = "KEY_OR_ID=ROLE_ARN")]
     pub account_roles: Vec<String>,
-    /// An external value, e.g. the role ARN a partner handed out.
-    #[arg(long = "external", value_name = "NAME=VALUE")]
-    pub externals: Vec<String>,
-    /// Fix a generated value (e.g. an external id created elsewhere) instead of generating or
-    /// reading it back.
-    #[arg(long = "generated", value_name = "NAME=VALUE")]
-    pub generated: Vec<String>,
+    /// The flags every command shares (instance, account ids, generated and external values,
+    /// quotas), parsed and applied by `blueprint_kit::prepare` as `render` does.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub propagation_timeout: u64,
@@ -137,8 +131,8 @@ fn pairs(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, UsageErr
         .collect()
 }
 
-/// Builds the deployment of `args.blueprint` from its config, applies `--instance`,
-/// `--generated` and `--external`, and validates it: errors stop here, before any AWS call.
+/// Builds the deployment of `args.blueprint` from its config through `blueprint_kit::prepare`
+/// (the shared flags applied, the deployment validated): errors stop here, before any AWS call.
 pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
     let Some(bp) = blueprints::find(&args.blueprint) else {
         let names: Vec<String> = blueprints::all()
@@ -166,52 +160,33 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| UsageError(format!("cannot read config `{}`: {e}", path.display())))?;
-    let mut d = bp
-        .build(&ConfigSource::new(path.display().to_string(), text))
-        .map_err(|e| UsageError(e.report(&path.display().to_string())))?;
-    if let Some(i) = &args.instance {
-        d.instance.clone_from(i);
+    let overrides = Overrides::parse(&args.overrides).map_err(|e| usage(&e))?;
+    let config = path.display().to_string();
+    match prepare(bp, &ConfigSource::new(config.clone(), text), &overrides) {
+        Ok(prepared) => Ok(prepared.deployment),
+        Err(PrepareError::Blueprint(e)) => Err(UsageError(e.report(&config))),
+        Err(PrepareError::Invalid { findings, .. }) => {
+            let errors: Vec<String> = findings
+                .iter()
+                .filter(|f| f.is_error())
+                .map(|f| format!("  {f}"))
+                .collect();
+            Err(UsageError(format!(
+                "the deployment of `{}` is invalid; nothing was sent to AWS:\n{}",
+                args.blueprint,
+                errors.join("\n")
+            )))
+        }
+        Err(e) => Err(usage(&e)),
     }
-    for (name, value) in pairs("--generated", &args.generated)? {
-        let g = d
-            .generated
-            .iter_mut()
-            .find(|g| g.name == name)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "`--generated {name}=...`: blueprint `{}` has no generated value `{name}`",
-                    args.blueprint
-                ))
-            })?;
-        g.fixed = Some(value);
+}
+
+/// A flag problem as one line with its help.
+fn usage(e: &PrepareError) -> UsageError {
+    match miette::Diagnostic::help(e) {
+        Some(help) => UsageError(format!("{e}\n  help: {help}")),
+        None => UsageError(e.to_string()),
     }
-    for (name, value) in pairs("--external", &args.externals)? {
-        let e = d
-            .externals
-            .iter_mut()
-            .find(|e| e.name == name)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "`--external {name}=...`: blueprint `{}` has no external value `{name}`",
-                    args.blueprint
-                ))
-            })?;
-        e.value = Some(value);
-    }
-    let errors: Vec<String> = d
-        .validate(&DeploymentOptions::default())
-        .into_iter()
-        .filter(|f| f.is_error())
-        .map(|f| format!("  {f}"))
-        .collect();
-    if !errors.is_empty() {
-        return Err(UsageError(format!(
-            "the deployment of `{}` is invalid; nothing was sent to AWS:\n{}",
-            args.blueprint,
-            errors.join("\n")
-        )));
-    }
-    Ok(d)
 }
 
 /// The engine options the flags describe.

@@ -75,7 +75,7 @@ fn deployment() -> Deployment {
         .accounts(vec![
             Account::builder()
                 .key("identity")
-                .id("111111111111")
+                .id("111111111111".parse().unwrap())
                 .build(),
             Account::new("member"),
         ])
