@@ -268,8 +268,10 @@ pub(crate) fn value_covered(
         let t = v.as_text().with_placeholders().into_owned();
         (!t.contains("${")).then_some(t)
     };
-    let (Some(r), Some(os)) = (text(removed), others.iter().map(text).collect::<Option<Vec<_>>>())
-    else {
+    let (Some(r), Some(os)) = (
+        text(removed),
+        others.iter().map(text).collect::<Option<Vec<_>>>(),
+    ) else {
         return false;
     };
     if os.contains(&r) {

@@ -26,7 +26,10 @@ fn sets() -> Vec<(String, PolicyDocument)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), text.parse().unwrap())
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                text.parse().unwrap(),
+            )
         })
         .collect()
 }
@@ -38,7 +41,10 @@ fn parts(s: &Statement) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>
         ActionClause::NotAction(_) => BTreeSet::new(),
     };
     let resources = match &s.resource {
-        Some(ResourceClause::Resource(r)) => r.iter().map(|r| r.with_placeholders().into_owned()).collect(),
+        Some(ResourceClause::Resource(r)) => r
+            .iter()
+            .map(|r| r.with_placeholders().into_owned())
+            .collect(),
         _ => BTreeSet::new(),
     };
     let principals = match &s.principal {
@@ -71,19 +77,33 @@ fn cdk_merge(doc: &PolicyDocument) -> PolicyDocument {
             let mut j = i + 1;
             while j < st.len() {
                 let (a, b) = (parts(&st[i]), parts(&st[j]));
-                let equal = usize::from(a.0 == b.0) + usize::from(a.1 == b.1) + usize::from(a.2 == b.2);
+                let equal =
+                    usize::from(a.0 == b.0) + usize::from(a.1 == b.1) + usize::from(a.2 == b.2);
                 if st[i].sid.is_none() && st[j].sid.is_none() && a.3 == b.3 && equal >= 2 {
                     let other = st.remove(j);
                     let s = &mut st[i];
-                    if let (ActionClause::Action(x), ActionClause::Action(y)) = (&mut s.action, &other.action) {
-                        let all: BTreeSet<String> = x.iter().chain(y).map(|a| a.as_str().to_owned()).collect();
+                    if let (ActionClause::Action(x), ActionClause::Action(y)) =
+                        (&mut s.action, &other.action)
+                    {
+                        let all: BTreeSet<String> =
+                            x.iter().chain(y).map(|a| a.as_str().to_owned()).collect();
                         *x = all.into_iter().map(Into::into).collect();
                     }
-                    if let (Some(ResourceClause::Resource(x)), Some(ResourceClause::Resource(y))) = (&mut s.resource, &other.resource) {
-                        let all: BTreeSet<String> = x.iter().chain(y).map(|r| r.with_placeholders().into_owned()).collect();
+                    if let (Some(ResourceClause::Resource(x)), Some(ResourceClause::Resource(y))) =
+                        (&mut s.resource, &other.resource)
+                    {
+                        let all: BTreeSet<String> = x
+                            .iter()
+                            .chain(y)
+                            .map(|r| r.with_placeholders().into_owned())
+                            .collect();
                         *x = all.into_iter().map(Into::into).collect();
                     }
-                    if let (Some(PrincipalClause::Principal(x)), Some(PrincipalClause::Principal(y))) = (&mut s.principal, &other.principal) {
+                    if let (
+                        Some(PrincipalClause::Principal(x)),
+                        Some(PrincipalClause::Principal(y)),
+                    ) = (&mut s.principal, &other.principal)
+                    {
                         for (k, v) in y.entries() {
                             if !x.values(k).contains(v) {
                                 *x = x.clone().and(k, [v.clone()]);
@@ -113,17 +133,33 @@ fn smaller_than_cdk_and_proven_equivalent() {
         assert!(m.proven, "{name}: not proven");
         assert!(same_access(&[&doc], &[&m.document]), "{name}");
         let c = cdk_merge(&doc);
-        assert!(same_access(&[&doc], &[&c]), "{name}: the CDK port changed access");
+        assert!(
+            same_access(&[&doc], &[&c]),
+            "{name}: the CDK port changed access"
+        );
         let (b, o, k) = (doc.size(), m.document.size(), c.size());
         assert!(o <= k, "{name}: ours {o} > CDK {k}");
         before += b;
         ours += o;
         cdk += k;
-        lines.push(format!("{name}: {b} -> ours {o} ({:.2}), CDK {k} ({:.2})", o as f64 / b as f64, k as f64 / b as f64));
+        lines.push(format!(
+            "{name}: {b} -> ours {o} ({:.2}), CDK {k} ({:.2})",
+            o as f64 / b as f64,
+            k as f64 / b as f64
+        ));
     }
     let wide: usize = sets()
         .iter()
-        .map(|(_, d)| minimize(d, MinimizeOptions { allow_future_actions: true }).document.size())
+        .map(|(_, d)| {
+            minimize(
+                d,
+                MinimizeOptions {
+                    allow_future_actions: true,
+                },
+            )
+            .document
+            .size()
+        })
         .sum();
     eprintln!("{}", lines.join("\n"));
     eprintln!(

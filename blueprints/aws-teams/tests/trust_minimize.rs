@@ -26,7 +26,8 @@ fn covered_role_arns_are_dropped_until_the_policy_fits() {
     assert!(trust.size() <= 2048, "minimized to {}", trust.size());
     let f = d.validate(&DeploymentOptions::default());
     assert!(
-        !f.iter().any(|f| f.finding.code == Code::TRUST_POLICY_SIZE_EXCEEDED),
+        !f.iter()
+            .any(|f| f.finding.code == Code::TRUST_POLICY_SIZE_EXCEEDED),
         "{f:#?}"
     );
     // The dropped ARNs are still trusted: the wildcard admits them.

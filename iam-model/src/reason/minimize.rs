@@ -94,7 +94,11 @@ fn same(a: &PolicyDocument, b: &PolicyDocument) -> bool {
 /// that can only narrow (`Some(true)`: an entry of an `Allow`'s `Action`, `Resource` or
 /// `Principal`, or of a `Deny`'s `Not…`) needs the one direction, one that can only widen
 /// the other; `None` checks both.
-fn same_after_removal(doc: &PolicyDocument, candidate: &PolicyDocument, narrows: Option<bool>) -> bool {
+fn same_after_removal(
+    doc: &PolicyDocument,
+    candidate: &PolicyDocument,
+    narrows: Option<bool>,
+) -> bool {
     match narrows {
         Some(true) => super::contained(&[candidate], &[doc]).holds(),
         Some(false) => super::contained(&[doc], &[candidate]).holds(),
@@ -389,20 +393,24 @@ fn compact_actions(doc: &mut PolicyDocument) {
                     continue;
                 }
                 // The shortest prefix of `name` whose catalog actions are all listed.
-                let best = (0..=name.len()).filter(|&n| name.is_char_boundary(n)).find_map(|n| {
-                    let prefix = &name[..n];
-                    let under: Vec<&&str> = all
-                        .iter()
-                        .filter(|a| {
-                            a.len() >= n && a[..n].eq_ignore_ascii_case(prefix)
+                let best = (0..=name.len())
+                    .filter(|&n| name.is_char_boundary(n))
+                    .find_map(|n| {
+                        let prefix = &name[..n];
+                        let under: Vec<&&str> = all
+                            .iter()
+                            .filter(|a| a.len() >= n && a[..n].eq_ignore_ascii_case(prefix))
+                            .collect();
+                        let fits = under.len() >= 2 && under.iter().all(|a| names.contains(**a));
+                        let pattern = format!("{svc}:{prefix}*");
+                        let saved: usize = under.iter().map(|a| svc.len() + 3 + a.len()).sum();
+                        (fits && pattern.len() + 3 < saved).then(|| {
+                            (
+                                pattern,
+                                under.iter().map(|a| (**a).to_owned()).collect::<Vec<_>>(),
+                            )
                         })
-                        .collect();
-                    let fits = under.len() >= 2 && under.iter().all(|a| names.contains(**a));
-                    let pattern = format!("{svc}:{prefix}*");
-                    let saved: usize = under.iter().map(|a| svc.len() + 3 + a.len()).sum();
-                    (fits && pattern.len() + 3 < saved)
-                        .then(|| (pattern, under.iter().map(|a| (**a).to_owned()).collect::<Vec<_>>()))
-                });
+                    });
                 if let Some((pattern, covered)) = best {
                     for c in covered {
                         left.remove(&c);
@@ -479,19 +487,40 @@ mod tests {
           {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#);
         let m = minimize(&t, MinimizeOptions::default());
         assert_eq!(m.document.statements.len(), 1);
-        assert_eq!(m.document.statements[0].principal.as_ref().unwrap().principal().entries().count(), 1);
+        assert_eq!(
+            m.document.statements[0]
+                .principal
+                .as_ref()
+                .unwrap()
+                .principal()
+                .entries()
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn wildcards_only_when_allowed() {
-        let d = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[
+        let d = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[
           "sqs:SendMessage","sqs:ListQueues","sqs:ListQueueTags","sqs:ListDeadLetterSourceQueues","sqs:ListMessageMoveTasks"],
-          "Resource":"*"}]}"#);
+          "Resource":"*"}]}"#,
+        );
         let plain = minimize(&d, MinimizeOptions::default());
         assert_eq!(plain.document.statements[0].action.actions().len(), 5);
-        let m = minimize(&d, MinimizeOptions { allow_future_actions: true });
+        let m = minimize(
+            &d,
+            MinimizeOptions {
+                allow_future_actions: true,
+            },
+        );
         assert!(m.proven, "{m:?}");
-        let acts: Vec<&str> = m.document.statements[0].action.actions().iter().map(Action::as_str).collect();
+        let acts: Vec<&str> = m.document.statements[0]
+            .action
+            .actions()
+            .iter()
+            .map(Action::as_str)
+            .collect();
         assert!(acts.iter().any(|a| a.ends_with('*')), "{acts:?}");
         assert!(m.document.size() < d.size());
         // Broader by future actions only: never narrower.
