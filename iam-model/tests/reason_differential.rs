@@ -330,7 +330,7 @@ fn no_new_access_is_never_wrong() {
         if !added_proven_empty && !removed_proven_empty {
             continue;
         }
-        for _ in 0..1000 {
+        for _ in 0..2000 {
             let r = request(&mut rng, &witnesses);
             let (a_old, a_new) = (
                 evaluate(&[&old], &r).is_allowed(),
