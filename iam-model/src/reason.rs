@@ -130,6 +130,58 @@ pub fn compare(old: &[&PolicyDocument], new: &[&PolicyDocument]) -> Comparison {
     }
 }
 
+/// How a change of one document (or document set) affects access, for a plan: the verdict,
+/// with a request as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    /// Widening, narrowing, neutral or undecided.
+    pub verdict: Verdict,
+    /// A request AFTER allows and BEFORE denies (widening).
+    pub added: Option<Request>,
+    /// A request BEFORE allows and AFTER denies (narrowing).
+    pub removed: Option<Request>,
+}
+
+impl Classification {
+    /// One line for a plan: `widening: \`s3:PutObject\` on \`arn:…\``.
+    pub fn describe(&self) -> String {
+        match (self.verdict, &self.added, &self.removed) {
+            (Verdict::Widening, Some(w), _) => format!("widening: now allows {}", describe(w)),
+            (Verdict::Narrowing, _, Some(w)) => format!("narrowing: no longer allows {}", describe(w)),
+            (Verdict::Undecided, ..) => "undecided: not proven to add no access".to_owned(),
+            (Verdict::Neutral, ..) => "neutral: the same access".to_owned(),
+            (v, ..) => format!("{v:?}").to_ascii_lowercase(),
+        }
+    }
+}
+
+/// Classifies the change from `before` to `after` (`None`: the document does not exist, so it
+/// allows nothing): the plan gate's question, decided.
+///
+/// ```
+/// use iam_model::{reason, PolicyDocument};
+/// let trust: PolicyDocument = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+///   "Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"sts:AssumeRole"}]}"#.parse().unwrap();
+/// let wider: PolicyDocument = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+///   "Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#.parse().unwrap();
+/// let c = reason::classify(Some(&trust), Some(&wider));
+/// assert_eq!(c.verdict, reason::Verdict::Widening);
+/// assert!(c.describe().starts_with("widening: now allows `sts:AssumeRole`"));
+/// assert_eq!(reason::classify(Some(&wider), Some(&trust)).verdict, reason::Verdict::Narrowing);
+/// assert_eq!(reason::classify(None, Some(&trust)).verdict, reason::Verdict::Widening);
+/// assert_eq!(reason::classify(Some(&trust), None).verdict, reason::Verdict::Narrowing);
+/// ```
+pub fn classify(before: Option<&PolicyDocument>, after: Option<&PolicyDocument>) -> Classification {
+    let (b, a): (Vec<&PolicyDocument>, Vec<&PolicyDocument>) =
+        (before.into_iter().collect(), after.into_iter().collect());
+    let c = compare(&b, &a);
+    Classification {
+        verdict: c.verdict(),
+        added: c.added.escapes.first().map(|e| e.witness.clone()),
+        removed: c.removed.escapes.first().map(|e| e.witness.clone()),
+    }
+}
+
 /// True when A and B are proven to allow exactly the same requests.
 pub fn same_access(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> bool {
     contained(a, b).holds() && contained(b, a).holds()
