@@ -147,7 +147,9 @@ impl Classification {
     pub fn describe(&self) -> String {
         match (self.verdict, &self.added, &self.removed) {
             (Verdict::Widening, Some(w), _) => format!("widening: now allows {}", describe(w)),
-            (Verdict::Narrowing, _, Some(w)) => format!("narrowing: no longer allows {}", describe(w)),
+            (Verdict::Narrowing, _, Some(w)) => {
+                format!("narrowing: no longer allows {}", describe(w))
+            }
             (Verdict::Undecided, ..) => "undecided: not proven to add no access".to_owned(),
             (Verdict::Neutral, ..) => "neutral: the same access".to_owned(),
             (v, ..) => format!("{v:?}").to_ascii_lowercase(),
@@ -246,8 +248,21 @@ pub fn contained(a: &[&PolicyDocument], b: &[&PolicyDocument]) -> Containment {
         solver.generic = false;
         solver.incomplete.clear();
         solver.reset_budget();
-        // Not allowed by A (implicit deny), or denied by one of A's denies.
-        let mut found = solver.solve(&atoms, &[s], &implicit);
+        // Not allowed by A (implicit deny), or denied by one of A's denies. A statement A
+        // allows word for word (Sid aside) leaves no implicit deny to find.
+        let st = &b[at.0].statements[at.1];
+        let same_in_a = a.iter().flat_map(|d| &d.statements).any(|t| {
+            t.effect == st.effect
+                && t.action == st.action
+                && t.resource == st.resource
+                && t.principal == st.principal
+                && t.condition == st.condition
+        });
+        let mut found = if same_in_a {
+            None
+        } else {
+            solver.solve(&atoms, &[s], &implicit)
+        };
         for d in &a_denies {
             if found.is_some() {
                 break;

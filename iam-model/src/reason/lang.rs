@@ -179,6 +179,43 @@ impl Lang {
     pub fn matches(&self, word: &str) -> bool {
         self.patterns.iter().any(|p| p.matches(word))
     }
+
+    /// The words, when the language is a finite set of plain strings.
+    fn literal_words(&self) -> Option<Vec<String>> {
+        self.patterns
+            .iter()
+            .map(|p| {
+                p.0.iter()
+                    .map(|t| match t.class {
+                        Class::Char(c) if !t.star => Some(c),
+                        _ => None,
+                    })
+                    .collect::<Option<String>>()
+            })
+            .collect()
+    }
+}
+
+/// A fast hash for the product states (word vectors): SipHash dominated the search.
+#[derive(Default)]
+struct StateHasher(u64);
+
+impl std::hash::Hasher for StateHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 /// The answer of [`find_word`].
@@ -204,6 +241,19 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
         .chain(neg.iter().map(|l| (*l, false)))
         .collect();
     if langs.iter().any(|(l, p)| *p && l.patterns.is_empty()) {
+        return Search::Empty;
+    }
+    // A finite positive language of plain strings (an action list, exact ARNs) bounds the
+    // answer: test its words one by one instead of building the product.
+    if let Some(finite) = pos.iter().find(|l| l.literal_words().is_some()) {
+        let words = finite.literal_words().unwrap_or_default();
+        let mut words: Vec<String> = words;
+        words.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        for w in words {
+            if pos.iter().all(|l| l.matches(&w)) && !neg.iter().any(|l| l.matches(&w)) {
+                return Search::Word(w);
+            }
+        }
         return Search::Empty;
     }
     let mut pats: Vec<(&Pattern, usize)> = Vec::new(); // pattern, bit offset
@@ -325,7 +375,8 @@ pub fn find_word(pos: &[&Lang], neg: &[&Lang]) -> Search {
     if !viable(&start) {
         return Search::Empty;
     }
-    let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut seen: HashMap<Vec<u64>, usize, std::hash::BuildHasherDefault<StateHasher>> =
+        HashMap::default();
     let mut states: Vec<(Vec<u64>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
     seen.insert(start, 0);
     let mut queue = VecDeque::from([0usize]);

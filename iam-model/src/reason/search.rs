@@ -242,11 +242,13 @@ impl<'m> Solver<'m> {
                 }
             }
         }
-        for d in 0..state.len() {
-            if state[d].is_empty() {
-                continue;
-            }
-            let cons = state[d].clone();
+        let constrained: Vec<(usize, Vec<(usize, bool)>)> = state
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(d, c)| (d, c.clone()))
+            .collect();
+        for (d, cons) in constrained {
             let s = self.check(d, &cons, atoms);
             self.note_no(&s);
             match s {
