@@ -55,7 +55,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
                 after as f64 / before.max(1) as f64
             );
         } else {
-            eprintln!("{name}: note: no smaller document could be proven equivalent; printed unchanged");
+            eprintln!(
+                "{name}: note: no smaller document could be proven equivalent; printed unchanged"
+            );
         }
         // A document read from a file holds no late-bound values: it always writes.
         let text = m.document.to_json_compact().unwrap_or_default();
@@ -68,6 +70,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
         Value::Object(outputs.into_iter().collect())
     };
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    let _ = writeln!(
+        stdout,
+        "{}",
+        serde_json::to_string_pretty(&out).unwrap_or_default()
+    );
     Ok(())
 }

@@ -57,7 +57,10 @@ fn errors_exit_2() {
     let o = run(&["/nonexistent/policy.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/policy.json"));
-    let p = file("bad.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}"#);
+    let p = file(
+        "bad.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+    );
     let o = run(&[p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/Statement/0"));

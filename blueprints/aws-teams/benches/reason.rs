@@ -1,7 +1,7 @@
 //! Access reasoning over a whole aws-teams deployment of 100 teams (target: under 1 s): build
 //! the deployment, change one team's trust, and diff every role's trust policy and every
 //! managed policy against the unchanged deployment.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;
