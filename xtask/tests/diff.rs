@@ -280,3 +280,57 @@ fn render_outputs_role_by_role() {
         "{text}"
     );
 }
+
+/// The five blueprints' example deployments: every document decided (no undecided), as the
+/// README states.
+#[test]
+fn five_blueprints_have_no_undecided_document() {
+    let d = scratch("all");
+    let out = d.join("out");
+    let blueprints: [(&str, &[&str]); 5] = [
+        ("aws-teams", &[]),
+        ("inventory", &[]),
+        ("tableflow", &[]),
+        ("landing-zone", &["--generated", "external_id_dev=x1"]),
+        (
+            "runtime-connector",
+            &["--generated", "external_id=x2", "--region", "us-east-1"],
+        ),
+    ];
+    for (bp, flags) in blueprints {
+        let mut args = vec![
+            "render",
+            bp,
+            "--format",
+            "iam",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(["--account-id", "111122223333"]);
+        args.extend(flags);
+        let o = xtask(&args);
+        assert!(
+            o.status.success(),
+            "{bp}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = diff(&out, &out, "json");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let v = json(&o);
+    let docs = v["documents"].as_array().unwrap();
+    assert!(docs.len() >= 30, "{}", docs.len());
+    for doc in docs {
+        assert_eq!(doc["verdict"], "neutral", "{doc}");
+        assert!(doc["undecided"].as_array().unwrap().is_empty(), "{doc}");
+        assert!(
+            doc["removed_undecided"].as_array().unwrap().is_empty(),
+            "{doc}"
+        );
+    }
+}
