@@ -258,6 +258,9 @@ pub struct GeneratedValue {
     /// A value the user fixed instead (`custom_external_id`), used as is.
     #[builder(default, setter(strip_option, into))]
     pub fixed: Option<String>,
+    /// The input that fixed it (`custom_external_id`), for messages about a contradiction.
+    #[builder(default, setter(strip_option, into))]
+    pub fixed_by: Option<String>,
 }
 
 /// A value a third party gives after a first deployment, such as Confluent's IAM role ARN.

@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod equivalence;
 pub mod eval;
 pub mod finding;
+pub mod graph;
 pub mod json;
 pub mod managed_policy_arn;
 pub mod parse;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use blueprint_kit::{prepare, Blueprint, ConfigSource, OverrideArgs, Overrides, PrepareError};
+use blueprints::Registry;
 use iam_model::deployment::{Deployment, DeploymentFinding};
 use iam_model::finding::Severity;
 use iam_model::render::{iam, terraform, Resolution, TerraformOptions};
@@ -66,28 +67,34 @@ pub(crate) struct Args {
 }
 
 /// Why rendering stopped.
+#[derive(Debug, thiserror::Error)]
 enum Failure {
     /// A usage problem: exit status 2.
+    #[error("{0}")]
     Usage(String),
     /// Config, validation or render errors, already printed: exit status 1.
+    #[error("{0}")]
     Failed(String),
 }
 
-/// Runs the subcommand; exits with status 1 or 2 on failure (see the module docs).
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
-    match render(args) {
-        Ok(()) => Ok(()),
-        Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            std::process::exit(2)
-        }
-        Err(Failure::Failed(msg)) => {
-            // Printed here rather than returned: the problems are already on stderr, and an
-            // `anyhow` error would add a backtrace under `RUST_BACKTRACE`.
-            eprintln!("error: {msg}");
-            std::process::exit(1)
+impl Failure {
+    fn exit_status(&self) -> i32 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Failed(_) => 1,
         }
     }
+}
+
+/// Runs the subcommand with the blueprints of `registry`; exits with status 1 or 2 on failure
+/// (see the module docs).
+pub(crate) fn run(args: &Args, registry: &Registry) -> anyhow::Result<()> {
+    render(args, registry).map_err(|e| {
+        // Printed here rather than returned: the problems are already on stderr, and the
+        // status says which kind of failure it was.
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_status())
+    })
 }
 
 /// One blueprint, rendered in memory.
@@ -96,10 +103,10 @@ struct Rendered {
     files: Vec<(String, String)>,
 }
 
-fn render(args: &Args) -> Result<(), Failure> {
+fn render(args: &Args, registry: &Registry) -> Result<(), Failure> {
     let overrides = Overrides::parse(&args.overrides).map_err(|e| Failure::Usage(one_line(&e)))?;
     check_partition(args)?;
-    let selected = select(args)?;
+    let selected = select(args, registry)?;
     if selected.is_empty() {
         eprintln!(
             "no blueprints are registered yet (blueprints/registry/src/lib.rs); nothing to render"
@@ -113,17 +120,19 @@ fn render(args: &Args) -> Result<(), Failure> {
     for bp in &selected {
         let path = match &args.config {
             Some(p) => p.clone(),
-            None => blueprints::example_config(bp.name()).ok_or_else(|| {
+            None => blueprints::example_config_in(&project_root(), bp.name()).ok_or_else(|| {
                 Failure::Usage(format!(
-                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json`; pass `--config FILE`",
-                    bp.name()
+                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json` in `{}`; pass `--config FILE` (or `--root DIR`)",
+                    bp.name(),
+                    project_root().display()
                 ))
             })?,
         };
         let config = display_relative(&absolute(&path));
-        let text = std::fs::read_to_string(&path)
+        // Read with the loader's size cap, so a huge file is refused before it is read whole.
+        let source = ConfigSource::read(&path)
+            .map(|s| ConfigSource::new(config.clone(), s.text))
             .map_err(|e| Failure::Usage(format!("cannot read config file `{config}`: {e}")))?;
-        let source = ConfigSource::new(config.clone(), text);
         let d = match prepare(*bp, &source, &overrides) {
             Ok(prepared) => {
                 print_findings(&config, &prepared.findings);
@@ -233,15 +242,15 @@ fn partition_of(region: Option<&str>) -> &'static str {
     }
 }
 
-fn select(args: &Args) -> Result<Vec<&'static dyn Blueprint>, Failure> {
-    let all = blueprints::all();
+fn select(args: &Args, registry: &Registry) -> Result<Vec<&'static dyn Blueprint>, Failure> {
+    let all = registry.all();
     if args.blueprints.is_empty() {
         if args.config.is_some() {
             return Err(Failure::Usage(
                 "`--config` needs the blueprint it is for: `cargo xtask render BLUEPRINT --config FILE`".to_owned(),
             ));
         }
-        return Ok(all);
+        return Ok(all.to_vec());
     }
     if args.config.is_some() && args.blueprints.len() > 1 {
         return Err(Failure::Usage(format!(
@@ -401,7 +410,6 @@ fn stage_and_move(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use clap::Parser;
@@ -435,6 +443,8 @@ mod tests {
 
     #[test]
     fn usage_errors() {
+        let registry = Registry::builtin();
+        let select = |a: &Args| select(a, &registry);
         let m = usage(select(&args(&["no-such-blueprint"])));
         assert!(
             m.starts_with("unknown blueprint `no-such-blueprint`; known: "),

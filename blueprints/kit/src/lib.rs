@@ -108,6 +108,14 @@ impl BlueprintError {
         }
     }
 
+    /// The help line of an input error.
+    pub fn help_text(&self) -> Option<&str> {
+        match self {
+            BlueprintError::Input { help, .. } => help.as_deref(),
+            BlueprintError::Config(_) => None,
+        }
+    }
+
     /// Adds a help line to an input error.
     pub fn with_help(self, help: impl Into<String>) -> Self {
         match self {

@@ -62,7 +62,7 @@ impl Default for OverrideArgs {
 }
 
 /// The deploy-time flags, parsed and checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     /// `--instance`.
     pub instance: Option<String>,
@@ -78,20 +78,6 @@ pub struct Overrides {
     pub externals: BTreeMap<String, String>,
     /// Quotas for validation (`--trust-quota`, `--attachments-per-role`).
     pub options: DeploymentOptions,
-}
-
-impl Default for Overrides {
-    fn default() -> Self {
-        Overrides {
-            instance: None,
-            account_ids: BTreeMap::new(),
-            default_account_id: None,
-            assume_roles: BTreeMap::new(),
-            generated: BTreeMap::new(),
-            externals: BTreeMap::new(),
-            options: DeploymentOptions::default(),
-        }
-    }
 }
 
 /// Why a config did not become a deployment.
@@ -311,10 +297,15 @@ impl Overrides {
                 ));
             };
             if let Some(fixed) = g.fixed.as_deref().filter(|f| f != value) {
+                let by = g
+                    .fixed_by
+                    .as_deref()
+                    .map(|input| format!(" (`{input}`)"))
+                    .unwrap_or_default();
                 return Err(flag_error(
                     "--generated",
                     &format!("{name}={value}"),
-                    format!("the config fixes `{name}` to `{fixed}`"),
+                    format!("the config fixes `{name}` to `{fixed}`{by}"),
                     "drop the flag, or change the value in the config",
                 ));
             }
@@ -399,7 +390,6 @@ pub fn prepare(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use iam_model::deployment::{Account, ExternalValue, GeneratedValue};
@@ -424,6 +414,7 @@ mod tests {
                 GeneratedValue::builder()
                     .name("pinned")
                     .fixed("abc")
+                    .fixed_by("custom_pinned")
                     .build(),
             ])
             .externals(vec![ExternalValue::builder()
@@ -459,7 +450,7 @@ mod tests {
         );
         assert_eq!(
             err(&["--generated", "pinned=other"]),
-            "`--generated pinned=other`: the config fixes `pinned` to `abc` | drop the flag, or change the value in the config"
+            "`--generated pinned=other`: the config fixes `pinned` to `abc` (`custom_pinned`) | drop the flag, or change the value in the config"
         );
         assert_eq!(
             err(&["--generated", "external_ld=x"]),

@@ -157,6 +157,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             GeneratedValue::builder()
                 .name(name)
                 .fixed(id.clone())
+                .fixed_by("state_external_id")
                 .build(),
         );
         state_trust = state_trust.condition(external_id_condition(name));
@@ -186,6 +187,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         let id_name = format!("external_id_{env}");
         let mut id = GeneratedValue::builder().name(id_name.as_str()).build();
         id.fixed = r.external_id.clone();
+        id.fixed_by = Some(format!("environments.{env}.external_id"));
         generated.push(id);
         external_ids.insert(
             name.clone(),

@@ -87,6 +87,7 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
         _ => GeneratedValue::builder()
             .name(EXTERNAL_ID)
             .fixed(inputs.custom_external_id.clone())
+            .fixed_by("custom_external_id")
             .build(),
     };
 

@@ -205,7 +205,10 @@ pub(super) fn validate_deployment(
             }
             inline_total += doc.size();
         }
-        if inline_total > Attachment::InlineRole.size_quota() {
+        if Attachment::InlineRole
+            .size_quota()
+            .is_some_and(|quota| inline_total > quota)
+        {
             c.push(id.clone(), object_finding(Code::POLICY_SIZE_EXCEEDED, format!("the inline policies of role `{}` total {inline_total} characters, over the quota of 10,240", role.name), "move statements into customer managed policies and attach them"));
         }
         if role.managed_policy_arns.len() > opts.attachments_per_role {
@@ -525,7 +528,6 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::condition::Condition;
     use crate::deployment::{OidcProvider, Role};

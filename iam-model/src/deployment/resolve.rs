@@ -499,7 +499,6 @@ impl<V: Values + ?Sized> Resolver for Concrete<'_, V> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use crate::policy::PolicyDocument;

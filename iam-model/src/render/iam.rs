@@ -419,7 +419,6 @@ fn tags(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use crate::condition::BaseOperator;

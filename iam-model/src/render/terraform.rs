@@ -1233,7 +1233,6 @@ fn literal_value(v: &OutputValue, what: &str) -> Result<Value, RenderError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use std::collections::BTreeMap;
 

@@ -14,8 +14,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use blueprint_kit::{prepare, ConfigSource, OverrideArgs, Overrides, PrepareError};
-use clap::{Parser, Subcommand, ValueEnum};
+use blueprint_kit::{prepare, ConfigSource, Overrides, PrepareError};
+use clap::{Parser, Subcommand};
 use iam_model::deployment::Deployment;
 use serde_json::Value;
 
@@ -48,61 +48,7 @@ pub enum Cmd {
     Destroy(Args),
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Like `terraform plan`.
-    Human,
-    /// `{"changes": [...], "api_calls": {"read": N, "write": N}, ...}` on stdout.
-    Json,
-}
-
-/// Flags shared by the three commands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Args {
-    /// The blueprint (see `cargo xtask render --help` for the list).
-    #[arg(value_name = "BLUEPRINT")]
-    pub blueprint: String,
-    /// The config file (YAML or JSON); default: `examples/<blueprint>.yaml` (or `.yml`, `.json`).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Take over objects with the deployment's names that rolewright did not create (they are
-    /// then tagged, updated and, on destroy, deleted as this deployment's).
-    #[arg(long)]
-    pub adopt: bool,
-    /// Do not ask before changing anything.
-    #[arg(long)]
-    pub auto_approve: bool,
-    /// Send IAM and STS calls here instead of AWS (a local endpoint such as moto).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// The region (signs requests; the value of region references). Default: the AWS config.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// The AWS shared-config profile. Default: `AWS_PROFILE`, else `default`.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// The role to assume for one account of the deployment, by account key or id (repeat per
-    /// account). Default: the config's `assume_role_arn`, else the caller's own credentials.
-    #[arg(long = "account-role", value_name = "KEY_OR_ID=ROLE_ARN")]
-    pub account_roles: Vec<String>,
-    /// The flags every command shares (instance, account ids, generated and external values,
-    /// quotas), parsed and applied by `blueprint_kit::prepare` as `render` does.
-    #[command(flatten)]
-    pub overrides: OverrideArgs,
-    /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub propagation_timeout: u64,
-    /// Seconds before one attempt of one call is abandoned and retried.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
-    pub attempt_timeout: u64,
-    /// Attempts per call for throttling, 5xx and network errors (standard retry mode).
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub max_attempts: u32,
-}
+pub use crate::args::{Args, Format};
 
 /// A usage problem (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -158,7 +104,9 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
             ))
         })?,
     };
-    let text = std::fs::read_to_string(&path)
+    // Read with the loader's size cap, so a huge file is refused before it is read whole.
+    let text = ConfigSource::read(&path)
+        .map(|source| source.text)
         .map_err(|e| UsageError(format!("cannot read config `{}`: {e}", path.display())))?;
     let overrides = Overrides::parse(&args.overrides).map_err(|e| usage(&e))?;
     let config = path.display().to_string();

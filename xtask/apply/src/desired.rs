@@ -785,7 +785,6 @@ fn read_back(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use iam_model::deployment::{Account, GeneratedValue, Role};
     use iam_model::{Condition, Principal, Statement};

@@ -1,5 +1,4 @@
 //! The generated README sections, on a small two-account deployment.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
