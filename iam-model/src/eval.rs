@@ -432,12 +432,13 @@ fn compare(a: Option<f64>, b: Option<f64>, base: BaseOperator) -> bool {
     }
 }
 
-fn number(s: &str) -> Option<f64> {
+/// A numeric condition value as IAM reads it (`None` when it is not a finite number).
+pub(crate) fn number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 /// Epoch seconds of an ISO 8601 date (UTC; offsets applied) or of epoch seconds.
-fn date(s: &str) -> Option<f64> {
+pub(crate) fn date(s: &str) -> Option<f64> {
     if let Ok(n) = s.parse::<i64>() {
         return Some(n as f64);
     }
@@ -471,26 +472,46 @@ fn ip_in(request: &str, policy: &str) -> bool {
     let Ok(ip) = request.parse::<IpAddr>() else {
         return false;
     };
+    match (ip, cidr(policy)) {
+        (IpAddr::V4(a), Some(Cidr::V4(lo, hi))) => (lo..=hi).contains(&u32::from(a)),
+        (IpAddr::V6(a), Some(Cidr::V6(lo, hi))) => (lo..=hi).contains(&u128::from(a)),
+        _ => false,
+    }
+}
+
+/// The addresses a policy's `IpAddress` value covers, first and last inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cidr {
+    /// An IPv4 block.
+    V4(u32, u32),
+    /// An IPv6 block.
+    V6(u128, u128),
+}
+
+/// Reads `address[/length]` as IAM's `IpAddress` does: no length means a single address, a
+/// length past the family's width is clamped to it.
+pub(crate) fn cidr(policy: &str) -> Option<Cidr> {
     let (net, len) = match policy.split_once('/') {
         Some((n, l)) => (n, l.parse::<u32>().ok()),
         None => (policy, None),
     };
-    match (ip, net.parse::<IpAddr>()) {
-        (IpAddr::V4(a), Ok(IpAddr::V4(b))) => {
+    match net.parse::<IpAddr>().ok()? {
+        IpAddr::V4(b) => {
             let len = len.unwrap_or(32).min(32);
             let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-            u32::from(a) & mask == u32::from(b) & mask
+            let lo = u32::from(b) & mask;
+            Some(Cidr::V4(lo, lo | !mask))
         }
-        (IpAddr::V6(a), Ok(IpAddr::V6(b))) => {
+        IpAddr::V6(b) => {
             let len = len.unwrap_or(128).min(128);
             let mask = if len == 0 {
                 0
             } else {
                 u128::MAX << (128 - len)
             };
-            u128::from(a) & mask == u128::from(b) & mask
+            let lo = u128::from(b) & mask;
+            Some(Cidr::V6(lo, lo | !mask))
         }
-        _ => false,
     }
 }
 

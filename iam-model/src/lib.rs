@@ -14,6 +14,7 @@ pub mod managed_policy_arn;
 pub mod parse;
 pub mod policy;
 pub mod principal;
+pub mod reason;
 pub mod render;
 mod scan;
 pub mod statement;

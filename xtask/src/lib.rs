@@ -18,8 +18,10 @@
 mod apply;
 mod catalog_refresh;
 mod codegen;
+mod diff;
 mod explain;
 mod graph;
+mod minimize;
 mod render;
 mod test;
 mod util;
@@ -55,6 +57,11 @@ enum Command {
     Render(render::Args),
     /// Validate policy files (a linter for CI and pre-commit): human, JSON or SARIF output.
     Validate(validate::Args),
+    /// Does NEW allow anything OLD does not? Policy files or `render --format iam` outputs,
+    /// compared offline with a witness request for each new access.
+    Diff(diff::Args),
+    /// Print an equivalent, smaller policy (proven equivalent by containment both ways).
+    Minimize(minimize::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     Plan(apply::Args),
     /// Create, update and delete IAM objects so the accounts match a blueprint's deployment.
@@ -102,6 +109,8 @@ fn dispatch(cli: Cli, registry: &Registry) -> anyhow::Result<()> {
         Command::Render(args) => render::run(&args, registry),
         Command::Test(args) => test::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Minimize(args) => minimize::run(&args),
         Command::Plan(args) => apply::run(apply::Verb::Plan, &args),
         Command::Apply(args) => apply::run(apply::Verb::Apply, &args),
         Command::Destroy(args) => apply::run(apply::Verb::Destroy, &args),

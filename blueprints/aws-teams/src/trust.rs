@@ -340,12 +340,48 @@ pub fn team_trust_policy(
         );
     }
 
-    Ok(PolicyDocument::new(statements))
+    Ok(fit_quota(PolicyDocument::new(statements)))
+}
+
+/// The policy as built when it fits the default trust policy quota; otherwise its proven
+/// equivalent minimized form (merged statements, folded principals, covered entries dropped),
+/// never broader. Should even that not fit, validation reports the size against the quota in
+/// force, with the remedy.
+fn fit_quota(doc: PolicyDocument) -> PolicyDocument {
+    if doc.size() <= iam_model::validate::DEFAULT_TRUST_POLICY_QUOTA {
+        return doc;
+    }
+    let m = iam_model::reason::minimize(&doc, iam_model::reason::MinimizeOptions::default());
+    if m.proven && m.document.size() < doc.size() {
+        m.document
+    } else {
+        doc
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn over_quota_policies_are_minimized_to_a_proven_equivalent() {
+        let arns: Vec<String> = std::iter::once("arn:aws:iam::111111111111:role/ci-*".to_owned())
+            .chain((1..=60).map(|n| format!("arn:aws:iam::111111111111:role/ci-runner-{n:02}")))
+            .collect();
+        let doc = PolicyDocument::new([Statement::allow()
+            .principal(Principal::aws(["arn:aws:iam::111111111111:root"]))
+            .actions(["sts:AssumeRole", "sts:TagSession"])
+            .condition(Condition::arn_like("aws:PrincipalArn", arns))]);
+        assert!(doc.size() > iam_model::validate::DEFAULT_TRUST_POLICY_QUOTA);
+        let fitted = fit_quota(doc.clone());
+        assert!(fitted.size() <= iam_model::validate::DEFAULT_TRUST_POLICY_QUOTA);
+        assert!(iam_model::reason::same_access(&[&doc], &[&fitted]));
+        // A policy that fits is left as written.
+        let small = PolicyDocument::new([Statement::allow()
+            .principal(Principal::aws(["arn:aws:iam::111111111111:root"]))
+            .action("sts:AssumeRole")]);
+        assert_eq!(fit_quota(small.clone()), small);
+    }
 
     #[test]
     fn permission_set_names() {
