@@ -15,6 +15,11 @@
 //!   used, a result per finding (`error`, `warning`, or `note` for security findings, which
 //!   leave the policy valid), located by line and column.
 //!
+//! Reading stops once an input is certainly over IAM's cap of 131,072 characters (after
+//! 131,073 bytes, or 524,289 when the text is multi-byte), so `/dev/zero` or an endless pipe
+//! is reported INPUT_TOO_LARGE rather than read until memory runs out. Files are read and
+//! validated on every core, each worker taking the next file; the report keeps input order.
+//!
 //! A policy is valid when it has no error. Exit status: 0 when every file is valid, 1 when any
 //! has an error, 2 for a usage or I/O problem (a file that cannot be read, no file at all);
 //! files that can be read are still validated and reported then.
@@ -91,7 +96,8 @@ pub(crate) struct Args {
 struct Checked {
     /// The name shown: the path as given or found, or `<stdin>`.
     name: String,
-    /// The text, for showing findings in it (invalid UTF-8 replaced).
+    /// The text, for showing findings in it (invalid UTF-8 replaced); empty when there are
+    /// none, so that a directory of valid policies is not held in memory.
     text: String,
     valid: bool,
     findings: Vec<Finding>,
@@ -115,22 +121,14 @@ fn validate(args: &Args) -> Result<i32, String> {
     let ctx = context(args)?;
     let (inputs, mut io_problem) = collect(&args.files);
     let mut checked = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let bytes = match read(&input) {
-            Ok(bytes) => bytes,
+    for result in check_all(&inputs, &ctx) {
+        match result {
+            Ok(c) => checked.push(c),
             Err(message) => {
                 eprintln!("error: {message}");
                 io_problem = true;
-                continue;
             }
-        };
-        let report = validate_json(&bytes, &ctx);
-        checked.push(Checked {
-            name: input.name(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            valid: report.is_valid(),
-            findings: report.findings,
-        });
+        }
     }
     if checked.is_empty() && !io_problem {
         eprintln!("error: no policy to validate: the directories given hold no `*.json` file");
@@ -207,19 +205,130 @@ impl Input {
     }
 }
 
-fn read(input: &Input) -> Result<Vec<u8>, String> {
-    match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read stdin: {e}"))?;
-            Ok(bytes)
-        }
-        Input::File(path) => {
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
-        }
+/// The most characters a policy document may have (IAM's cap): reading stops soon after it.
+const CAP: usize = iam_model::json::Limits::IAM_MAX_CHARS;
+
+/// Reads `input` into `bytes` (cleared first), stopping as soon as the input is certainly
+/// longer than [`CAP`] characters, so that `/dev/zero` or an endless pipe costs [`CAP`] + 1
+/// bytes: first `CAP + 1` bytes; when those are fewer than `CAP + 1` characters (multi-byte
+/// UTF-8), on to `4 × CAP + 1` bytes, past which no text fits in the cap. True when reading
+/// stopped before the end. Files are opened and read without asking their size first (no
+/// `statx` per file).
+fn read_capped(reader: &mut impl std::io::Read, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
+    bytes.clear();
+    let first = (CAP + 1) as u64;
+    reader.by_ref().take(first).read_to_end(bytes)?;
+    if bytes.len() <= CAP {
+        return Ok(false);
     }
+    if chars(bytes) > CAP {
+        return Ok(true);
+    }
+    let rest = (4 * CAP + 1 - bytes.len()) as u64;
+    reader.take(rest).read_to_end(bytes)?;
+    Ok(bytes.len() > 4 * CAP)
+}
+
+/// The characters in UTF-8 `bytes`: the bytes that do not continue a character.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+}
+
+/// Reads one input into `bytes`; whether reading stopped before the end (see [`read_capped`]).
+fn read(input: &Input, bytes: &mut Vec<u8>) -> Result<bool, String> {
+    match input {
+        Input::Stdin => read_capped(&mut std::io::stdin().lock(), bytes)
+            .map_err(|e| format!("cannot read stdin: {e}")),
+        Input::File(path) => std::fs::File::open(path)
+            .and_then(|mut file| read_capped(&mut file, bytes))
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
+    }
+}
+
+/// Reads and validates one input. `bytes` is a buffer reused from input to input. The text is
+/// kept only when there are findings to show in it.
+fn check_one(
+    input: &Input,
+    ctx: &ValidationContext,
+    bytes: &mut Vec<u8>,
+) -> Result<Checked, String> {
+    let cut = read(input, bytes)?;
+    let findings = if cut {
+        vec![oversized(bytes.len())]
+    } else {
+        validate_json(bytes, ctx).findings
+    };
+    Ok(Checked {
+        name: input.name(),
+        text: if findings.is_empty() {
+            String::new()
+        } else {
+            String::from_utf8_lossy(bytes).into_owned()
+        },
+        valid: !findings.iter().any(Finding::is_error),
+        findings,
+    })
+}
+
+/// INPUT_TOO_LARGE for an input read only in part: its length is not known, only that it is
+/// over the cap.
+fn oversized(read: usize) -> Finding {
+    let mut f = Finding::new(
+        Code::INPUT_TOO_LARGE,
+        iam_model::json::JsonPath::root(),
+        format!(
+            "document is longer than the limit of {CAP} characters (reading stopped after {read} bytes)"
+        ),
+    )
+    .with_help("IAM accepts policy documents of at most 131,072 characters");
+    f.span = Some(iam_model::json::Span {
+        start: 0,
+        end: read,
+        line: 1,
+        column: 1,
+    });
+    f
+}
+
+/// Every input read and validated, in input order, the files spread over the cores: each
+/// worker takes the next input not taken yet, so a slow file does not hold up the others.
+fn check_all(inputs: &[Input], ctx: &ValidationContext) -> Vec<Result<Checked, String>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(inputs.len());
+    if workers <= 1 {
+        let mut bytes = Vec::new();
+        return inputs
+            .iter()
+            .map(|i| check_one(i, ctx, &mut bytes))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<Checked, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut bytes = Vec::new();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(input) = inputs.get(i) else { break };
+                        mine.push((i, check_one(input, ctx, &mut bytes)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The inputs in order: files as given, directories expanded to their `*.json` files
