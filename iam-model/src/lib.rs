@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod arn;
+pub mod budget;
 pub mod condition;
 pub mod deployment;
 pub mod equivalence;

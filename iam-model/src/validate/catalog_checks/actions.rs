@@ -161,6 +161,12 @@ pub(super) fn resolve<'a>(
             // Malformed: INVALID_ACTION_FORMAT says so.
             None => Entry::Unknown,
             Some((prefix, name)) if is_stars(prefix) && is_stars(name) => Entry::Any,
+            // Past the work budget, patterns are left unexpanded (CHECK_BUDGET_EXCEEDED).
+            Some((prefix, name))
+                if (has_wildcard(prefix) || has_wildcard(name)) && crate::budget::exhausted() =>
+            {
+                Entry::Unknown
+            }
             Some((prefix, name)) if has_wildcard(prefix) => {
                 if expand(prefix, name, &mut |_| ControlFlow::Break(())).is_break() {
                     Entry::Pattern(prefix, name)
@@ -178,12 +184,16 @@ pub(super) fn resolve<'a>(
             }
             Some((prefix, name)) => match service_of(prefix) {
                 None => {
-                    let mut suggestions = if has_wildcard(name) {
+                    // A search of every prefix, of the nearest services' actions, and of every
+                    // service for the name: a few thousand candidates.
+                    let affordable =
+                        crate::budget::suggest(4 * catalog::metadata().services + 2_000);
+                    let mut suggestions = if has_wildcard(name) || !affordable {
                         Vec::new()
                     } else {
                         catalog::suggest_actions(text, 3)
                     };
-                    if suggestions.is_empty() {
+                    if suggestions.is_empty() && affordable {
                         suggestions = catalog::suggest_services(prefix, 3)
                             .into_iter()
                             .map(|p| format!("{p}:{name}"))
@@ -231,7 +241,13 @@ pub(super) fn resolve<'a>(
                                 entry_path(st, sp, j),
                                 format!("`{text}` is not an action of {} (`{}`)", service.name(), service.prefix()),
                             )
-                            .with_suggestions(&catalog::suggest_actions(text, 3))
+                            .with_suggestions(&if crate::budget::suggest(
+                                service.actions().len() + catalog::metadata().services,
+                            ) {
+                                catalog::suggest_actions(text, 3)
+                            } else {
+                                Vec::new()
+                            })
                             .or_help(format!(
                                 "the actions of `{}` are listed in the Service Authorization Reference",
                                 service.prefix()
@@ -284,6 +300,9 @@ fn expand(
             None => ControlFlow::Continue(()),
         };
     }
+    // Charged as it goes: a walk is never cut short (its answer stays right), but callers
+    // stop walking once the budget is spent.
+    crate::budget::charge(catalog::metadata().services as u64 * crate::budget::GLOB);
     for service in catalog::services() {
         if glob_match_ci(prefix, service.prefix()) {
             expand_in(service, name, f)?;
@@ -321,7 +340,11 @@ fn expand_in(
             .get(..head.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(head.as_bytes()))
     });
-    for action in block.get(..len).unwrap_or_default() {
+    let block = block.get(..len).unwrap_or_default();
+    if !trailing_star_only {
+        crate::budget::charge(block.len() as u64 * crate::budget::GLOB);
+    }
+    for action in block {
         if trailing_star_only || glob_match_ci(name, action.name()) {
             f(action)?;
         }
