@@ -7,6 +7,7 @@
 mod apply;
 mod catalog_refresh;
 mod codegen;
+mod fuzz;
 mod render;
 mod test;
 mod util;
@@ -36,6 +37,8 @@ enum Command {
     Test(test::Args),
     /// Validate policy files (a linter for CI and pre-commit): human, JSON or SARIF output.
     Validate(validate::Args),
+    /// Run the libFuzzer targets of `fuzz/` with cargo-fuzz (stable toolchain, RUSTC_BOOTSTRAP).
+    Fuzz(fuzz::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     #[command(disable_help_flag = true)]
     Plan(apply::Args),
@@ -55,6 +58,7 @@ fn main() -> anyhow::Result<()> {
         Command::Render(args) => render::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
         Command::Plan(args) => apply::run("plan", &args),
         Command::Apply(args) => apply::run("apply", &args),
         Command::Destroy(args) => apply::run("destroy", &args),
