@@ -134,12 +134,14 @@ fn validate(args: &Args) -> Result<i32, String> {
         eprintln!("error: no policy to validate: the directories given hold no `*.json` file");
         io_problem = true;
     }
-    let mut out = std::io::stdout().lock();
+    // One write per buffer, not per line: a directory of 10,000 policies prints 10,000 lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let printed = match args.format {
         Format::Human => human(&checked, &mut out),
         Format::Json => writeln!(out, "{}", pretty(&json_report(&checked))),
         Format::Sarif => writeln!(out, "{}", pretty(&sarif(&checked))),
-    };
+    }
+    .and_then(|()| out.flush());
     if let Err(e) = printed {
         eprintln!("error: cannot write the report: {e}");
         return Ok(2);
@@ -348,7 +350,6 @@ fn collect(args: &[String]) -> (Vec<Input>, bool) {
                 eprintln!("error: {e}");
                 problem = true;
             }
-            found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else {
             // A missing or unreadable file is reported when it is read.
@@ -358,17 +359,25 @@ fn collect(args: &[String]) -> (Vec<Input>, bool) {
     (inputs, problem)
 }
 
-/// Every `*.json` file below `dir`.
+/// Every `*.json` file below `dir`, in path order. Each directory's entries are sorted by
+/// name and directories walked in that order, which is the order of sorting every path by its
+/// components, without comparing 10,000 paths component by component; the entry's file type
+/// comes with the listing (no `stat` per file).
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
+    let mut listed = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-        let path = entry.path();
         let file_type = entry
             .file_type()
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        if file_type.is_dir() {
+            .map_err(|e| format!("cannot read `{}`: {e}", entry.path().display()))?;
+        listed.push((entry.file_name(), file_type.is_dir()));
+    }
+    listed.sort_unstable();
+    for (name, is_dir) in listed {
+        let path = dir.join(&name);
+        if is_dir {
             json_files(&path, out)?;
         } else if path.extension().is_some_and(|ext| ext == "json") {
             out.push(path);
