@@ -65,7 +65,9 @@ fn files(paths: &[String]) {
             let r = validate_json(&bytes, &ctx);
             best = best.min(start.elapsed().as_secs_f64());
             units = r.spent.units;
-            assert!(r.spent.exceeded_at.is_none(), "{p}: budget exceeded");
+            if r.spent.exceeded_at.is_some() {
+                println!("budget exceeded: {p}");
+            }
         }
         rows.push((best, units, p.clone()));
     }

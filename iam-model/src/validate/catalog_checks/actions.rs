@@ -145,6 +145,8 @@ pub(super) fn resolve<'a>(
             service
         }
     };
+    // The nearest prefixes to the last unknown one: a retired service's actions come in runs.
+    let mut nearest_services: Option<(&str, Vec<&'static str>)> = None;
     for (j, action) in st.action.actions().iter().enumerate() {
         let text = action.as_str();
         let parts = action.parts();
@@ -184,20 +186,27 @@ pub(super) fn resolve<'a>(
             }
             Some((prefix, name)) => match service_of(prefix) {
                 None => {
-                    // A search of every prefix, of the nearest services' actions, and of every
-                    // service for the name: a few thousand candidates.
-                    let affordable =
-                        crate::budget::suggest(4 * catalog::metadata().services + 2_000);
-                    let mut suggestions = if has_wildcard(name) || !affordable {
-                        Vec::new()
-                    } else {
-                        catalog::suggest_actions(text, 3)
-                    };
-                    if suggestions.is_empty() && affordable {
-                        suggestions = catalog::suggest_services(prefix, 3)
-                            .into_iter()
-                            .map(|p| format!("{p}:{name}"))
-                            .collect();
+                    // Charged as searched: the nearest prefixes, their actions and every
+                    // service for the name (about the prefixes and 500 names); the prefixes
+                    // alone for a pattern, found once for a run of one unknown prefix.
+                    let services = catalog::metadata().services;
+                    let mut suggestions =
+                        if has_wildcard(name) || !crate::budget::suggest(services + 500) {
+                            Vec::new()
+                        } else {
+                            catalog::suggest_actions(text, 3)
+                        };
+                    if suggestions.is_empty() {
+                        let near = match &nearest_services {
+                            Some((p, near)) if *p == prefix => near.clone(),
+                            _ if crate::budget::suggest(services) => {
+                                let near = catalog::suggest_services(prefix, 3);
+                                nearest_services = Some((prefix, near.clone()));
+                                near
+                            }
+                            _ => Vec::new(),
+                        };
+                        suggestions = near.into_iter().map(|p| format!("{p}:{name}")).collect();
                     }
                     out.push(
                         Finding::new(
