@@ -32,7 +32,7 @@ pub(crate) const SUGGEST: u64 = 40;
 /// What a validation spent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Spent {
-    /// Units charged (at most the budget plus the last charge refused).
+    /// Units of work done: at most the budget plus the one walk under way when it ran out.
     pub units: u64,
     /// Where the budget ran out, when it did: the statement's index, or `None` for the
     /// document outside any statement.
@@ -68,19 +68,31 @@ pub(crate) fn run<R>(limit: u64, f: impl FnOnce() -> R) -> (R, Spent) {
     (out, spent)
 }
 
-/// Charges `units`: true when the budget covers them (or no budget is running), false once it
-/// is spent, which the caller answers by stopping the costly work.
+/// Asks for `units` before doing the work: true when the budget covers them (or no budget is
+/// running), and they are counted; false once it would be overspent, which the caller
+/// answers by not doing the work (nothing is counted then).
 pub(crate) fn charge(units: u64) -> bool {
+    account(units, false)
+}
+
+/// Counts `units` of work already done (a walk that is not cut short, so that its answer
+/// stays right); true when the budget still covers them. Callers check [`exhausted`] before
+/// starting the next walk, so the budget is overrun by one walk at most.
+pub(crate) fn spend(units: u64) -> bool {
+    account(units, true)
+}
+
+fn account(units: u64, done: bool) -> bool {
     STATE.with(|s| {
         let Some(mut state) = s.get() else {
             return true;
         };
-        if state.spent.exceeded_at.is_some() {
-            return false;
+        let total = state.spent.units.saturating_add(units);
+        let ok = state.spent.exceeded_at.is_none() && total <= state.limit;
+        if ok || done {
+            state.spent.units = total;
         }
-        state.spent.units = state.spent.units.saturating_add(units);
-        let ok = state.spent.units <= state.limit;
-        if !ok {
+        if !ok && state.spent.exceeded_at.is_none() {
             state.spent.exceeded_at = Some(state.statement);
         }
         s.set(Some(state));
@@ -128,8 +140,9 @@ mod tests {
             assert!(!charge(50));
             assert!(exhausted());
             assert!(!charge(1), "stays spent");
+            assert!(!spend(5), "work done is counted, past the budget too");
         });
-        assert_eq!(spent.units, 110);
+        assert_eq!(spent.units, 65);
         assert_eq!(spent.exceeded_at, Some(Some(3)));
         let ((), spent) = run(100, || assert!(charge(100)));
         assert_eq!(spent.exceeded_at, None);

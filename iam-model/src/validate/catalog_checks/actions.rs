@@ -311,7 +311,7 @@ fn expand(
     }
     // Charged as it goes: a walk is never cut short (its answer stays right), but callers
     // stop walking once the budget is spent.
-    crate::budget::charge(catalog::metadata().services as u64 * crate::budget::GLOB);
+    crate::budget::spend(catalog::metadata().services as u64 * crate::budget::GLOB);
     for service in catalog::services() {
         if glob_match_ci(prefix, service.prefix()) {
             expand_in(service, name, f)?;
@@ -351,7 +351,7 @@ fn expand_in(
     });
     let block = block.get(..len).unwrap_or_default();
     if !trailing_star_only {
-        crate::budget::charge(block.len() as u64 * crate::budget::GLOB);
+        crate::budget::spend(block.len() as u64 * crate::budget::GLOB);
     }
     for action in block {
         if trailing_star_only || glob_match_ci(name, action.name()) {

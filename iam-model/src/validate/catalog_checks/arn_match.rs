@@ -252,7 +252,7 @@ fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
     // The states stepped, charged to the work budget on the way out: a long hostile resource
     // against a hundred formats is bounded by the budget, a real one costs next to nothing.
     let mut work = 0u64;
-    let charge = |work: u64| crate::budget::charge(2 + work / 8);
+    let charge = |work: u64| crate::budget::spend(2 + work / 8);
     while let Some(t) = b.get(i) {
         work += u64::from(states.count_ones());
         if states == 0 {

@@ -356,7 +356,7 @@ fn fitting_types(resources: &[SplitArn<'_>], fits: &mut Vec<&'static ResourceTyp
             .chain(index.any_service.iter());
         for f in candidates {
             // The membership scan below, per candidate format.
-            crate::budget::charge(1 + fits.len() as u64 / 8);
+            crate::budget::spend(1 + fits.len() as u64 / 8);
             if !fits.iter().any(|t| std::ptr::eq(*t, f.resource_type))
                 && split_format_matches(f.format, r)
             {
