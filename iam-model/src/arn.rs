@@ -289,12 +289,6 @@ pub(crate) fn split_fields(s: &str) -> Option<[&str; 6]> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 mod tests {
     use super::*;
 

@@ -476,12 +476,6 @@ impl Condition {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 mod tests {
     use super::*;
 

@@ -9,11 +9,13 @@
 //! quotas.
 
 mod check;
+pub mod resolve;
 
 use std::collections::BTreeMap;
 
 use typed_builder::TypedBuilder;
 
+use crate::account_id::AccountId;
 use crate::finding::{Code, Finding};
 use crate::policy::PolicyDocument;
 use crate::text::{LateBound, Text};
@@ -75,8 +77,8 @@ pub struct Account {
     #[builder(default, setter(into))]
     pub description: String,
     /// The account id, when the blueprint's inputs give it.
-    #[builder(default, setter(strip_option, into))]
-    pub id: Option<String>,
+    #[builder(default, setter(strip_option))]
+    pub id: Option<AccountId>,
     /// A role to assume to reach the account (Terraform provider `assume_role`, apply's
     /// credentials).
     #[builder(default, setter(strip_option, into))]
@@ -256,6 +258,9 @@ pub struct GeneratedValue {
     /// A value the user fixed instead (`custom_external_id`), used as is.
     #[builder(default, setter(strip_option, into))]
     pub fixed: Option<String>,
+    /// The input that fixed it (`custom_external_id`), for messages about a contradiction.
+    #[builder(default, setter(strip_option, into))]
+    pub fixed_by: Option<String>,
 }
 
 /// A value a third party gives after a first deployment, such as Confluent's IAM role ARN.

@@ -152,12 +152,6 @@ fn normalize_aws_text(t: &Text) -> Text {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 mod tests {
     use super::*;
 

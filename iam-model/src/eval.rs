@@ -137,6 +137,86 @@ pub fn evaluate(policies: &[&PolicyDocument], request: &Request) -> Evaluation {
 
 /// Whether one statement applies to the request.
 pub fn statement_matches(st: &Statement, request: &Request) -> bool {
+    scope_matches(st, request) && conditions_hold(st, request)
+}
+
+/// A condition test left open by [`evaluate_partial`]: its key is not in the request's
+/// context, so whether it holds depends on a value the caller chooses or brings (an external
+/// id, an OIDC token's `sub`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Residual {
+    /// The operator.
+    pub operator: ConditionOperator,
+    /// The condition key as written in the policy.
+    pub key: String,
+    /// The policy's values, policy variables substituted from the request.
+    pub values: Vec<String>,
+}
+
+impl Residual {
+    /// Whether the test holds when the request carries `values` for the key (`None`: the key
+    /// is absent), by the same rules [`evaluate`] applies.
+    pub fn holds(&self, values: Option<&[String]>) -> bool {
+        test_holds(self.operator, values, &self.values)
+    }
+}
+
+impl std::fmt::Display for Residual {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: Vec<String> = self.values.iter().map(|v| format!("`{v}`")).collect();
+        write!(f, "{} {} {}", self.key, self.operator, values.join(" | "))
+    }
+}
+
+/// A statement that applies to a request once its open condition tests hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialMatch {
+    /// `(policy index, statement index)` of the statement.
+    pub statement: (usize, usize),
+    /// The statement's effect.
+    pub effect: Effect,
+    /// Its tests on keys the request does not carry; empty when it applies outright.
+    pub open: Vec<Residual>,
+}
+
+/// Like [`evaluate`], but a condition test on a key absent from the request's context is not
+/// decided: it is returned as a [`Residual`] of its statement. Every statement whose action,
+/// resource, principal and decided tests match is returned, in policy and statement order.
+pub fn evaluate_partial(policies: &[&PolicyDocument], request: &Request) -> Vec<PartialMatch> {
+    let mut out = Vec::new();
+    for (pi, doc) in policies.iter().enumerate() {
+        for (si, st) in doc.statements.iter().enumerate() {
+            if !scope_matches(st, request) {
+                continue;
+            }
+            let mut open = Vec::new();
+            let decided = st.condition.tests().all(|(op, k)| {
+                let values = policy_values(k, request);
+                if request.values(&k.key).is_none() {
+                    open.push(Residual {
+                        operator: op,
+                        key: k.key.clone(),
+                        values,
+                    });
+                    true
+                } else {
+                    test_holds(op, request.values(&k.key), &values)
+                }
+            });
+            if decided {
+                out.push(PartialMatch {
+                    statement: (pi, si),
+                    effect: st.effect,
+                    open,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether the statement's action, resource and principal apply (conditions aside).
+fn scope_matches(st: &Statement, request: &Request) -> bool {
     let action_ok = match &st.action {
         ActionClause::Action(a) => a.iter().any(|a| glob_match_ci(a.as_str(), &request.action)),
         ActionClause::NotAction(a) => !a.iter().any(|a| glob_match_ci(a.as_str(), &request.action)),
@@ -152,13 +232,12 @@ pub fn statement_matches(st: &Statement, request: &Request) -> bool {
     if !resource_ok {
         return false;
     }
-    let principal_ok = match (&st.principal, &request.principal) {
+    match (&st.principal, &request.principal) {
         (None, _) => true,
         (Some(_), None) => false,
         (Some(PrincipalClause::Principal(p)), Some(rp)) => principal_matches(p, rp),
         (Some(PrincipalClause::NotPrincipal(p)), Some(rp)) => !principal_matches(p, rp),
-    };
-    principal_ok && conditions_hold(st, request)
+    }
 }
 
 fn substitute(t: &Text, request: &Request) -> String {
@@ -259,8 +338,7 @@ fn principal_matches(p: &Principal, rp: &RequestPrincipal) -> bool {
             return s.as_ref() == value.as_str();
         }
         // An account (bare id or `:root`) stands for every principal of that account.
-        let is_account =
-            s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s.ends_with(":root");
+        let is_account = crate::AccountId::is_valid(&s) || s.ends_with(":root");
         if is_account {
             principal_account(&s) == principal_account(value)
         } else {
@@ -270,17 +348,20 @@ fn principal_matches(p: &Principal, rp: &RequestPrincipal) -> bool {
 }
 
 fn conditions_hold(st: &Statement, request: &Request) -> bool {
-    st.condition.tests().all(|(op, k)| {
-        let policy_values: Vec<String> = k
-            .values
-            .iter()
-            .map(|v| match v {
-                ConditionValue::String(t) => substitute(t, request),
-                other => other.as_text().with_placeholders().into_owned(),
-            })
-            .collect();
-        test_holds(op, request.values(&k.key), &policy_values)
-    })
+    st.condition
+        .tests()
+        .all(|(op, k)| test_holds(op, request.values(&k.key), &policy_values(k, request)))
+}
+
+/// A test's values with policy variables substituted from the request.
+fn policy_values(k: &crate::condition::KeyCondition, request: &Request) -> Vec<String> {
+    k.values
+        .iter()
+        .map(|v| match v {
+            ConditionValue::String(t) => substitute(t, request),
+            other => other.as_text().with_placeholders().into_owned(),
+        })
+        .collect()
 }
 
 fn test_holds(op: ConditionOperator, request_values: Option<&[String]>, policy: &[String]) -> bool {

@@ -134,7 +134,7 @@ codes! {
     CONDITION_VALUE_TYPE = Error, "A condition value is an object, null or a nested list.";
     CONDITION_VALUE_INVALID = Error, "A condition value the operator can never match.";
     MULTIPLE_BOOLEAN_VALUES = Error, "A list of Boolean values for one key.";
-    MISSING_QUALIFIER = Error, "A multivalued key without ForAllValues or ForAnyValue.";
+    MISSING_QUALIFIER = Warning, "A multivalued key with a plain operator: IAM accepts it, but it is only clear-cut when the request carries one value.";
     PRIVATE_SOURCE_IP = Error, "Every aws:SourceIp value is private address space, which aws:SourceIp never sees.";
     CONDITION_OPERATOR_MISMATCH = Warning, "The operator does not fit the key's type.";
     CONDITION_KEY_NOT_FOR_ACTION = Warning, "None of the statement's actions supports the condition key.";

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod account_id;
 pub mod action;
 pub mod arn;
 pub mod budget;
@@ -8,7 +9,9 @@ pub mod deployment;
 pub mod equivalence;
 pub mod eval;
 pub mod finding;
+pub mod graph;
 pub mod json;
+pub mod managed_policy_arn;
 pub mod parse;
 pub mod policy;
 pub mod principal;
@@ -22,11 +25,13 @@ pub mod write;
 
 pub use iam_catalog as catalog;
 
+pub use account_id::AccountId;
 pub use action::Action;
 pub use arn::{Arn, ArnTemplate};
 pub use condition::{BaseOperator, Condition, ConditionOperator, ConditionValue};
 pub use equivalence::equivalent;
 pub use finding::{Code, Finding, Severity};
+pub use managed_policy_arn::ManagedPolicyArn;
 pub use parse::{parse_policy, ParsePolicyError};
 pub use policy::{Attachment, PolicyDocument, PolicyKind, Version};
 pub use principal::{Principal, PrincipalKind};

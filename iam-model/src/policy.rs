@@ -132,16 +132,22 @@ pub enum Attachment {
     InlineUser,
     /// An inline policy of a group (5,120 together).
     InlineGroup,
+    /// An AWS managed policy (`arn:aws:iam::aws:policy/…`): AWS writes these without the
+    /// customer quotas, and the largest are over the 131,072 characters the `PolicyDocument`
+    /// API parameter takes (`AWSSupportServiceRolePolicy` has 152,297 without whitespace).
+    AwsManaged,
 }
 
 impl Attachment {
-    /// The size quota in characters, whitespace excluded.
-    pub fn size_quota(self) -> usize {
+    /// The size quota in characters, whitespace excluded; `None` for AWS managed policies,
+    /// which have none.
+    pub fn size_quota(self) -> Option<usize> {
         match self {
-            Attachment::Managed => 6_144,
-            Attachment::InlineRole => 10_240,
-            Attachment::InlineUser => 2_048,
-            Attachment::InlineGroup => 5_120,
+            Attachment::Managed => Some(6_144),
+            Attachment::InlineRole => Some(10_240),
+            Attachment::InlineUser => Some(2_048),
+            Attachment::InlineGroup => Some(5_120),
+            Attachment::AwsManaged => None,
         }
     }
 
@@ -152,6 +158,7 @@ impl Attachment {
             Attachment::InlineRole => "role's inline policies",
             Attachment::InlineUser => "user's inline policies",
             Attachment::InlineGroup => "group's inline policies",
+            Attachment::AwsManaged => "AWS managed policy",
         }
     }
 }

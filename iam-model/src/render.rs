@@ -10,6 +10,7 @@ pub mod terraform;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::deployment::resolve::LookupError;
 use crate::deployment::{Deployment, TAG_BLUEPRINT, TAG_INSTANCE};
 
 pub use iam::{AccountResolver, Resolution};
@@ -117,6 +118,18 @@ pub enum RenderError {
         /// The reference.
         value: String,
     },
+    /// A late-bound value that refers to nothing the deployment has, or to something no
+    /// output can give (see [`crate::deployment::resolve`]).
+    #[error("{what}: {message}")]
+    #[diagnostic(code(rolewright::render::reference), help("{help}"))]
+    Reference {
+        /// Where the reference is.
+        what: String,
+        /// What is wrong with it, with a suggestion where one is close.
+        message: String,
+        /// What to do instead.
+        help: String,
+    },
     /// A reference this rendering cannot express.
     #[error("{what}: `{value}` cannot be rendered: {reason}")]
     #[diagnostic(code(rolewright::render::unsupported_reference), help("{help}"))]
@@ -181,6 +194,17 @@ pub enum RenderError {
         /// The value.
         value: String,
     },
+}
+
+impl RenderError {
+    /// The error for a reference in `what` that the one resolver could not look up.
+    pub fn reference(what: &dyn std::fmt::Display, e: &LookupError) -> Self {
+        RenderError::Reference {
+            what: what.to_string(),
+            message: e.to_string(),
+            help: e.help().into_owned(),
+        }
+    }
 }
 
 /// Turns a deployment key into a Terraform name: every character other than ASCII letters,
@@ -307,7 +331,6 @@ pub(crate) fn object_tags(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
     #[test]

@@ -230,24 +230,92 @@ const KEY_CODES: &[Code] = &[
     Code::FORALLVALUES_SINGLE_VALUED_KEY,
 ];
 
-/// Removes repeats (same code and path) and findings made redundant by a more basic one, then
-/// orders findings by position.
+/// Findings that are consequences of another (their cause): reported once, as the cause.
+/// Each entry is the consequence, its possible causes, and where a cause must be relative
+/// to the consequence's path.
+const CONSEQUENCES: &[(Code, &[Code], Scope)] = &[
+    // A statement without a usable `Action` (absent, or of the wrong type) is not also empty.
+    (
+        Code::EMPTY_ACTION,
+        &[Code::MISSING_ACTION, Code::DATA_TYPE_MISMATCH],
+        Scope::Related,
+    ),
+    // A `Version` that is there but wrong is not also missing.
+    (
+        Code::MISSING_VERSION,
+        &[Code::INVALID_VERSION, Code::DATA_TYPE_MISMATCH],
+        Scope::Version,
+    ),
+    // A principal written wrong is not also missing.
+    (
+        Code::MISSING_PRINCIPAL,
+        &[
+            Code::DATA_TYPE_MISMATCH,
+            Code::INVALID_PRINCIPAL_FORMAT,
+            Code::INVALID_PRINCIPAL_KEY,
+            Code::EMPTY_PRINCIPAL,
+        ],
+        Scope::Principal,
+    ),
+    // A resource that is not an ARN cannot fit a resource type: the invalid ARN is the news.
+    (
+        Code::RESOURCE_TYPE_MISMATCH,
+        &[Code::INVALID_ARN],
+        Scope::Statement,
+    ),
+];
+
+/// Where a cause is, relative to its consequence.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// At, above or below the consequence's path.
+    Related,
+    /// In the `Principal` or `NotPrincipal` of the consequence's statement.
+    Principal,
+    /// At `/Version`.
+    Version,
+    /// In the consequence's statement.
+    Statement,
+}
+
+impl Scope {
+    fn holds(self, consequence: &JsonPath, cause: &JsonPath) -> bool {
+        let (c, k) = (consequence.segments(), cause.segments());
+        match self {
+            Scope::Related => k.starts_with(c) || c.starts_with(k),
+            Scope::Principal => {
+                k.starts_with(c)
+                    && matches!(k.get(c.len()), Some(crate::json::PathSegment::Key(e)) if e == "Principal" || e == "NotPrincipal")
+            }
+            Scope::Version => {
+                matches!(k, [crate::json::PathSegment::Key(v)] if v == "Version")
+            }
+            Scope::Statement => c.len() >= 2 && k.starts_with(&c[..2]),
+        }
+    }
+}
+
+/// Removes repeats (same code and path) and findings made redundant by a more basic one
+/// ([`CONSEQUENCES`]), then orders findings by position.
 fn tidy(findings: Vec<Finding>) -> Vec<Finding> {
-    let missing_action: HashSet<JsonPath> = findings
-        .iter()
-        .filter(|f| f.code == Code::MISSING_ACTION)
-        .map(|f| f.path.clone())
-        .collect();
+    let caused = |f: &Finding| {
+        CONSEQUENCES
+            .iter()
+            .filter(|(code, _, _)| *code == f.code)
+            .any(|(_, causes, scope)| {
+                findings
+                    .iter()
+                    .any(|c| causes.contains(&c.code) && scope.holds(&f.path, &c.path))
+            })
+    };
+    let keep: Vec<bool> = findings.iter().map(|f| !caused(f)).collect();
     let mut seen = HashSet::new();
     let mut missing_statement_seen = false;
     let mut out: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| {
-            !(f.code == Code::EMPTY_ACTION
-                && missing_action
-                    .iter()
-                    .any(|p| f.path.segments().starts_with(p.segments())))
-        })
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(f, _)| f)
         .filter(|f| {
             if f.code != Code::MISSING_STATEMENT {
                 return true;

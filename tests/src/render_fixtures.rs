@@ -180,7 +180,7 @@ pub fn multi_account() -> Deployment {
             Account::builder()
                 .key("security")
                 .description("the audit account")
-                .id(SECURITY_ACCOUNT_ID)
+                .id(SECURITY_ACCOUNT_ID.parse().expect("an account id"))
                 .assume_role_arn("arn:aws:iam::111111111111:role/OrganizationAccountAccessRole")
                 .build(),
         ])

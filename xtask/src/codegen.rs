@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerates `iam-model/catalog/src/generated/` from the
-//! vendored data in `iam-model/catalog/data/`.
+//! vendored data in `iam-model/catalog/data/`, and `docs/finding-codes.md` from the finding
+//! codes ([`finding_docs`]).
 //!
 //! Generation is offline and deterministic. `--check` writes nothing and fails, naming the
 //! command to run, when the committed files differ from what would be generated; the
@@ -7,6 +8,7 @@
 
 pub(crate) mod catalog;
 pub(crate) mod data;
+pub(crate) mod finding_docs;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -76,6 +78,10 @@ pub(crate) fn generate(check: bool) -> anyhow::Result<()> {
                 eprintln!("removed {}", display_relative(&path));
             }
         }
+    }
+    let docs = project_root().join(finding_docs::PATH);
+    if !ensure_file_contents(&docs, &finding_docs::render(), check)? {
+        stale.push(display_relative(&docs));
     }
     if check && !stale.is_empty() {
         let shown: Vec<&str> = stale.iter().take(20).map(String::as_str).collect();

@@ -12,12 +12,13 @@
 //! Exit status: 0 rendered; 1 a config, validation or render error; 2 a usage problem (unknown
 //! blueprint, bad flag value, unreadable config file).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use blueprint_kit::{Blueprint, ConfigSource};
-use iam_model::deployment::{Deployment, DeploymentFinding, DeploymentOptions};
+use blueprint_kit::{prepare, Blueprint, ConfigSource, OverrideArgs, Overrides, PrepareError};
+use blueprints::Registry;
+use iam_model::deployment::{Deployment, DeploymentFinding};
 use iam_model::finding::Severity;
 use iam_model::render::{iam, terraform, Resolution, TerraformOptions};
 
@@ -52,13 +53,6 @@ pub(crate) struct Args {
     /// What to render.
     #[arg(long, value_enum, default_value_t = Format::Terraform)]
     format: Format,
-    /// An account id: `KEY=ID` for the account keyed KEY, or a bare `ID` for every account given
-    /// no other. Terraform providers then refuse other accounts (`allowed_account_ids`).
-    #[arg(long = "account-id", value_name = "ID|KEY=ID")]
-    account_ids: Vec<String>,
-    /// A role Terraform assumes to reach the account keyed KEY (the provider's `assume_role`).
-    #[arg(long = "assume-role", value_name = "KEY=ROLE_ARN")]
-    assume_roles: Vec<String>,
     /// The region: the providers' region (Terraform; default: the environment's, e.g.
     /// `AWS_REGION`), or the value of region references (IAM).
     #[arg(long, value_name = "REGION")]
@@ -66,61 +60,41 @@ pub(crate) struct Args {
     /// The partition for `--format iam`; default: the region's partition, else `aws`.
     #[arg(long, value_name = "PARTITION")]
     partition: Option<String>,
-    /// The instance name (ownership tags); default: the one the blueprint gives.
-    #[arg(long, value_name = "NAME")]
-    instance: Option<String>,
-    /// A generated value, e.g. the external id a first deployment generated (fixed in
-    /// Terraform, resolved in IAM JSON).
-    #[arg(long = "generated", value_name = "NAME=VALUE")]
-    generated: Vec<String>,
-    /// An external value, e.g. the role ARN a partner handed out (the variable's default in
-    /// Terraform, resolved in IAM JSON).
-    #[arg(long = "external", value_name = "NAME=VALUE")]
-    externals: Vec<String>,
-    /// The target accounts' role trust policy quota in characters (2,048 unless raised in
-    /// Service Quotas, quota L-C07B4B0D).
-    #[arg(long = "trust-quota", value_name = "N", default_value_t = iam_model::validate::DEFAULT_TRUST_POLICY_QUOTA)]
-    trust_quota: usize,
-    /// Managed policies attachable per role (10 unless raised in Service Quotas).
-    #[arg(long = "attachments-per-role", value_name = "N", default_value_t = 10)]
-    attachments_per_role: usize,
+    /// The flags every command shares (instance, account ids, generated and external values,
+    /// quotas); with several blueprints, each flag's name must fit every one of them.
+    #[command(flatten)]
+    overrides: OverrideArgs,
 }
 
 /// Why rendering stopped.
+#[derive(Debug, thiserror::Error)]
 enum Failure {
     /// A usage problem: exit status 2.
+    #[error("{0}")]
     Usage(String),
     /// Config, validation or render errors, already printed: exit status 1.
+    #[error("{0}")]
     Failed(String),
 }
 
-/// Runs the subcommand; exits with status 1 or 2 on failure (see the module docs).
-pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
-    match render(args) {
-        Ok(()) => Ok(()),
-        Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            std::process::exit(2)
-        }
-        Err(Failure::Failed(msg)) => {
-            // Printed here rather than returned: the problems are already on stderr, and an
-            // `anyhow` error would add a backtrace under `RUST_BACKTRACE`.
-            eprintln!("error: {msg}");
-            std::process::exit(1)
+impl Failure {
+    fn exit_status(&self) -> i32 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Failed(_) => 1,
         }
     }
 }
 
-/// The flags that change a deployment or resolve its values.
-struct Overrides {
-    /// `--account-id KEY=ID`.
-    by_key: BTreeMap<String, String>,
-    /// `--account-id ID`.
-    default_id: Option<String>,
-    generated: BTreeMap<String, String>,
-    externals: BTreeMap<String, String>,
-    /// `--assume-role KEY=ROLE_ARN`.
-    assume_roles: BTreeMap<String, String>,
+/// Runs the subcommand with the blueprints of `registry`; exits with status 1 or 2 on failure
+/// (see the module docs).
+pub(crate) fn run(args: &Args, registry: &Registry) -> anyhow::Result<()> {
+    render(args, registry).map_err(|e| {
+        // Printed here rather than returned: the problems are already on stderr, and the
+        // status says which kind of failure it was.
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_status())
+    })
 }
 
 /// One blueprint, rendered in memory.
@@ -129,73 +103,58 @@ struct Rendered {
     files: Vec<(String, String)>,
 }
 
-fn render(args: &Args) -> Result<(), Failure> {
-    let overrides = parse_overrides(args)?;
-    let selected = select(args)?;
+fn render(args: &Args, registry: &Registry) -> Result<(), Failure> {
+    let overrides = Overrides::parse(&args.overrides).map_err(|e| Failure::Usage(one_line(&e)))?;
+    check_partition(args)?;
+    let selected = select(args, registry)?;
     if selected.is_empty() {
         eprintln!(
             "no blueprints are registered yet (blueprints/registry/src/lib.rs); nothing to render"
         );
         return Ok(());
     }
-    if let Some(instance) = &args.instance {
-        if instance.is_empty()
-            || !instance
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_.:/=+-@".contains(c))
-        {
-            return Err(Failure::Usage(format!(
-                "`--instance {instance}` is not a valid instance name; use letters, digits and `_.:/=+-@` (it becomes a tag value)"
-            )));
-        }
-    }
 
-    // Load and build every blueprint first, reporting every failure.
-    let mut built: Vec<(&'static dyn Blueprint, String, Deployment)> = Vec::new();
+    // Load, build and validate every blueprint first, reporting every failure.
+    let mut rendered = Vec::new();
     let mut failed = Vec::new();
     for bp in &selected {
         let path = match &args.config {
             Some(p) => p.clone(),
-            None => blueprints::example_config(bp.name()).ok_or_else(|| {
+            None => blueprints::example_config_in(&project_root(), bp.name()).ok_or_else(|| {
                 Failure::Usage(format!(
-                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json`; pass `--config FILE`",
-                    bp.name()
+                    "blueprint `{}` has no example config: expected `examples/{0}.yaml` or `examples/{0}.json` in `{}`; pass `--config FILE` (or `--root DIR`)",
+                    bp.name(),
+                    project_root().display()
                 ))
             })?,
         };
-        let name = display_relative(&absolute(&path));
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::Usage(format!("cannot read config file `{name}`: {e}")))?;
-        let source = ConfigSource::new(name.clone(), text);
-        match bp.build(&source) {
-            Ok(d) => built.push((*bp, name, d)),
-            Err(e) => {
-                eprintln!("{}", e.report(&name));
-                failed.push(bp.name());
+        let config = display_relative(&absolute(&path));
+        // Read with the loader's size cap, so a huge file is refused before it is read whole.
+        let source = ConfigSource::read(&path)
+            .map(|s| ConfigSource::new(config.clone(), s.text))
+            .map_err(|e| Failure::Usage(format!("cannot read config file `{config}`: {e}")))?;
+        let d = match prepare(*bp, &source, &overrides) {
+            Ok(prepared) => {
+                print_findings(&config, &prepared.findings);
+                prepared.deployment
             }
-        }
-    }
-    check_override_names(&overrides, built.iter().map(|(_, _, d)| d))?;
-
-    let mut rendered = Vec::new();
-    for (bp, config, mut d) in built {
-        apply_overrides(&mut d, &overrides, args.instance.as_deref());
-        let options = DeploymentOptions {
-            trust_policy_quota: args.trust_quota,
-            attachments_per_role: args.attachments_per_role,
-            ..DeploymentOptions::default()
+            Err(e @ PrepareError::Flag { .. }) => return Err(Failure::Usage(one_line(&e))),
+            Err(PrepareError::Blueprint(e)) => {
+                eprintln!("{}", e.report(&config));
+                failed.push(bp.name());
+                continue;
+            }
+            Err(PrepareError::Invalid { findings, .. }) => {
+                let errors = print_findings(&config, &findings);
+                eprintln!(
+                    "{config}: blueprint `{}`: {errors} error(s); not rendered",
+                    bp.name()
+                );
+                failed.push(bp.name());
+                continue;
+            }
         };
-        let findings = d.validate(&options);
-        let errors = print_findings(&config, &findings);
-        if errors > 0 {
-            eprintln!(
-                "{config}: blueprint `{}`: {errors} error(s); not rendered",
-                bp.name()
-            );
-            failed.push(bp.name());
-            continue;
-        }
-        match render_one(&d, args, &overrides) {
+        match render_one(&d, args) {
             Ok(files) => rendered.push(Rendered {
                 blueprint: bp.name(),
                 files,
@@ -242,7 +201,6 @@ fn render(args: &Args) -> Result<(), Failure> {
 fn render_one(
     d: &Deployment,
     args: &Args,
-    o: &Overrides,
 ) -> Result<Vec<(String, String)>, iam_model::render::RenderError> {
     match args.format {
         Format::Terraform => {
@@ -256,17 +214,16 @@ fn render_one(
                 .collect())
         }
         Format::Iam => {
+            // Account ids, generated and external values are in the deployment already
+            // (`prepare` applied the flags); only what no deployment holds is given here.
             let resolution = Resolution {
-                account_ids: o.by_key.clone(),
-                default_account_id: o.default_id.clone(),
                 region: args.region.clone(),
                 partition: Some(
                     args.partition
                         .clone()
                         .unwrap_or_else(|| partition_of(args.region.as_deref()).to_owned()),
                 ),
-                generated: o.generated.clone(),
-                externals: o.externals.clone(),
+                ..Resolution::default()
             };
             Ok(vec![(IAM_FILE.to_owned(), iam::render(d, &resolution)?)])
         }
@@ -285,15 +242,15 @@ fn partition_of(region: Option<&str>) -> &'static str {
     }
 }
 
-fn select(args: &Args) -> Result<Vec<&'static dyn Blueprint>, Failure> {
-    let all = blueprints::all();
+fn select(args: &Args, registry: &Registry) -> Result<Vec<&'static dyn Blueprint>, Failure> {
+    let all = registry.all();
     if args.blueprints.is_empty() {
         if args.config.is_some() {
             return Err(Failure::Usage(
                 "`--config` needs the blueprint it is for: `cargo xtask render BLUEPRINT --config FILE`".to_owned(),
             ));
         }
-        return Ok(all);
+        return Ok(all.to_vec());
     }
     if args.config.is_some() && args.blueprints.len() > 1 {
         return Err(Failure::Usage(format!(
@@ -332,140 +289,20 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-fn parse_overrides(args: &Args) -> Result<Overrides, Failure> {
-    let mut o = Overrides {
-        by_key: BTreeMap::new(),
-        default_id: None,
-        generated: BTreeMap::new(),
-        externals: BTreeMap::new(),
-        assume_roles: BTreeMap::new(),
-    };
+fn check_partition(args: &Args) -> Result<(), Failure> {
     if args.partition.is_some() && args.format == Format::Terraform {
         return Err(Failure::Usage(
             "`--partition` applies to `--format iam` only; Terraform reads the partition from each provider".to_owned(),
         ));
     }
-    for a in &args.account_ids {
-        let (key, id) = match a.split_once('=') {
-            Some((k, id)) => (Some(k), id),
-            None => (None, a.as_str()),
-        };
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Failure::Usage(format!(
-                "`--account-id {a}`: `{id}` is not a 12-digit account id"
-            )));
-        }
-        let previous = match key {
-            Some("") => {
-                return Err(Failure::Usage(format!(
-                    "`--account-id {a}`: the account key is empty"
-                )))
-            }
-            Some(k) => o.by_key.insert(k.to_owned(), id.to_owned()),
-            None => o.default_id.replace(id.to_owned()),
-        };
-        if previous.is_some_and(|p| p != id) {
-            return Err(Failure::Usage(format!(
-                "`--account-id {a}` contradicts an earlier `--account-id` for the same account"
-            )));
-        }
-    }
-    for (flag, list, map) in [
-        ("--generated", &args.generated, &mut o.generated),
-        ("--external", &args.externals, &mut o.externals),
-        ("--assume-role", &args.assume_roles, &mut o.assume_roles),
-    ] {
-        for item in list {
-            let Some((name, value)) = item.split_once('=').filter(|(n, _)| !n.is_empty()) else {
-                return Err(Failure::Usage(format!(
-                    "`{flag} {item}`: expected NAME=VALUE"
-                )));
-            };
-            map.insert(name.to_owned(), value.to_owned());
-        }
-    }
-    for (key, arn) in &o.assume_roles {
-        let ok = arn.starts_with("arn:")
-            && arn
-                .split(':')
-                .nth(5)
-                .is_some_and(|r| r.starts_with("role/"));
-        if !ok {
-            return Err(Failure::Usage(format!(
-                "`--assume-role {key}={arn}`: `{arn}` is not a role ARN (`arn:aws:iam::ACCOUNT:role/NAME`)"
-            )));
-        }
-    }
-    Ok(o)
-}
-
-/// Names given to flags must exist in some rendered deployment: a typo is an error, not a
-/// silently ignored flag.
-fn check_override_names<'d>(
-    o: &Overrides,
-    deployments: impl Iterator<Item = &'d Deployment> + Clone,
-) -> Result<(), Failure> {
-    let unknown = |kind: &str, flag: &str, name: &str, known: BTreeSet<String>| {
-        let known: Vec<String> = known.into_iter().map(|k| format!("`{k}`")).collect();
-        Failure::Usage(format!(
-            "`{flag} {name}=...`: no rendered blueprint has {kind} `{name}`; known: {}",
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        ))
-    };
-    let accounts: BTreeSet<String> = deployments
-        .clone()
-        .flat_map(|d| d.accounts.iter().map(|a| a.key.clone()))
-        .collect();
-    if let Some(k) = o.by_key.keys().find(|k| !accounts.contains(*k)) {
-        return Err(unknown("an account", "--account-id", k, accounts));
-    }
-    if let Some(k) = o.assume_roles.keys().find(|k| !accounts.contains(*k)) {
-        return Err(unknown("an account", "--assume-role", k, accounts));
-    }
-    let generated: BTreeSet<String> = deployments
-        .clone()
-        .flat_map(|d| d.generated.iter().map(|g| g.name.clone()))
-        .collect();
-    if let Some(k) = o.generated.keys().find(|k| !generated.contains(*k)) {
-        return Err(unknown("a generated value", "--generated", k, generated));
-    }
-    let externals: BTreeSet<String> = deployments
-        .flat_map(|d| d.externals.iter().map(|g| g.name.clone()))
-        .collect();
-    if let Some(k) = o.externals.keys().find(|k| !externals.contains(*k)) {
-        return Err(unknown("an external value", "--external", k, externals));
-    }
     Ok(())
 }
 
-/// Applies the flags to the deployment itself, so that both renderings and validation see them.
-fn apply_overrides(d: &mut Deployment, o: &Overrides, instance: Option<&str>) {
-    if let Some(i) = instance {
-        d.instance = i.to_owned();
-    }
-    for a in &mut d.accounts {
-        if let Some(id) = o.by_key.get(&a.key) {
-            a.id = Some(id.clone());
-        } else if a.id.is_none() {
-            a.id.clone_from(&o.default_id);
-        }
-        if let Some(arn) = o.assume_roles.get(&a.key) {
-            a.assume_role_arn = Some(arn.clone());
-        }
-    }
-    for g in &mut d.generated {
-        if let Some(v) = o.generated.get(&g.name) {
-            g.fixed = Some(v.clone());
-        }
-    }
-    for e in &mut d.externals {
-        if let Some(v) = o.externals.get(&e.name) {
-            e.value = Some(v.clone());
-        }
+/// A prepare error as one line with its help, for a usage message.
+fn one_line(e: &PrepareError) -> String {
+    match miette::Diagnostic::help(e) {
+        Some(help) => format!("{e}\n  help: {help}"),
+        None => e.to_string(),
     }
 }
 
@@ -573,7 +410,6 @@ fn stage_and_move(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use clap::Parser;
@@ -599,89 +435,16 @@ mod tests {
     }
 
     #[test]
-    fn account_ids_by_key_and_default() {
-        let o = parse_overrides(&args(&[
-            "--account-id",
-            "123456789012",
-            "--account-id",
-            "prod=210987654321",
-        ]))
-        .unwrap_or_else(|_| panic!());
-        assert_eq!(o.default_id.as_deref(), Some("123456789012"));
-        assert_eq!(o.by_key["prod"], "210987654321");
-        let m = usage(parse_overrides(&args(&["--account-id", "prod=1234"])));
-        assert_eq!(
-            m,
-            "`--account-id prod=1234`: `1234` is not a 12-digit account id"
-        );
-        let m = usage(parse_overrides(&args(&[
-            "--account-id",
-            "a=111111111111",
-            "--account-id",
-            "a=222222222222",
-        ])));
-        assert!(m.contains("contradicts"), "{m}");
-        let m = usage(parse_overrides(&args(&["--generated", "novalue"])));
-        assert_eq!(m, "`--generated novalue`: expected NAME=VALUE");
-        let m = usage(parse_overrides(&args(&["--assume-role", "prod=Deploy"])));
-        assert!(m.contains("is not a role ARN"), "{m}");
-        let m = usage(parse_overrides(&args(&["--partition", "aws-cn"])));
+    fn partition_is_for_iam_json_only() {
+        let m = usage(check_partition(&args(&["--partition", "aws-cn"])));
         assert!(m.contains("applies to `--format iam` only"), "{m}");
-        assert!(parse_overrides(&args(&["--partition", "aws-cn", "--format", "iam"])).is_ok());
-    }
-
-    #[test]
-    fn overrides_apply_to_accounts_without_an_id() {
-        use iam_model::deployment::{Account, GeneratedValue};
-        let mut d = Deployment::builder()
-            .blueprint("b")
-            .instance("i")
-            .accounts(vec![
-                Account::new("default"),
-                Account::builder().key("known").id("999999999999").build(),
-                Account::new("prod"),
-            ])
-            .generated(vec![GeneratedValue::builder().name("ext").build()])
-            .build();
-        let o = parse_overrides(&args(&[
-            "--account-id",
-            "123456789012",
-            "--account-id",
-            "prod=210987654321",
-            "--generated",
-            "ext=abc",
-            "--assume-role",
-            "prod=arn:aws:iam::210987654321:role/Deploy",
-        ]))
-        .unwrap_or_else(|_| panic!());
-        check_override_names(&o, [&d].into_iter()).unwrap_or_else(|_| panic!());
-        apply_overrides(&mut d, &o, Some("blue"));
-        let ids: Vec<Option<&str>> = d.accounts.iter().map(|a| a.id.as_deref()).collect();
-        assert_eq!(
-            ids,
-            [
-                Some("123456789012"),
-                Some("999999999999"),
-                Some("210987654321")
-            ]
-        );
-        assert_eq!(d.generated[0].fixed.as_deref(), Some("abc"));
-        assert_eq!(
-            d.accounts[2].assume_role_arn.as_deref(),
-            Some("arn:aws:iam::210987654321:role/Deploy")
-        );
-        assert_eq!(d.instance, "blue");
-        let bad = parse_overrides(&args(&["--account-id", "typo=210987654321"]))
-            .unwrap_or_else(|_| panic!());
-        let m = usage(check_override_names(&bad, [&d].into_iter()));
-        assert_eq!(
-            m,
-            "`--account-id typo=...`: no rendered blueprint has an account `typo`; known: `default`, `known`, `prod`"
-        );
+        assert!(check_partition(&args(&["--partition", "aws-cn", "--format", "iam"])).is_ok());
     }
 
     #[test]
     fn usage_errors() {
+        let registry = Registry::builtin();
+        let select = |a: &Args| select(a, &registry);
         let m = usage(select(&args(&["no-such-blueprint"])));
         assert!(
             m.starts_with("unknown blueprint `no-such-blueprint`; known: "),

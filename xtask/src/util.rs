@@ -1,15 +1,54 @@
-//! Helpers shared by the subcommands.
+//! Helpers shared by the subcommands: the project root (found at run time, from the current
+//! directory or `--root`) and writing generated files.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::Context as _;
 
-/// The workspace root: the parent of the `xtask` crate directory.
+static PROJECT_ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Sets the project root for this process (from `--root` or [`find_project_root`]); the
+/// first call wins.
+pub(crate) fn set_project_root(root: PathBuf) {
+    let _ = PROJECT_ROOT.set(root);
+}
+
+/// The project root: set at start-up by `run`, else found from the current directory. It is
+/// never where the binary was built: a copied binary works in any project.
 pub(crate) fn project_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+    PROJECT_ROOT
+        .get_or_init(|| {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            find_project_root(&cwd).unwrap_or(cwd)
+        })
+        .clone()
+}
+
+/// The nearest folder at or above `start` that is a rolewright project: one with an
+/// `examples/` folder holding a config file (`*.yaml`, `*.yml`, `*.json`), or the root of a
+/// Cargo workspace (a `Cargo.toml` with `[workspace]`), whichever comes first.
+pub fn find_project_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| has_example_configs(&dir.join("examples")) || is_workspace_root(dir))
+        .map(Path::to_path_buf)
+}
+
+fn has_example_configs(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.filter_map(Result::ok).any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        [".yaml", ".yml", ".json"].iter().any(|x| name.ends_with(x)) && e.path().is_file()
+    })
+}
+
+fn is_workspace_root(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
 }
 
 /// Makes sure `path` holds exactly `contents` (line endings normalized to `\n`).
@@ -43,10 +82,15 @@ pub(crate) fn ensure_file_contents(
     Ok(false)
 }
 
-/// `path` relative to the project root when possible, for messages.
+/// `path` relative to the current directory, else to the project root, when possible, for
+/// messages: what a user would type.
 pub(crate) fn display_relative(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
     let root = project_root();
-    path.strip_prefix(&root)
+    cwd.iter()
+        .chain(std::iter::once(&root))
+        .find_map(|base| path.strip_prefix(base).ok())
+        .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(path)
         .display()
         .to_string()

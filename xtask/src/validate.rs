@@ -1,41 +1,47 @@
 //! `cargo xtask validate [--kind …] [--attach …] [--trust-quota N] [--account-id ID]
+//! [--fail-on error|security|warning] [--ignore CODE]… [--config FILE]
 //! [--format human|json|sarif] FILE...`: the policy linter, for CI and pre-commit.
 //!
 //! Each `FILE` is a policy document; `-` reads one from stdin, and a directory stands for
 //! every `*.json` below it (sorted, symbolic links to directories not followed). Every file is
-//! validated with `iam_model::validate_json` under one [`ValidationContext`] built from the
-//! flags, and reported in one of three formats:
+//! validated with `iam_model::validate_json` under one [`iam_model::ValidationContext`] built from the
+//! flags and the `[validate]` table of `rolewright.toml` ([`config`]), and reported in one
+//! of three formats:
 //!
 //! * `human` (default): each finding on its source line, miette style, then a summary. Colors
 //!   only when stdout is a terminal and `NO_COLOR` is unset or empty; otherwise the output is
 //!   plain and the same on every run.
 //! * `json`: one array with an element per file, `{"file", "valid", "findings": [{"code",
-//!   "severity", "path", "message", "help", "line", "column"}]}`.
-//! * `sarif`: SARIF 2.1.0 for code-scanning UIs: the driver `rolewright` with a rule per code
-//!   used, a result per finding (`error`, `warning`, or `note` for security findings, which
-//!   leave the policy valid), located by line and column.
+//!   "severity", "path", "message", "help", "line", "column", "acknowledged"}]}`.
+//! * `sarif`: SARIF 2.1.0 for code-scanning UIs ([`sarif`]).
 //!
-//! Reading stops once an input is certainly over IAM's cap of 131,072 characters (after
+//! Reading stops once an input is certainly over the size cap (131,072 characters: after
 //! 131,073 bytes, or 524,289 when the text is multi-byte), so `/dev/zero` or an endless pipe
-//! is reported INPUT_TOO_LARGE rather than read until memory runs out. Files are read and
-//! validated on every core, each worker taking the next file; the report keeps input order.
+//! is reported INPUT_TOO_LARGE rather than read until memory runs out.
 //!
-//! A policy is valid when it has no error. Exit status: 0 when every file is valid, 1 when any
-//! has an error, 2 for a usage or I/O problem (a file that cannot be read, no file at all);
-//! files that can be read are still validated and reported then.
+//! A policy is valid when it has no error. Exit status: 0 when no finding fails the run, 1
+//! when one does (`--fail-on`: errors by default; acknowledged and ignored findings never
+//! do), 2 for a usage or I/O problem (a file that cannot be read, no file at all, a bad
+//! configuration); files that can be read are still validated and reported then. A closed
+//! standard output (`validate … | head`) ends the run quietly.
 
-use std::collections::BTreeMap;
+mod config;
+mod sarif;
+
 use std::fmt;
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use iam_model::finding::{Code, Finding, Severity};
-use iam_model::{validate_json, Attachment, PolicyKind, ValidationContext};
+use iam_model::finding::{Finding, Severity};
+use iam_model::validate::validate_json_with;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde_json::{json, Value};
 
+use config::{FailOn, Settings};
+
 /// What the policies are used as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub(crate) enum Kind {
     /// Identity-based policies (attached to a user, group or role).
     Identity,
@@ -46,7 +52,8 @@ pub(crate) enum Kind {
 }
 
 /// How identity policies are attached: it decides their size quota.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub(crate) enum Attach {
     /// A customer managed policy (6,144 characters).
     Managed,
@@ -56,6 +63,9 @@ pub(crate) enum Attach {
     InlineUser,
     /// A group's inline policies (5,120 together).
     InlineGroup,
+    /// An AWS managed policy: no customer size quota, and up to four times the 131,072
+    /// characters of IAM's `PolicyDocument` parameter (AWS writes these policies directly).
+    AwsManaged,
 }
 
 /// The output format.
@@ -72,9 +82,9 @@ pub(crate) enum Format {
 /// Flags of `cargo xtask validate`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// What the policies are used as.
-    #[arg(long, value_enum, default_value_t = Kind::Identity)]
-    kind: Kind,
+    /// What the policies are used as (default: identity).
+    #[arg(long, value_enum)]
+    kind: Option<Kind>,
     /// How identity policies are attached (their size quota); identity policies only.
     #[arg(long, value_enum)]
     attach: Option<Attach>,
@@ -87,6 +97,18 @@ pub(crate) struct Args {
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Which findings fail the run (exit status 1): errors (default), errors and security
+    /// findings, or those and warnings too.
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    /// Drops every finding of this code (repeatable), e.g. `--ignore UNKNOWN_SERVICE`.
+    #[arg(long, value_name = "CODE")]
+    ignore: Vec<String>,
+    /// The configuration file (default: the first `rolewright.toml` from the current
+    /// directory upward); its `[validate]` table holds defaults for these flags and
+    /// acknowledgements.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Policy files; `-` reads stdin; a directory stands for every `*.json` below it.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<String>,
@@ -96,11 +118,23 @@ pub(crate) struct Args {
 struct Checked {
     /// The name shown: the path as given or found, or `<stdin>`.
     name: String,
-    /// The text, for showing findings in it (invalid UTF-8 replaced); empty when there are
-    /// none, so that a directory of valid policies is not held in memory.
+    /// The text, for showing findings in it (invalid UTF-8 replaced).
     text: String,
     valid: bool,
-    findings: Vec<Finding>,
+    findings: Vec<Reported>,
+}
+
+/// A finding as reported: with the reason it is acknowledged for, when it is.
+struct Reported {
+    finding: Finding,
+    acknowledged: Option<String>,
+}
+
+impl Reported {
+    /// Whether the finding fails the run.
+    fn fails(&self, fail_on: FailOn) -> bool {
+        self.acknowledged.is_none() && fail_on.fails(self.finding.severity)
+    }
 }
 
 /// Runs the subcommand and exits with its status (see the module docs).
@@ -112,83 +146,122 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<()> {
             2
         }
     };
-    std::io::stdout().flush()?;
+    // A reader that stopped reading (`| head`) has what it wanted: nothing to say about it.
+    if let Err(e) = std::io::stdout().flush() {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            std::process::exit(2);
+        }
+    }
     std::process::exit(status)
 }
 
+/// A problem with the flags or the files given, reported as `error: ...`.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    #[error("`--attach` applies to identity policies only (`--kind identity`)")]
+    AttachNeedsIdentity,
+    #[error("`--trust-quota` must be a positive number of characters, e.g. `4096`")]
+    ZeroTrustQuota,
+    #[error("`{0}` is not an account id: `--account-id` takes 12 digits")]
+    AccountId(String),
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// `stdin` or the file in backticks.
+        what: String,
+        source: std::io::Error,
+    },
+    #[error("cannot list `{dir}`: {source}")]
+    List { dir: String, source: std::io::Error },
+    /// A problem with `--ignore`, `--config` or the configuration file, located in it.
+    #[error("{0}")]
+    Settings(String),
+}
+
 /// Validates and prints; the exit status, or a usage problem.
-fn validate(args: &Args) -> Result<i32, String> {
-    let ctx = context(args)?;
+fn validate(args: &Args) -> Result<i32, UsageError> {
+    let settings = Settings::resolve(args)?;
     let (inputs, mut io_problem) = collect(&args.files);
     let mut checked = Vec::with_capacity(inputs.len());
-    for result in check_all(&inputs, &ctx) {
-        match result {
-            Ok(c) => checked.push(c),
+    // Canonical paths of the files read, for the acknowledgements that matched nothing.
+    let mut validated = Vec::new();
+    for input in inputs {
+        let cap = settings.limits.max_bytes;
+        let (bytes, cut) = match read(&input, cap) {
+            Ok(read) => read,
             Err(message) => {
                 eprintln!("error: {message}");
                 io_problem = true;
+                continue;
             }
+        };
+        let report = if cut {
+            iam_model::Report {
+                document: None,
+                findings: vec![oversized(bytes.len(), cap)],
+                spent: Default::default(),
+            }
+        } else {
+            validate_json_with(&bytes, &settings.ctx, &settings.limits)
+        };
+        let path = match &input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin => None,
+        };
+        if settings.tracks_files() {
+            validated.extend(path.and_then(|p| std::fs::canonicalize(p).ok()));
         }
+        let findings = report
+            .findings
+            .iter()
+            .filter(|f| !settings.ignore.contains(&f.code))
+            .map(|f| Reported {
+                acknowledged: settings.acknowledged(f, path, report.document.as_ref()),
+                finding: f.clone(),
+            })
+            .collect::<Vec<_>>();
+        checked.push(Checked {
+            name: input.name(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            valid: !findings.iter().any(|r| r.finding.is_error()),
+            findings,
+        });
+    }
+    for stale in settings.unused(&validated) {
+        eprintln!("warning: {stale}");
     }
     if checked.is_empty() && !io_problem {
         eprintln!("error: no policy to validate: the directories given hold no `*.json` file");
         io_problem = true;
     }
-    // One write per buffer, not per line: a directory of 10,000 policies prints 10,000 lines.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::stdout().lock();
     let printed = match args.format {
         Format::Human => human(&checked, &mut out),
         Format::Json => writeln!(out, "{}", pretty(&json_report(&checked))),
-        Format::Sarif => writeln!(out, "{}", pretty(&sarif(&checked))),
+        Format::Sarif => writeln!(
+            out,
+            "{}",
+            pretty(&sarif::report(&checked, settings.fail_on))
+        ),
+    };
+    match printed {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            return Ok(2);
+        }
+        Ok(()) => {}
     }
-    .and_then(|()| out.flush());
-    if let Err(e) = printed {
-        eprintln!("error: cannot write the report: {e}");
-        return Ok(2);
-    }
+    let fails = checked
+        .iter()
+        .any(|c| c.findings.iter().any(|r| r.fails(settings.fail_on)));
     Ok(if io_problem {
         2
-    } else if checked.iter().all(|c| c.valid) {
-        0
-    } else {
+    } else if fails {
         1
+    } else {
+        0
     })
-}
-
-fn context(args: &Args) -> Result<ValidationContext, String> {
-    let kind = match (args.kind, args.attach) {
-        (Kind::Identity, attach) => PolicyKind::Identity(match attach.unwrap_or(Attach::Managed) {
-            Attach::Managed => Attachment::Managed,
-            Attach::InlineRole => Attachment::InlineRole,
-            Attach::InlineUser => Attachment::InlineUser,
-            Attach::InlineGroup => Attachment::InlineGroup,
-        }),
-        (_, Some(_)) => {
-            return Err(
-                "`--attach` applies to identity policies only (`--kind identity`)".to_owned(),
-            )
-        }
-        (Kind::Trust, None) => PolicyKind::Trust,
-        (Kind::Resource, None) => PolicyKind::Resource,
-    };
-    let mut ctx = ValidationContext::new(kind);
-    if let Some(quota) = args.trust_quota {
-        if quota == 0 {
-            return Err(
-                "`--trust-quota` must be a positive number of characters, e.g. `4096`".to_owned(),
-            );
-        }
-        ctx = ctx.with_trust_quota(quota);
-    }
-    if let Some(id) = &args.account_id {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "`{id}` is not an account id: `--account-id` takes 12 digits"
-            ));
-        }
-        ctx = ctx.with_account_id(id);
-    }
-    Ok(ctx)
 }
 
 /// Where a policy comes from.
@@ -207,28 +280,55 @@ impl Input {
     }
 }
 
-/// The most characters a policy document may have (IAM's cap): reading stops soon after it.
-const CAP: usize = iam_model::json::Limits::IAM_MAX_CHARS;
+/// Reads one input, stopping as soon as it is certainly longer than `cap` characters (see
+/// [`read_capped`]); the bytes read and whether reading stopped before the end.
+fn read(input: &Input, cap: usize) -> Result<(Vec<u8>, bool), UsageError> {
+    let mut bytes = Vec::new();
+    let cut = match input {
+        Input::Stdin => {
+            read_capped(&mut std::io::stdin().lock(), &mut bytes, cap).map_err(|source| {
+                UsageError::Read {
+                    what: "stdin".to_owned(),
+                    source,
+                }
+            })?
+        }
+        Input::File(path) => std::fs::File::open(path)
+            .and_then(|mut file| read_capped(&mut file, &mut bytes, cap))
+            .map_err(|source| UsageError::Read {
+                what: format!("`{}`", path.display()),
+                source,
+            })?,
+    };
+    Ok((bytes, cut))
+}
 
-/// Reads `input` into `bytes` (cleared first), stopping as soon as the input is certainly
-/// longer than [`CAP`] characters, so that `/dev/zero` or an endless pipe costs [`CAP`] + 1
-/// bytes: first `CAP + 1` bytes; when those are fewer than `CAP + 1` characters (multi-byte
-/// UTF-8), on to `4 × CAP + 1` bytes, past which no text fits in the cap. True when reading
-/// stopped before the end. Files are opened and read without asking their size first (no
-/// `statx` per file).
-fn read_capped(reader: &mut impl std::io::Read, bytes: &mut Vec<u8>) -> std::io::Result<bool> {
+/// Reads `reader` into `bytes`, stopping as soon as the input is certainly longer than `cap`
+/// characters, so that `/dev/zero` or an endless pipe costs `cap` + 1 bytes: first `cap + 1`
+/// bytes; when those are fewer than `cap + 1` characters (multi-byte UTF-8), on to
+/// `4 × cap + 1` bytes, past which no text fits in the cap. True when reading stopped before
+/// the end.
+fn read_capped(
+    reader: &mut impl std::io::Read,
+    bytes: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<bool> {
     bytes.clear();
-    let first = (CAP + 1) as u64;
-    reader.by_ref().take(first).read_to_end(bytes)?;
-    if bytes.len() <= CAP {
+    reader
+        .by_ref()
+        .take(cap.saturating_add(1) as u64)
+        .read_to_end(bytes)?;
+    if bytes.len() <= cap {
         return Ok(false);
     }
-    if chars(bytes) > CAP {
+    if chars(bytes) > cap {
         return Ok(true);
     }
-    let rest = (4 * CAP + 1 - bytes.len()) as u64;
-    reader.take(rest).read_to_end(bytes)?;
-    Ok(bytes.len() > 4 * CAP)
+    let limit = cap.saturating_mul(4).saturating_add(1);
+    reader
+        .take(limit.saturating_sub(bytes.len()) as u64)
+        .read_to_end(bytes)?;
+    Ok(bytes.len() > cap.saturating_mul(4))
 }
 
 /// The characters in UTF-8 `bytes`: the bytes that do not continue a character.
@@ -236,50 +336,14 @@ fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
 }
 
-/// Reads one input into `bytes`; whether reading stopped before the end (see [`read_capped`]).
-fn read(input: &Input, bytes: &mut Vec<u8>) -> Result<bool, String> {
-    match input {
-        Input::Stdin => read_capped(&mut std::io::stdin().lock(), bytes)
-            .map_err(|e| format!("cannot read stdin: {e}")),
-        Input::File(path) => std::fs::File::open(path)
-            .and_then(|mut file| read_capped(&mut file, bytes))
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
-    }
-}
-
-/// Reads and validates one input. `bytes` is a buffer reused from input to input. The text is
-/// kept only when there are findings to show in it.
-fn check_one(
-    input: &Input,
-    ctx: &ValidationContext,
-    bytes: &mut Vec<u8>,
-) -> Result<Checked, String> {
-    let cut = read(input, bytes)?;
-    let findings = if cut {
-        vec![oversized(bytes.len())]
-    } else {
-        validate_json(bytes, ctx).findings
-    };
-    Ok(Checked {
-        name: input.name(),
-        text: if findings.is_empty() {
-            String::new()
-        } else {
-            String::from_utf8_lossy(bytes).into_owned()
-        },
-        valid: !findings.iter().any(Finding::is_error),
-        findings,
-    })
-}
-
 /// INPUT_TOO_LARGE for an input read only in part: its length is not known, only that it is
 /// over the cap.
-fn oversized(read: usize) -> Finding {
+fn oversized(read: usize, cap: usize) -> Finding {
     let mut f = Finding::new(
-        Code::INPUT_TOO_LARGE,
+        iam_model::Code::INPUT_TOO_LARGE,
         iam_model::json::JsonPath::root(),
         format!(
-            "document is longer than the limit of {CAP} characters (reading stopped after {read} bytes)"
+            "document is longer than the limit of {cap} characters (reading stopped after {read} bytes)"
         ),
     )
     .with_help("IAM accepts policy documents of at most 131,072 characters");
@@ -290,47 +354,6 @@ fn oversized(read: usize) -> Finding {
         column: 1,
     });
     f
-}
-
-/// Every input read and validated, in input order, the files spread over the cores: each
-/// worker takes the next input not taken yet, so a slow file does not hold up the others.
-fn check_all(inputs: &[Input], ctx: &ValidationContext) -> Vec<Result<Checked, String>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(inputs.len());
-    if workers <= 1 {
-        let mut bytes = Vec::new();
-        return inputs
-            .iter()
-            .map(|i| check_one(i, ctx, &mut bytes))
-            .collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<Checked, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut bytes = Vec::new();
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(input) = inputs.get(i) else { break };
-                        mine.push((i, check_one(input, ctx, &mut bytes)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The inputs in order: files as given, directories expanded to their `*.json` files
@@ -350,6 +373,7 @@ fn collect(args: &[String]) -> (Vec<Input>, bool) {
                 eprintln!("error: {e}");
                 problem = true;
             }
+            found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else {
             // A missing or unreadable file is reported when it is read.
@@ -359,25 +383,20 @@ fn collect(args: &[String]) -> (Vec<Input>, bool) {
     (inputs, problem)
 }
 
-/// Every `*.json` file below `dir`, in path order. Each directory's entries are sorted by
-/// name and directories walked in that order, which is the order of sorting every path by its
-/// components, without comparing 10,000 paths component by component; the entry's file type
-/// comes with the listing (no `stat` per file).
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-    let mut listed = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-        let file_type = entry
-            .file_type()
-            .map_err(|e| format!("cannot read `{}`: {e}", entry.path().display()))?;
-        listed.push((entry.file_name(), file_type.is_dir()));
-    }
-    listed.sort_unstable();
-    for (name, is_dir) in listed {
-        let path = dir.join(&name);
-        if is_dir {
+/// Every `*.json` file below `dir`.
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), UsageError> {
+    let list = |source| UsageError::List {
+        dir: dir.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(list)? {
+        let entry = entry.map_err(list)?;
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|source| UsageError::Read {
+            what: format!("`{}`", path.display()),
+            source,
+        })?;
+        if file_type.is_dir() {
             json_files(&path, out)?;
         } else if path.extension().is_some_and(|ext| ext == "json") {
             out.push(path);
@@ -391,9 +410,15 @@ fn pretty(value: &Value) -> String {
         .unwrap_or_else(|e| format!("\"cannot print the report: {e}\""))
 }
 
-/// `3 errors, 1 warning, 2 security findings`, or `no findings`.
-fn counts(findings: &[Finding]) -> String {
-    let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
+/// `3 errors, 1 warning, 2 security findings, 1 acknowledged`, or `no findings`.
+fn counts(findings: &[Reported]) -> String {
+    let count = |severity: Severity| {
+        findings
+            .iter()
+            .filter(|r| r.acknowledged.is_none() && r.finding.severity == severity)
+            .count()
+    };
+    let acknowledged = findings.iter().filter(|r| r.acknowledged.is_some()).count();
     let parts: Vec<String> = [
         (count(Severity::Error), "error", "errors"),
         (count(Severity::Warning), "warning", "warnings"),
@@ -402,6 +427,7 @@ fn counts(findings: &[Finding]) -> String {
             "security finding",
             "security findings",
         ),
+        (acknowledged, "acknowledged", "acknowledged"),
     ]
     .into_iter()
     .filter(|(n, _, _)| *n > 0)
@@ -433,9 +459,11 @@ fn human(checked: &[Checked], out: &mut impl std::io::Write) -> std::io::Result<
             name: c.name.clone(),
             text: &c.text,
         };
-        for f in &c.findings {
+        for r in &c.findings {
+            let f = &r.finding;
             let shown = Shown {
                 finding: f,
+                acknowledged: r.acknowledged.as_deref(),
                 source: &source,
                 span: f.span.map(|s| label_span(&c.text, s.start, s.end)),
             };
@@ -568,6 +596,8 @@ impl miette::SourceCode for Excerpt<'_> {
 /// A finding as a miette diagnostic over its file.
 struct Shown<'a> {
     finding: &'a Finding,
+    /// The reason, when the finding is acknowledged: shown instead of the help.
+    acknowledged: Option<&'a str>,
     source: &'a Excerpt<'a>,
     span: Option<SourceSpan>,
 }
@@ -589,21 +619,25 @@ impl std::error::Error for Shown<'_> {}
 impl Diagnostic for Shown<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let f = self.finding;
-        Some(Box::new(match f.severity {
-            Severity::Security => format!("{} (security)", f.code),
+        Some(Box::new(match (f.severity, self.acknowledged) {
+            (_, Some(_)) => format!("{} ({}, acknowledged)", f.code, f.severity),
+            (Severity::Security, None) => format!("{} (security)", f.code),
             _ => f.code.to_string(),
         }))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Security => miette::Severity::Advice,
+        Some(match (self.finding.severity, self.acknowledged) {
+            (_, Some(_)) | (Severity::Security, None) => miette::Severity::Advice,
+            (Severity::Error, None) => miette::Severity::Error,
+            (Severity::Warning, None) => miette::Severity::Warning,
         })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if let Some(reason) = self.acknowledged {
+            return Some(Box::new(format!("acknowledged: {reason}")));
+        }
         self.finding
             .help
             .as_ref()
@@ -639,99 +673,24 @@ fn json_report(checked: &[Checked]) -> Value {
                 json!({
                     "file": c.name,
                     "valid": c.valid,
-                    "findings": c.findings.iter().map(|f| json!({
-                        "code": f.code.as_str(),
-                        "severity": f.severity.as_str(),
-                        "path": f.path.to_string(),
-                        "message": f.message,
-                        "help": f.help,
-                        "line": f.span.map(|s| s.line),
-                        "column": f.span.map(|s| s.column),
-                    })).collect::<Vec<_>>(),
+                    "findings": c.findings.iter().map(|r| {
+                        let f = &r.finding;
+                        let mut v = json!({
+                            "code": f.code.as_str(),
+                            "severity": f.severity.as_str(),
+                            "path": f.path.to_string(),
+                            "message": f.message,
+                            "help": f.help,
+                            "line": f.span.map(|s| s.line),
+                            "column": f.span.map(|s| s.column),
+                        });
+                        if let Some(reason) = &r.acknowledged {
+                            v["acknowledged"] = json!(reason);
+                        }
+                        v
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect(),
     )
-}
-
-/// SARIF's level for a severity: a security finding leaves the policy valid.
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Security => "note",
-    }
-}
-
-/// The `--format sarif` report: SARIF 2.1.0, one run.
-fn sarif(checked: &[Checked]) -> Value {
-    // The rules are the codes used, in the order `Code::ALL` lists them.
-    let used: BTreeMap<Code, usize> = {
-        let mut codes: Vec<Code> = checked
-            .iter()
-            .flat_map(|c| c.findings.iter().map(|f| f.code))
-            .collect();
-        codes.sort();
-        codes.dedup();
-        codes.into_iter().enumerate().map(|(i, c)| (c, i)).collect()
-    };
-    let rules: Vec<Value> = used
-        .keys()
-        .map(|code| {
-            let mut rule = json!({
-                "id": code.as_str(),
-                "shortDescription": {"text": code.description()},
-                "defaultConfiguration": {"level": level(code.severity())},
-                "properties": {"severity": code.severity().as_str()},
-            });
-            if code.severity() == Severity::Security {
-                // Code-scanning UIs rank security alerts by this score (0 to 10).
-                rule["properties"]["tags"] = json!(["security"]);
-                rule["properties"]["security-severity"] = json!("7.0");
-            }
-            rule
-        })
-        .collect();
-    let used = &used;
-    let results: Vec<Value> = checked
-        .iter()
-        .flat_map(|c| {
-            c.findings.iter().map(move |f| {
-                let message = match &f.help {
-                    Some(help) => format!("{} (help: {help})", f.message),
-                    None => f.message.clone(),
-                };
-                let mut location = json!({
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": if c.name == "<stdin>" { "stdin".to_owned() } else { c.name.clone() }},
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": f.path.to_string(), "kind": "member"}],
-                });
-                if let Some(span) = f.span {
-                    location["physicalLocation"]["region"] = json!({"startLine": span.line, "startColumn": span.column});
-                }
-                json!({
-                    "ruleId": f.code.as_str(),
-                    "ruleIndex": used.get(&f.code).copied().unwrap_or(0),
-                    "level": level(f.severity),
-                    "message": {"text": message},
-                    "locations": [location],
-                })
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "rolewright",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            // Columns count characters (Unicode scalar values), as the validator does.
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    })
 }

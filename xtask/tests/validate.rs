@@ -312,3 +312,299 @@ fn hostile_input_is_a_finding_not_a_crash() {
         (Some(1), vec!["NESTING_TOO_DEEP".to_owned()])
     );
 }
+
+// ---- CI gating: --fail-on, --ignore, rolewright.toml, acknowledgements ------------------
+
+/// Runs `xtask validate ARGS` in `dir`, without colors and with no stdin.
+fn validate_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(dir)
+        .arg("validate")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("xtask runs")
+}
+
+/// A scratch directory of its own per test, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("validate-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const ADMIN: &str = "tests/corpus/validate/identity/admin.json";
+
+#[test]
+fn fail_on_decides_which_severities_fail_the_run() {
+    // Security findings only: valid, so the default passes and `security` fails.
+    for (fail_on, status) in [
+        (None, 0),
+        (Some("error"), 0),
+        (Some("security"), 1),
+        (Some("warning"), 1),
+    ] {
+        let mut args = vec!["--format", "json"];
+        if let Some(f) = fail_on {
+            args.extend(["--fail-on", f]);
+        }
+        args.push(ADMIN);
+        let o = validate(&args, b"");
+        assert_eq!(o.status.code(), Some(status), "{fail_on:?}: {}", stderr(&o));
+    }
+    // A warning only: `warning` fails, `security` does not.
+    let warning = br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceIp":"10.0.0.1"}}}]}"#;
+    let codes_of = |o: &Output| codes(o)[0].1.clone();
+    let o = validate(&["--format", "json", "--fail-on", "security", "-"], warning);
+    assert_eq!(codes_of(&o), ["CONDITION_OPERATOR_MISMATCH"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = validate(&["--format", "json", "--fail-on", "warning", "-"], warning);
+    assert_eq!(o.status.code(), Some(1));
+    let o = validate(&["--fail-on", "never", ADMIN], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn ignore_drops_a_code_and_an_unknown_code_is_a_usage_error() {
+    let typos = "tests/corpus/validate/identity/typos.json";
+    let before = validate(&["--format", "json", typos], b"");
+    assert!(codes(&before)[0].1.contains(&"UNKNOWN_ACTION".to_owned()));
+    let o = validate(
+        &[
+            "--format",
+            "json",
+            "--ignore",
+            "UNKNOWN_ACTION",
+            "--ignore",
+            "UNKNOWN_SERVICE",
+            typos,
+        ],
+        b"",
+    );
+    let left = &codes(&o)[0].1;
+    assert!(
+        !left
+            .iter()
+            .any(|c| c == "UNKNOWN_ACTION" || c == "UNKNOWN_SERVICE"),
+        "{left:?}"
+    );
+    assert_eq!(
+        left.len() + 2,
+        codes(&before)[0].1.len(),
+        "only those two go"
+    );
+    let o = validate(&["--ignore", "UNKOWN_ACTION", typos], b"");
+    assert_eq!(o.status.code(), Some(2));
+    insta::assert_snapshot!("ignore_unknown_code", stderr(&o));
+    assert_eq!(stdout(&o), "", "nothing validated on a usage error");
+}
+
+#[test]
+fn config_file_is_found_upward_and_acknowledges_findings() {
+    let dir = scratch("config");
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::copy(root().join(ADMIN), policies.join("admin.json")).unwrap();
+    std::fs::copy(root().join(ADMIN), policies.join("other.json")).unwrap();
+    std::fs::write(
+        dir.join("rolewright.toml"),
+        r#"
+[validate]
+fail-on = "security"
+ignore = ["PASSROLE_WILDCARD_RESOURCE"]
+
+[[validate.acknowledge]]
+code = "FULL_ADMIN"
+file = "policies/admin.json"
+sid = "Everything"
+reason = "the break-glass policy is full admin by design"
+"#,
+    )
+    .unwrap();
+    // Found from a subdirectory; `other.json` is not acknowledged, so the run fails.
+    let o = validate_in(&policies, &["--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let by_file = |name: &str| {
+        report
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(name))
+            .unwrap()["findings"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let admin = by_file("admin.json");
+    let full = admin.iter().find(|f| f["code"] == "FULL_ADMIN").unwrap();
+    assert_eq!(
+        full["acknowledged"],
+        "the break-glass policy is full admin by design"
+    );
+    assert!(
+        admin
+            .iter()
+            .all(|f| f["code"] != "PASSROLE_WILDCARD_RESOURCE"),
+        "ignored"
+    );
+    let other = by_file("other.json");
+    assert!(other
+        .iter()
+        .any(|f| f["code"] == "FULL_ADMIN" && f.get("acknowledged").is_none()));
+    // The acknowledged file alone passes under `fail-on = "security"` but for its other
+    // security finding (PERMISSIONS_MANAGEMENT_STAR on `ManageIam`), which a flag can lower.
+    let o = validate_in(&policies, &["admin.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = validate_in(&policies, &["--fail-on", "error", "admin.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("acknowledged_human", stdout(&o));
+    assert_eq!(stderr(&o), "", "the acknowledgement matched");
+    // Once the finding is gone (the statement renamed), the acknowledgement is stale: a
+    // warning names it, without failing the run.
+    let renamed = std::fs::read_to_string(policies.join("admin.json"))
+        .unwrap()
+        .replace("\"Everything\"", "\"AllOfIt\"");
+    std::fs::write(policies.join("admin.json"), renamed).unwrap();
+    let o = validate_in(&policies, &["--fail-on", "error", "admin.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let warning = stderr(&o);
+    assert!(
+        warning.starts_with("warning: `")
+            && warning.contains("rolewright.toml`:7:8: the acknowledgement of `FULL_ADMIN` in `")
+            && warning.contains("statement `Everything` matched no finding"),
+        "{warning}"
+    );
+    // A run that does not validate that file says nothing about it.
+    let o = validate_in(&policies, &["--fail-on", "error", "other.json"]);
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn config_problems_are_usage_errors() {
+    let dir = scratch("bad-config");
+    std::fs::copy(root().join(ADMIN), dir.join("admin.json")).unwrap();
+    let run = |toml: &str| {
+        std::fs::write(dir.join("rolewright.toml"), toml).unwrap();
+        let o = validate_in(&dir, &["admin.json"]);
+        assert_eq!(o.status.code(), Some(2), "{toml}");
+        assert_eq!(stdout(&o), "");
+        stderr(&o)
+    };
+    let unknown_field = run("[validate]\nfail_on = \"error\"\n");
+    assert!(
+        unknown_field.contains("unknown field `fail_on`"),
+        "{unknown_field}"
+    );
+    assert!(unknown_field.contains("line 2"), "{unknown_field}");
+    let error_ack = run("[[validate.acknowledge]]\ncode = \"UNKNOWN_ACTION\"\nreason = \"x\"\n");
+    assert!(
+        error_ack.contains("rolewright.toml`:2:8: `acknowledge`"),
+        "{error_ack}"
+    );
+    assert!(
+        error_ack.contains("`UNKNOWN_ACTION` is an error, which cannot be acknowledged"),
+        "{error_ack}"
+    );
+    let no_reason = run("[[validate.acknowledge]]\ncode = \"FULL_ADMIN\"\nreason = \" \"\n");
+    assert!(no_reason.contains("the `reason` is empty"), "{no_reason}");
+    let typo = run("[validate]\nignore = [\"FULL_ADMN\"]\n");
+    assert!(typo.contains("did you mean `FULL_ADMIN`?"), "{typo}");
+    // Located in the file: line 2, column 11 (the string), not just the file.
+    assert!(typo.contains("rolewright.toml`:2:11: `ignore`"), "{typo}");
+    let bad_kind = run("[validate]\nkind = \"role\"\n");
+    assert!(bad_kind.contains("unknown variant `role`"), "{bad_kind}");
+    // An explicit `--config` that does not exist.
+    let o = validate_in(&dir, &["--config", "nope.toml", "admin.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read the configuration `nope.toml`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(root())
+        .args([
+            "validate",
+            "--attach",
+            "aws-managed",
+            "tests/corpus/aws-managed/policies",
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.to_lowercase().contains("broken pipe") && err.is_empty(),
+        "{err}"
+    );
+    assert_ne!(o.status.code(), Some(2), "not an I/O problem");
+}
+
+#[test]
+fn sarif_levels_follow_fail_on_and_acknowledgements_are_suppressions() {
+    let level_of = |fail_on: &str| {
+        let o = validate(&["--format", "sarif", "--fail-on", fail_on, ADMIN], b"");
+        let v = json(&o);
+        let result = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "FULL_ADMIN")
+            .unwrap()
+            .clone();
+        (result["level"].as_str().unwrap().to_owned(), result)
+    };
+    assert_eq!(level_of("error").0, "warning");
+    let (level, result) = level_of("security");
+    assert_eq!(level, "error");
+    let loc = &result["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], ADMIN);
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert!(
+        loc["region"]["endLine"].as_u64().is_some()
+            && loc["region"]["endColumn"].as_u64().is_some()
+    );
+    assert!(result["partialFingerprints"]["rolewrightFinding/v1"]
+        .as_str()
+        .is_some_and(|h| h.len() == 16));
+    // Acknowledged: a note with the reason as an external suppression.
+    let dir = scratch("sarif-ack");
+    std::fs::copy(root().join(ADMIN), dir.join("admin.json")).unwrap();
+    std::fs::write(
+        dir.join("rolewright.toml"),
+        "[[validate.acknowledge]]\ncode = \"FULL_ADMIN\"\nreason = \"by design\"\n",
+    )
+    .unwrap();
+    let o = validate_in(&dir, &["--format", "sarif", "admin.json"]);
+    let v = json(&o);
+    let r = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "FULL_ADMIN")
+        .unwrap()
+        .clone();
+    assert_eq!(r["level"], "note");
+    assert_eq!(r["suppressions"][0]["justification"], "by design");
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules
+        .iter()
+        .all(|r| r["helpUri"].as_str().unwrap().ends_with(&format!(
+            "docs/finding-codes.md#{}",
+            r["id"].as_str().unwrap().to_ascii_lowercase()
+        ))));
+}

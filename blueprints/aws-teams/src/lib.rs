@@ -9,7 +9,7 @@ pub mod trust;
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::{BlueprintError, InputValue, Inputs, TypedBlueprint};
+use blueprint_kit::{check, BlueprintError, InputValue, Inputs, TypedBlueprint};
 use iam_model::deployment::{Account, Deployment, ManagedPolicy, Output, OutputValue, Role};
 use iam_model::Code;
 
@@ -55,7 +55,10 @@ pub fn build(inputs: &AwsTeamsInputs) -> Result<Deployment, BlueprintError> {
     let account = Account::builder()
         .key(identity_name)
         .description("the identity account, where the team roles live")
-        .id(identity_id)
+        .id(blueprint_kit::check::account_id(
+            &format!("account_map.{identity_name}"),
+            identity_id,
+        )?)
         .assume_role_arn(inputs.import_role_arn.clone().unwrap_or_else(|| {
             format!("arn:{partition}:iam::{identity_id}:role/OrganizationAccountAccessRole")
         }))
@@ -175,25 +178,28 @@ fn team_role(
 fn identity_account_id(inputs: &AwsTeamsInputs) -> Result<&str, BlueprintError> {
     let name = &inputs.identity_account_account_name;
     inputs.account_map.get(name).map(String::as_str).ok_or_else(|| {
-        BlueprintError::input("account_map", format!("the identity account `{name}` is not in the account map"))
-            .with_help(format!(
+        let accounts = || inputs.account_map.keys().map(String::as_str);
+        let e = check::unknown_reference(
+            "identity_account_account_name",
+            name,
+            "an account of `account_map`",
+            accounts(),
+        );
+        if iam_model::suggest::nearest(name, accounts(), 1).is_empty() {
+            // Nothing near: the account is more likely missing from the map than misspelt.
+            e.with_help(format!(
                 "add `{name}: \"<12-digit account id>\"` to `account_map`, or set `identity_account_account_name` to the identity account's name"
             ))
+        } else {
+            e
+        }
     })
 }
 
 /// The checks the input types cannot express, each reported with the input's path.
 fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
     for (name, id) in &i.account_map {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(BlueprintError::input(
-                format!("account_map.{name}"),
-                format!("`{id}` is not a 12-digit account id"),
-            )
-            .with_help(
-                "account ids are exactly 12 digits; quote them in YAML so leading zeros survive",
-            ));
-        }
+        blueprint_kit::check::account_id(&format!("account_map.{name}"), id)?;
     }
     if i.aws_partition.is_empty()
         || !i
@@ -234,8 +240,8 @@ fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
             ("denied_role_arns", &config.denied_role_arns),
         ] {
             for (n, arn) in arns.iter().enumerate() {
-                let account_ok = trust::arn_account(arn)
-                    .is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+                let account_ok =
+                    trust::arn_account(arn).is_some_and(iam_model::AccountId::is_valid);
                 let iam = arn.split(':').nth(2) == Some("iam");
                 if !account_ok || !iam || !arn.starts_with("arn:") {
                     return Err(BlueprintError::input(format!("{}[{n}]", path(field)), format!("`{arn}` is not an IAM ARN with a 12-digit account"))
@@ -244,19 +250,33 @@ fn check_inputs(i: &AwsTeamsInputs) -> Result<(), BlueprintError> {
             }
         }
     }
+    let teams = || i.teams_config.keys().map(String::as_str);
+    for (team, config) in &i.teams_config {
+        for (field, names) in [
+            ("trusted_teams", &config.trusted_teams),
+            ("denied_teams", &config.denied_teams),
+        ] {
+            for (n, name) in names.iter().enumerate() {
+                // `*` is every role of the identity account.
+                if name != "*" && !i.teams_config.contains_key(name) {
+                    return Err(check::unknown_reference(
+                        &format!("teams_config.{team}.{field}[{n}]"),
+                        name,
+                        "a team of `teams_config` (or `*`)",
+                        teams(),
+                    ));
+                }
+            }
+        }
+    }
     for (team, repos) in &i.trusted_github_repos {
         if !i.teams_config.contains_key(team) {
-            let teams: Vec<&str> = i.teams_config.keys().map(String::as_str).collect();
-            let near = iam_model::suggest::nearest(team, teams.iter().copied(), 1);
-            let help = match near.first() {
-                Some(t) => format!("did you mean `{t}`? keys of `trusted_github_repos` are team names of `teams_config`"),
-                None => "keys of `trusted_github_repos` are team names of `teams_config`".to_owned(),
-            };
-            return Err(BlueprintError::input(
-                format!("trusted_github_repos.{team}"),
-                format!("`{team}` is not a team of `teams_config`"),
-            )
-            .with_help(help));
+            return Err(check::unknown_reference(
+                &format!("trusted_github_repos.{team}"),
+                team,
+                "a team of `teams_config`",
+                teams(),
+            ));
         }
         for (n, repo) in repos.iter().enumerate() {
             let ok = !repo.is_empty()

@@ -90,25 +90,7 @@ impl CustomPolicyMap {
 /// True for `arn:PARTITION:iam::ACCOUNT:policy/...` where the account is `aws` (AWS managed)
 /// or 12 digits.
 pub fn is_policy_arn(s: &str) -> bool {
-    let mut parts = s.splitn(6, ':');
-    match (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) {
-        (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) => {
-            !partition.is_empty()
-                && (account == "aws"
-                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
-                && resource
-                    .strip_prefix("policy/")
-                    .is_some_and(|name| !name.is_empty() && !name.ends_with('/'))
-        }
-        _ => false,
-    }
+    iam_model::ManagedPolicyArn::is_valid(s)
 }
 
 #[cfg(test)]

@@ -173,3 +173,53 @@ fn every_input_has_its_default() {
     assert_eq!(default_of("delimiter").as_deref(), Some("null"));
     assert_eq!(default_of("trusted_github_repos").as_deref(), Some("{}"));
 }
+
+/// Every reference between inputs resolves: a misspelt team in `trusted_teams` or
+/// `denied_teams` (which used to render a trust in a role that does not exist) and a misspelt
+/// identity account are located errors with a suggestion.
+#[test]
+fn cross_references_resolve_with_a_suggestion() {
+    let registered = Registered::<AwsTeams>::new();
+    let build_report = |text: &str| {
+        let source = ConfigSource::new("gbl-identity.yaml", text);
+        registered
+            .build(&source)
+            .map(|_| ())
+            .map_err(|e| e.report("gbl-identity.yaml"))
+    };
+    let text = stack_with(
+        "trusted_teams: [ \"admin\" ]",
+        "trusted_teams: [ \"admn\" ]",
+    );
+    let line = text.lines().position(|l| l.contains("\"admn\"")).unwrap() + 1;
+    assert_eq!(
+        build_report(&text).unwrap_err(),
+        format!(
+            "gbl-identity.yaml:{line}:30: input `teams_config.admin.trusted_teams[0]`: `admn` is not a team of `teams_config` (or `*`)\n  help: did you mean `admin`?"
+        )
+    );
+    // Written once in the template and merged into every team: the first team (in key
+    // order) that uses it is named, at the template's line.
+    let text = stack_with(
+        "denied_teams: [ \"viewer\" ]",
+        "denied_teams: [ \"viewr\" ]",
+    );
+    let line = text.lines().position(|l| l.contains("\"viewr\"")).unwrap() + 1;
+    let e = build_report(&text).unwrap_err();
+    assert!(
+        e.starts_with(&format!("gbl-identity.yaml:{line}:29: input `teams_config.admin.denied_teams[0]`: `viewr` is not a team of `teams_config` (or `*`)\n  help: did you mean `viewer`?")),
+        "{e}"
+    );
+    // `*` is every role of the identity account, not a team.
+    let text = stack_with("trusted_teams: [ \"admin\" ]", "trusted_teams: [ \"*\" ]");
+    build_report(&text).unwrap();
+    let text = stack_with(
+        "identity_account_account_name: core-identity",
+        "identity_account_account_name: core-identty",
+    );
+    let e = build_report(&text).unwrap_err();
+    assert!(
+        e.contains("input `identity_account_account_name`: `core-identty` is not an account of `account_map`\n  help: did you mean `core-identity`?"),
+        "{e}"
+    );
+}

@@ -70,7 +70,7 @@ fn pascal_case_and_mixed_trust_variant() {
     i.label.id_length_limit = Some(16);
     let mut ops = TeamConfig::new("Operations");
     ops.max_session_duration = 7200;
-    ops.trusted_teams = strings(&["admin", "ops_admin"]);
+    ops.trusted_teams = strings(&["admin", "spacelift"]);
     ops.trusted_permission_sets = strings(&["OpsAccess"]);
     ops.denied_teams = strings(&["viewer"]);
     ops.denied_permission_sets = strings(&["ReadOnlyAccess"]);

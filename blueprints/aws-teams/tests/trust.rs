@@ -179,9 +179,17 @@ fn seed_spacelift_with_trusted_role_arn() {
     );
 }
 
+/// The seed's inputs with `team` as the only configured team, plus a bare team for each team
+/// it trusts or denies (references between teams must resolve).
 fn single_team(team: &str, config: TeamConfig) -> AwsTeamsInputs {
     let mut i = seed_inputs();
     i.teams_config.clear();
+    for other in config.trusted_teams.iter().chain(&config.denied_teams) {
+        if other != "*" {
+            i.teams_config
+                .insert(other.clone(), TeamConfig::new(other.as_str()));
+        }
+    }
     i.teams_config.insert(team.to_owned(), config);
     i
 }

@@ -52,27 +52,8 @@ fn is_dns_label(s: &str) -> bool {
         && bytes.last().copied().is_some_and(alnum)
 }
 
-/// A managed policy ARN: `arn:PARTITION:iam::ACCOUNT-OR-aws:policy/...`.
-pub(crate) fn policy_arn(input: &str, value: &str) -> Result<(), BlueprintError> {
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    let ok = matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
-        if !partition.is_empty()
-            && (*account == "aws" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
-            && resource.starts_with("policy/")
-            && resource.len() > "policy/".len());
-    if ok {
-        return Ok(());
-    }
-    Err(
-        BlueprintError::input(input, format!("`{value}` is not a managed policy ARN")).with_help(
-            "write the full ARN, e.g. `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess`",
-        ),
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -87,9 +68,5 @@ mod tests {
         assert!(k8s_label("n", "-inv").is_err());
         assert!(k8s_subdomain("s", "aws-inventory-runner-sa").is_ok());
         assert!(k8s_subdomain("s", "a..b").is_err());
-        assert!(policy_arn("p", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess").is_ok());
-        assert!(policy_arn("p", "arn:aws:iam::123456789012:policy/x").is_ok());
-        assert!(policy_arn("p", "arn:aws:iam::aws:role/x").is_err());
-        assert!(policy_arn("p", "ViewOnlyAccess").is_err());
     }
 }

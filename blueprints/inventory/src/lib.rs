@@ -189,7 +189,7 @@ impl InventoryInputs {
         check::role_name("inventory_role_name", &self.inventory_role_name)?;
         check::iam_path("inventory_role_path", &self.inventory_role_path)?;
         for (i, arn) in self.inventory_policy_arns.iter().enumerate() {
-            check::policy_arn(&format!("inventory_policy_arns[{i}]"), arn)?;
+            blueprint_kit::check::managed_policy_arn(&format!("inventory_policy_arns[{i}]"), arn)?;
         }
         if self.billing_account_id == self.security_account_id
             && self
@@ -235,6 +235,7 @@ impl TypedBlueprint for Inventory {
 /// IAM name or path is malformed, or the orchestrator and runner would share a name in one
 /// account.
 pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
+    use blueprint_kit::check as kit_check;
     let host_path = inputs.check()?;
     let issuer_url = format!("https://{host_path}");
 
@@ -242,12 +243,18 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         Account::builder()
             .key(BILLING)
             .description("the organization's management (billing) account: the orchestrator role")
-            .id(inputs.billing_account_id.clone())
+            .id(kit_check::account_id(
+                "billing_account_id",
+                &inputs.billing_account_id,
+            )?)
             .build(),
         Account::builder()
             .key(SECURITY)
             .description("the security account: the runner role")
-            .id(inputs.security_account_id.clone())
+            .id(kit_check::account_id(
+                "security_account_id",
+                &inputs.security_account_id,
+            )?)
             .build(),
     ];
     let member_keys: Vec<String> = if inputs.member_account_ids.is_empty() {
@@ -264,18 +271,22 @@ pub fn build(inputs: &InventoryInputs) -> Result<Deployment, BlueprintError> {
         inputs
             .member_account_ids
             .iter()
-            .map(|id| {
+            .enumerate()
+            .map(|(i, id)| {
                 let key = format!("{MEMBER}-{id}");
                 accounts.push(
                     Account::builder()
                         .key(key.clone())
                         .description("a member account the inventory runs in")
-                        .id(id.clone())
+                        .id(kit_check::account_id(
+                            &format!("member_account_ids[{i}]"),
+                            id,
+                        )?)
                         .build(),
                 );
-                key
+                Ok(key)
             })
-            .collect()
+            .collect::<Result<_, BlueprintError>>()?
     };
 
     // One provider per account that holds a role trusting it; a single one when billing and

@@ -5,10 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blueprint_inventory::{Inventory, InventoryInputs};
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, ConfigSource,
-    Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, ConfigSource, Inputs, Registered};
 use blueprint_testing::assert_clean;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/inventory.yaml");
@@ -127,17 +124,5 @@ fn bad_configs_are_reported_with_file_line_and_input() {
 #[test]
 fn readme_sections_are_current() {
     let d = Registered::<Inventory>::new().build(&example()).unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&InventoryInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &InventoryInputs::input_specs());
 }

@@ -204,8 +204,8 @@ fn permissions_are_exactly_the_seeds() {
                 .account(&member.account)
                 .unwrap()
                 .id
-                .clone()
-                .unwrap_or_else(|| "999999999999".into());
+                .as_ref()
+                .map_or("999999999999", |id| id.as_str());
             let arn = format!("arn:aws:iam::{id}:role{}{}", member.path, member.name);
             assert!(
                 Arn::pattern_matches(&pattern, &arn),

@@ -3,19 +3,53 @@
 //! built in Rust as well as read from a config, where an `#[input(pattern = ...)]` usually
 //! reports the same mistake first, with its line and column.
 
+use iam_model::{AccountId, ManagedPolicyArn};
+
 use crate::BlueprintError;
 
-/// A 12-digit AWS account id.
-pub fn account_id(input: &str, value: &str) -> Result<(), BlueprintError> {
-    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(());
-    }
-    Err(
-        BlueprintError::input(input, format!("`{value}` is not a 12-digit AWS account id"))
-            .with_help(
-                "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
-            ),
-    )
+/// A 12-digit AWS account id, as the [`AccountId`] the deployment carries from here on.
+pub fn account_id(input: &str, value: &str) -> Result<AccountId, BlueprintError> {
+    AccountId::parse(value).map_err(|e| {
+        BlueprintError::input(input, e.to_string()).with_help(
+            "write the account id as a string of exactly 12 digits, e.g. \"123456789012\"",
+        )
+    })
+}
+
+/// A managed policy ARN (AWS managed or customer managed).
+pub fn managed_policy_arn(input: &str, value: &str) -> Result<ManagedPolicyArn, BlueprintError> {
+    ManagedPolicyArn::parse(value).map_err(|e| {
+        BlueprintError::input(input, e.to_string()).with_help(
+            "write the full ARN, e.g. `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess`",
+        )
+    })
+}
+
+/// The error for a reference between inputs that does not resolve: `value`, written at
+/// `input`, should name one of `known` (`what` says which: "a team of `teams_config`"). The
+/// help suggests the nearest known name, or lists a few. Callers test membership themselves
+/// (in their map or set, in constant or logarithmic time) and call this only on a miss.
+pub fn unknown_reference<'a>(
+    input: &str,
+    value: &str,
+    what: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> BlueprintError {
+    let known: Vec<&str> = known.into_iter().collect();
+    let help = match iam_model::suggest::nearest(value, known.iter().copied(), 1).first() {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if known.is_empty() => "nothing it could name is defined yet".to_owned(),
+        None => {
+            const SHOWN: usize = 8;
+            let mut list: Vec<String> =
+                known.iter().take(SHOWN).map(|k| format!("`{k}`")).collect();
+            if known.len() > SHOWN {
+                list.push(format!("and {} more", known.len() - SHOWN));
+            }
+            format!("use one of {}", list.join(", "))
+        }
+    };
+    BlueprintError::input(input, format!("`{value}` is not {what}")).with_help(help)
 }
 
 /// An IAM role name: 1 to 64 letters, digits and `_+=,.@-`.
@@ -69,8 +103,34 @@ pub fn thumbprint(input: &str, value: &str) -> Result<(), BlueprintError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn unknown_references_suggest_the_nearest_name() {
+        let e = unknown_reference(
+            "a.trusted[0]",
+            "admn",
+            "a team of `teams`",
+            ["admin", "viewer"],
+        );
+        assert_eq!(
+            e.to_string(),
+            "invalid input `a.trusted[0]`: `admn` is not a team of `teams`"
+        );
+        assert_eq!(e.report("c.yaml"), "c.yaml: input `a.trusted[0]`: `admn` is not a team of `teams`\n  help: did you mean `admin`?");
+        let far: Vec<String> = (0..10).map(|i| format!("team{i}")).collect();
+        let e = unknown_reference(
+            "x",
+            "zzzzzzzzzzzz",
+            "a team",
+            far.iter().map(String::as_str),
+        );
+        assert!(e.report("c").ends_with("help: use one of `team0`, `team1`, `team2`, `team3`, `team4`, `team5`, `team6`, `team7`, and 2 more"), "{}", e.report("c"));
+        let e = unknown_reference("x", "a", "an account", []);
+        assert!(e
+            .report("c")
+            .ends_with("help: nothing it could name is defined yet"));
+    }
 
     #[test]
     fn issuers_lose_scheme_and_trailing_slash() {

@@ -34,6 +34,17 @@ pub struct Location {
     pub offset: usize,
 }
 
+impl Location {
+    /// Line 1, column 1: where errors about the file as a whole are reported.
+    pub const fn start() -> Self {
+        Location {
+            line: 1,
+            column: 1,
+            offset: 0,
+        }
+    }
+}
+
 /// A parsed config value with its location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigNode {
@@ -149,6 +160,16 @@ impl ConfigErrors {
     }
 }
 
+/// The largest config file read, in bytes (16 MiB: a thousand times the biggest example).
+pub const MAX_CONFIG_BYTES: usize = 16 * 1024 * 1024;
+
+/// The message for a file of `size` bytes over [`MAX_CONFIG_BYTES`].
+fn too_large(size: u64) -> String {
+    format!(
+        "the config is {size} bytes; config files are limited to {MAX_CONFIG_BYTES} bytes (16 MiB)"
+    )
+}
+
 /// The syntax of a config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -167,36 +188,79 @@ impl ConfigSource {
         }
     }
 
-    /// Reads a config file.
+    /// Reads a config file. A file larger than [`MAX_CONFIG_BYTES`] is an error before it is
+    /// read whole (its size is in the message), and so is one that is not UTF-8.
     pub fn read(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        use std::io::Read as _;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)?;
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        if size > MAX_CONFIG_BYTES as u64 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                too_large(size),
+            ));
+        }
+        let mut text = String::new();
+        // `take` bounds a file that grows while it is read (or a pipe that reports no size).
+        file.take(MAX_CONFIG_BYTES as u64 + 1)
+            .read_to_string(&mut text)?;
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                too_large(text.len() as u64),
+            ));
+        }
         Ok(ConfigSource::new(path.display().to_string(), text))
     }
 
-    /// The file's syntax: `.json` is JSON and `.yaml`/`.yml` YAML; any other name is JSON when
-    /// the text starts with `{` or `[`, YAML otherwise.
-    pub fn format(&self) -> Format {
-        let lower = self.name.to_ascii_lowercase();
-        if lower.ends_with(".json") {
-            Format::Json
-        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            Format::Yaml
-        } else if self
-            .text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with(['{', '['])
-        {
-            Format::Json
-        } else {
-            Format::Yaml
+    /// The file's syntax: `.json` is JSON and `.yaml`/`.yml` YAML (in any letter case); a name
+    /// without an extension (standard input) is JSON when the text starts with `{` or `[`,
+    /// YAML otherwise. Any other extension is an error: a `.txt` or `.tf` file handed over by
+    /// mistake is not read as YAML.
+    pub fn format(&self) -> Result<Format, ConfigErrors> {
+        let extension = std::path::Path::new(&self.name)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("json") => Ok(Format::Json),
+            Some("yaml" | "yml") => Ok(Format::Yaml),
+            Some(other) => Err(ConfigErrors::new(
+                self,
+                vec![ConfigError::syntax(
+                    Location::start(),
+                    format!("unknown config file extension `.{other}`"),
+                )
+                .with_help(
+                    "config files are YAML (`.yaml`, `.yml`) or JSON (`.json`); rename the file",
+                )],
+            )),
+            None if self
+                .text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with(['{', '[']) =>
+            {
+                Ok(Format::Json)
+            }
+            None => Ok(Format::Yaml),
         }
     }
 
-    /// Parses the text as JSON or YAML (see [`ConfigSource::format`]).
+    /// Parses the text as JSON or YAML (see [`ConfigSource::format`]); text longer than
+    /// [`MAX_CONFIG_BYTES`] is an error.
     pub fn parse(&self) -> Result<ConfigNode, ConfigErrors> {
-        match self.format() {
+        let format = self.format()?;
+        if self.text.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigErrors::new(
+                self,
+                vec![
+                    ConfigError::syntax(Location::start(), too_large(self.text.len() as u64))
+                        .with_help("split the inputs over several config files"),
+                ],
+            ));
+        }
+        match format {
             Format::Json => self.parse_json(),
             Format::Yaml => {
                 yaml::parse(&self.text).map_err(|errors| ConfigErrors::new(self, errors))
@@ -206,8 +270,8 @@ impl ConfigSource {
 
     fn parse_json(&self) -> Result<ConfigNode, ConfigErrors> {
         let limits = iam_model::json::Limits {
-            max_bytes: 16 * 1024 * 1024,
-            max_depth: 128,
+            max_bytes: MAX_CONFIG_BYTES,
+            max_depth: yaml::MAX_DEPTH,
         };
         match iam_model::json::parse_str(&self.text, &limits) {
             Ok(tree) => Ok(from_json(&tree)),

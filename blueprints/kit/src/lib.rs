@@ -13,6 +13,7 @@ pub mod check;
 pub mod config;
 pub mod docs;
 pub mod inputs;
+pub mod prepare;
 
 use iam_model::deployment::{Deployment, Variable};
 
@@ -22,6 +23,7 @@ pub use config::{
 pub use docs::{inputs_markdown, mermaid, outputs_markdown, readme_section_check};
 pub use iam_macros::{InputEnum, Inputs};
 pub use inputs::{Fields, InputEnum, InputKey, InputValue};
+pub use prepare::{prepare, OverrideArgs, Overrides, PrepareError, Prepared};
 
 /// Describes one input for docs and for Terraform `variable` blocks.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +105,14 @@ impl BlueprintError {
                     None => format!("{at}: input `{input}`: {message}"),
                 }
             }
+        }
+    }
+
+    /// The help line of an input error.
+    pub fn help_text(&self) -> Option<&str> {
+        match self {
+            BlueprintError::Input { help, .. } => help.as_deref(),
+            BlueprintError::Config(_) => None,
         }
     }
 

@@ -4,7 +4,9 @@
 
 use blueprint_kit::BlueprintError;
 
-pub(crate) use blueprint_kit::check::{account_id, issuer_host_path, role_name, thumbprint};
+pub(crate) use blueprint_kit::check::{
+    account_id, issuer_host_path, role_name, thumbprint, unknown_reference,
+};
 
 /// The name prefix: it starts IAM role names and the DynamoDB table name, so it keeps to the
 /// characters both accept.
@@ -150,7 +152,6 @@ pub(crate) fn bitbucket_uuid(input: &str, value: &str) -> Result<String, Bluepri
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -281,6 +281,24 @@ impl LandingZoneInputs {
                 .with_help("list the environment's account ids"));
             }
             account_list(&format!("{input}.account_ids"), &role.account_ids)?;
+            // With member accounts listed, the deploy role exists in those only: an
+            // environment account outside them is a typo or a missing member.
+            if self.create_deploy_role && !self.member_account_ids.is_empty() {
+                for (i, id) in role.account_ids.iter().enumerate() {
+                    if !self.member_account_ids.contains(id) && *id != self.management_account_id {
+                        let e = check::unknown_reference(
+                            &format!("{input}.account_ids[{i}]"),
+                            id,
+                            "a member account of `member_account_ids` (or the management account)",
+                            self.member_account_ids.iter().map(String::as_str),
+                        );
+                        let help = e.help_text().unwrap_or_default().to_owned();
+                        return Err(e.with_help(format!(
+                            "{help}; the deploy role is created in `member_account_ids` only, so list the account there"
+                        )));
+                    }
+                }
+            }
             prefixes(&format!("{input}.state_prefixes"), &role.state_prefixes)?;
         }
         Ok(())

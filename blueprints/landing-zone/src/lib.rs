@@ -157,6 +157,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
             GeneratedValue::builder()
                 .name(name)
                 .fixed(id.clone())
+                .fixed_by("state_external_id")
                 .build(),
         );
         state_trust = state_trust.condition(external_id_condition(name));
@@ -186,6 +187,7 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         let id_name = format!("external_id_{env}");
         let mut id = GeneratedValue::builder().name(id_name.as_str()).build();
         id.fixed = r.external_id.clone();
+        id.fixed_by = Some(format!("environments.{env}.external_id"));
         generated.push(id);
         external_ids.insert(
             name.clone(),
@@ -218,7 +220,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
     let mut accounts = vec![Account::builder()
         .key(MANAGEMENT)
         .description("the organization's management account: the OIDC role, the Terraform roles and their state")
-        .id(inputs.management_account_id.clone())
+        .id(blueprint_kit::check::account_id(
+            "management_account_id",
+            &inputs.management_account_id,
+        )?)
         .build()];
     let deploy_name = format!("{prefix}-deploy");
     if inputs.create_deploy_role {
@@ -234,7 +239,10 @@ pub fn build(inputs: &LandingZoneInputs) -> Result<Deployment, BlueprintError> {
         for (key, id) in members {
             let account = Account::builder().key(key.as_str());
             accounts.push(match id {
-                Some(id) => account.description("a member account Terraform deploys to").id(id.clone()).build(),
+                Some(id) => account
+                    .description("a member account Terraform deploys to")
+                    .id(blueprint_kit::check::account_id("member_account_ids", id)?)
+                    .build(),
                 None => account
                     .description("every member account: apply its objects in each account Terraform deploys to")
                     .build(),

@@ -6,10 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, ConfigSource,
-    Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, ConfigSource, Inputs, Registered};
 use blueprint_landing_zone::{
     BitbucketTrust, EnvironmentRole, GithubTrust, GitlabTrust, LandingZone, LandingZoneInputs,
 };
@@ -116,6 +113,24 @@ fn error(text: &str) -> String {
     }
 }
 
+/// A reference between inputs that does not resolve is located and suggests the nearest name.
+#[test]
+fn an_environment_account_outside_the_members_suggests_the_nearest() {
+    let text = "github:\n  repositories: [acme/lz]\nmember_account_ids: [\"210987654321\", \"333333333333\"]\nenvironments:\n  prd:\n    account_ids: [\"123456789012\", \"210987654322\"]\n";
+    let base = "management_account_id: \"123456789012\"\nunique_prefix: acme\n";
+    let e = Registered::<LandingZone>::new()
+        .build(&ConfigSource::new(
+            "landing-zone.yaml",
+            format!("{base}{text}"),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        e.report("landing-zone.yaml"),
+        "landing-zone.yaml:8:35: input `environments.prd.account_ids[1]`: `210987654322` is not a member account of `member_account_ids` (or the management account)\n  \
+         help: did you mean `210987654321`?; the deploy role is created in `member_account_ids` only, so list the account there"
+    );
+}
+
 #[test]
 fn bad_configs_are_reported_with_file_line_and_input() {
     let cases = [
@@ -150,6 +165,11 @@ fn bad_configs_are_reported_with_file_line_and_input() {
             "invalid input `environments.Prd`: `Prd` is not an environment name",
         ),
         ("", "invalid input `github`: no Git OIDC provider is configured, so nothing could assume the OIDC role"),
+        // An environment's account must be a member account, where the deploy role exists.
+        (
+            "github:\n  repositories: [acme/lz]\nmember_account_ids: [\"210987654321\", \"333333333333\"]\nenvironments:\n  prd:\n    account_ids: [\"210987654322\"]\n",
+            "invalid input `environments.prd.account_ids[0]`: `210987654322` is not a member account of `member_account_ids` (or the management account)",
+        ),
         (
             "bitbucket:\n  workspace: acme\n  workspace_uuid: \"0c4f2f9e-1b2a-4c3d-8e9f-a0b1c2d3e4f5\"\n  repository_uuids: []\n",
             "invalid input `bitbucket.repository_uuids`: no repository UUID is listed",
@@ -169,17 +189,5 @@ fn bad_configs_are_reported_with_file_line_and_input() {
 #[test]
 fn readme_sections_are_current() {
     let d = Registered::<LandingZone>::new().build(&example()).unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&LandingZoneInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &LandingZoneInputs::input_specs());
 }

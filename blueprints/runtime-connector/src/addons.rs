@@ -153,8 +153,8 @@ impl InputKey for Addon {
 /// Reads `addons` and `addon_params`: the enabled addons in the original's order, each once,
 /// with their parameters checked.
 pub(crate) fn resolve(inputs: &RuntimeConnectorInputs) -> Result<Vec<AddonConfig>, BlueprintError> {
-    // Parameters of addons that are not enabled are checked too: the original ignores a
-    // misspelt parameter name silently, which leaves the default in force.
+    // Parameter names are checked first: the original ignores a misspelt parameter name
+    // silently, which leaves the default in force.
     for (addon, values) in &inputs.addon_params {
         for key in values.keys() {
             if !addon.params().contains(&key.as_str()) {
@@ -172,6 +172,20 @@ pub(crate) fn resolve(inputs: &RuntimeConnectorInputs) -> Result<Vec<AddonConfig
                 )
                 .with_help(help));
             }
+        }
+    }
+    // Parameters name an addon of `addons`: parameters of one that is not enabled would be
+    // ignored, which hides a missing addon (or a misspelt one in `addons`).
+    for addon in inputs.addon_params.keys() {
+        if !inputs.addons.contains(addon) {
+            return Err(BlueprintError::input(
+                format!("addon_params.{}", addon.name()),
+                format!("`{}` has parameters but is not in `addons`", addon.name()),
+            )
+            .with_help(format!(
+                "add `{}` to `addons`, or remove its parameters",
+                addon.name()
+            )));
         }
     }
     let mut enabled = inputs.addons.clone();

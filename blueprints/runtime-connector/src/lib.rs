@@ -18,7 +18,6 @@ mod inputs;
 mod title;
 
 use blueprint_kit::{BlueprintError, Inputs, TypedBlueprint};
-use iam_model::arn::Arn;
 use iam_model::deployment::{
     Deployment, GeneratedValue, InputType, ManagedPolicy, Output, OutputValue, Role,
 };
@@ -77,13 +76,7 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
     }
     check_accounts("account_id_safelist", &inputs.account_id_safelist)?;
     for (key, arn) in &inputs.policy_arns {
-        if !is_managed_policy_arn(arn) {
-            return Err(BlueprintError::input(
-                format!("policy_arns.{key}"),
-                format!("`{arn}` is not a managed policy ARN"),
-            )
-            .with_help("use `arn:aws:iam::ACCOUNT:policy/NAME` or an AWS managed policy such as `arn:aws:iam::aws:policy/ReadOnlyAccess`"));
-        }
+        blueprint_kit::check::managed_policy_arn(&format!("policy_arns.{key}"), arn)?;
     }
     let addons = addons::resolve(inputs)?;
 
@@ -94,6 +87,7 @@ pub fn build(inputs: &RuntimeConnectorInputs) -> Result<Deployment, BlueprintErr
         _ => GeneratedValue::builder()
             .name(EXTERNAL_ID)
             .fixed(inputs.custom_external_id.clone())
+            .fixed_by("custom_external_id")
             .build(),
     };
 
@@ -227,7 +221,7 @@ fn check_name(role_name: &str, environment: &str) -> Result<(), BlueprintError> 
 
 fn check_accounts(input: &str, accounts: &[String]) -> Result<(), BlueprintError> {
     for (i, a) in accounts.iter().enumerate() {
-        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+        if !iam_model::AccountId::is_valid(a) {
             return Err(BlueprintError::input(
                 format!("{input}[{i}]"),
                 format!("`{a}` is not an AWS account id"),
@@ -236,15 +230,4 @@ fn check_accounts(input: &str, accounts: &[String]) -> Result<(), BlueprintError
         }
     }
     Ok(())
-}
-
-fn is_managed_policy_arn(s: &str) -> bool {
-    Arn::parse(s).is_ok_and(|a| {
-        a.service() == "iam"
-            && a.region().is_empty()
-            && (a.account() == "aws"
-                || (a.account().len() == 12 && a.account().bytes().all(|b| b.is_ascii_digit())))
-            && a.resource().starts_with("policy/")
-            && !a.resource().contains(['*', '?'])
-    })
 }

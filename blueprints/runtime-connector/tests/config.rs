@@ -6,10 +6,7 @@
 
 mod common;
 
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, BlueprintError,
-    ConfigSource, Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, BlueprintError, ConfigSource, Inputs, Registered};
 use blueprint_runtime_connector::{
     build, Addon, AddonParam, RuntimeConnector, RuntimeConnectorInputs,
 };
@@ -186,21 +183,8 @@ fn an_empty_stream_list_in_a_config_is_rejected_at_build() {
 
 #[test]
 fn readme_sections_are_current() {
-    let source = ConfigSource::read(EXAMPLE).unwrap();
     let d = Registered::<RuntimeConnector>::new()
-        .build(&source)
+        .build(&ConfigSource::read(EXAMPLE).unwrap())
         .unwrap_or_else(|e| panic!("{e}"));
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&RuntimeConnectorInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &RuntimeConnectorInputs::input_specs());
 }

@@ -75,20 +75,6 @@ fn stream_arns_must_be_a_list_of_stream_arns() {
 }
 
 #[test]
-fn stream_arns_without_the_addon_are_still_checked_but_harmless() {
-    // Parameters of an addon that is not enabled are accepted (the original ignores them),
-    // as long as they are parameters that addon has.
-    let mut inputs = RuntimeConnectorInputs::new("prod");
-    inputs.addon_params = [(
-        Addon::KinesisDataStream,
-        params([("stream_arns", AddonParam::List(vec![]))]),
-    )]
-    .into();
-    let d = build(&inputs).unwrap();
-    assert_eq!(d.policies.len(), 1);
-}
-
-#[test]
 fn unknown_addon_parameters_are_rejected() {
     let mut inputs = RuntimeConnectorInputs::new("prod");
     inputs.addons = vec![Addon::SecretsManager];
@@ -194,4 +180,27 @@ fn environments_that_break_the_role_name_are_rejected() {
     assert!(message.contains("65 characters long"), "{message}");
     assert_eq!(help, "use an environment of at most 54 characters");
     assert!(build(&RuntimeConnectorInputs::new("e".repeat(54))).is_ok());
+}
+
+/// `addon_params` refers to addons of `addons`: parameters of an addon that is not enabled
+/// (the original ignores them) hide a missing or misspelt addon.
+#[test]
+fn parameters_of_an_addon_that_is_not_enabled_are_rejected() {
+    let mut inputs = RuntimeConnectorInputs::new("prod");
+    inputs.addons = vec![Addon::SecretsManager];
+    inputs.addon_params = [(
+        Addon::KinesisDataStream,
+        params([("stream_arns", AddonParam::List(vec![]))]),
+    )]
+    .into();
+    let (input, message, help) = rejected(&inputs);
+    assert_eq!(input, "addon_params.aws/kinesis-data-stream");
+    assert_eq!(
+        message,
+        "`aws/kinesis-data-stream` has parameters but is not in `addons`"
+    );
+    assert_eq!(
+        help,
+        "add `aws/kinesis-data-stream` to `addons`, or remove its parameters"
+    );
 }

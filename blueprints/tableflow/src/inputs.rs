@@ -202,8 +202,7 @@ fn is_role_arn(s: &str) -> bool {
         PARTITIONS.contains(&a.partition())
             && a.service() == "iam"
             && a.region().is_empty()
-            && a.account().len() == 12
-            && a.account().bytes().all(|b| b.is_ascii_digit())
+            && iam_model::AccountId::is_valid(a.account())
             && a.resource()
                 .strip_prefix("role/")
                 .is_some_and(|n| !n.is_empty() && !n.ends_with('/') && !n.contains(['*', '?']))

@@ -6,10 +6,7 @@
 
 mod common;
 
-use blueprint_kit::{
-    inputs_markdown, mermaid, outputs_markdown, readme_section_check, Blueprint, BlueprintError,
-    ConfigSource, Inputs, Registered,
-};
+use blueprint_kit::{Blueprint, BlueprintError, ConfigSource, Inputs, Registered};
 use blueprint_tableflow::{build, Tableflow, TableflowInputs, TrustPhase};
 use common::assert_clean;
 
@@ -120,21 +117,8 @@ fn half_a_confluent_integration_in_a_config_is_rejected_at_build() {
 
 #[test]
 fn readme_sections_are_current() {
-    let source = ConfigSource::read(EXAMPLE).unwrap();
     let d = Registered::<Tableflow>::new()
-        .build(&source)
+        .build(&ConfigSource::read(EXAMPLE).unwrap())
         .unwrap_or_else(|e| panic!("{e}"));
-    readme_section_check(
-        README,
-        "diagram",
-        &format!("```mermaid\n{}```", mermaid(&d)),
-    )
-    .unwrap();
-    readme_section_check(
-        README,
-        "inputs",
-        &inputs_markdown(&TableflowInputs::input_specs()),
-    )
-    .unwrap();
-    readme_section_check(README, "outputs", &outputs_markdown(&d)).unwrap();
+    blueprint_testing::assert_readme_current(README, &d, &TableflowInputs::input_specs());
 }

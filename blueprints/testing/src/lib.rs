@@ -6,7 +6,9 @@
 //! * [`dump`]: every object of a deployment as readable text, policies as canonical pretty
 //!   JSON with late-bound values written `{{name}}`, for `insta` snapshots;
 //! * [`assert_clean`]: the gate every blueprint variant passes: no error, no security finding
-//!   that is not acknowledged in code.
+//!   that is not acknowledged in code;
+//! * [`assert_readme_current`]: the README's generated sections (inputs, outputs, diagram)
+//!   match the blueprint.
 //!
 //! Failing is what these helpers are for, so they panic with the reason instead of returning
 //! errors.
@@ -50,8 +52,9 @@ pub fn resolution(d: &Deployment) -> Resolution {
 /// resolved by [`resolution`]: what IAM holds after apply.
 pub fn resolved(d: &Deployment, account: &str, doc: &PolicyDocument) -> PolicyDocument {
     let r = resolution(d);
+    let index = iam_model::deployment::resolve::Index::new(d);
     let json = doc
-        .render(&r.for_account(d, account), JsonStyle::Compact)
+        .render(&r.for_account(&index, account), JsonStyle::Compact)
         .unwrap_or_else(|e| panic!("{e}"));
     PolicyDocument::from_json(&json).expect("a rendered policy parses")
 }
@@ -173,6 +176,21 @@ pub fn assert_clean(d: &Deployment) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that the blueprint README at `readme` has current generated sections: the inputs
+/// table from `specs`, the outputs table and the role diagram of `d` (the example deployment).
+/// With `UPDATE_READMES=1` the sections are rewritten instead.
+pub fn assert_readme_current(readme: &str, d: &Deployment, specs: &[blueprint_kit::InputSpec]) {
+    use blueprint_kit::{inputs_markdown, mermaid, outputs_markdown, readme_section_check};
+    for (marker, generated) in [
+        ("inputs", inputs_markdown(specs)),
+        ("outputs", outputs_markdown(d)),
+        ("diagram", format!("```mermaid\n{}```", mermaid(d))),
+    ] {
+        readme_section_check(readme, marker, &generated)
+            .unwrap_or_else(|e| panic!("{readme}: section `{marker}`: {e}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,7 +211,7 @@ mod tests {
             .accounts(vec![
                 Account::builder()
                     .key("management")
-                    .id("123456789012")
+                    .id("123456789012".parse().expect("an account id"))
                     .build(),
                 Account::new("member"),
             ])

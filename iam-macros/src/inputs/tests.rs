@@ -1,6 +1,5 @@
 //! `#[derive(Inputs)]` from tokens to tokens: every attribute error at once, and the shape of
 //! the generated code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -1,5 +1,4 @@
 //! `policy!` from tokens to tokens: what is accepted, what is reported, what is generated.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -301,13 +301,18 @@ impl ActionDef {
         service.keys_at(service.key_refs(self.4, self.5))
     }
 
-    /// Whether the action lists `key` (ignoring ASCII case; templates match their
-    /// instances), either at action level or on one of its resource rows.
+    /// Whether a request for the action can carry `key` (ignoring ASCII case; templates
+    /// match their instances): the action lists it at action level or on one of its
+    /// resource rows, or one of its resource types lists it. The Service Authorization
+    /// Reference gives the keys of a resource (`kms:KeySpec`, `rds:cluster-tag/${TagKey}`,
+    /// `ec2:ResourceTag/${TagKey}`) once, in the resource-type table, and not again in the
+    /// row of every action on that resource.
     pub fn supports_condition_key(&self, key: &str) -> bool {
         self.condition_keys().any(|k| k.matches(key))
-            || self
-                .resources()
-                .any(|r| r.condition_keys().any(|k| k.matches(key)))
+            || self.resources().any(|r| {
+                r.condition_keys().any(|k| k.matches(key))
+                    || r.resource_type.condition_keys().any(|k| k.matches(key))
+            })
     }
 
     /// Whether the action supports only `"Resource": "*"` (no resource types).

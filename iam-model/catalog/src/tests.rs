@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use crate::*;
 
 fn act(full: &str) -> &'static ActionDef {
@@ -114,6 +112,80 @@ fn action_condition_keys() {
         .filter(|r| r.condition_keys().next().is_some())
         .count();
     assert!(rows_with_keys > 3);
+}
+
+/// Keys an action gets through its resource types (the resource-type table of the Service
+/// Authorization Reference), which the action's own rows do not repeat.
+#[test]
+fn condition_keys_through_resource_types() {
+    for (action, key) in [
+        ("kms:CancelKeyDeletion", "kms:KeySpec"),
+        ("rds:AddRoleToDBCluster", "rds:cluster-tag/team"),
+        ("ec2:AcceptAddressTransfer", "ec2:ResourceTag/Env"),
+    ] {
+        let a = act(action);
+        assert!(
+            !a.condition_keys().any(|k| k.matches(key))
+                && !a
+                    .resources()
+                    .any(|r| r.condition_keys().any(|k| k.matches(key))),
+            "{action} lists {key} itself: this test no longer covers the resource-type path"
+        );
+        assert!(a.supports_condition_key(key), "{action} {key}");
+    }
+    assert!(!act("kms:CancelKeyDeletion").supports_condition_key("s3:prefix"));
+}
+
+/// The literal `tag-key` spelling of two services is folded into their `${TagKey}` template
+/// (fixup `tag-key-placeholder`), so any tag key matches.
+#[test]
+fn tag_key_literal_spelling_is_a_placeholder() {
+    assert!(act("secretsmanager:GetSecretValue")
+        .supports_condition_key("secretsmanager:ResourceTag/SymEnv"));
+    assert!(act("ssm:GetParameter").supports_condition_key("ssm:resourceTag/team"));
+    for prefix in ["secretsmanager", "ssm"] {
+        let literal: Vec<&str> = svc(prefix)
+            .condition_keys()
+            .iter()
+            .map(ConditionKeyDef::name)
+            .filter(|k| k.ends_with("/tag-key"))
+            .collect();
+        assert!(literal.is_empty(), "{literal:?}");
+    }
+}
+
+/// The Elastic Load Balancing V2 resource types of the actions v1 and V2 share (fixup
+/// `elasticloadbalancing-v2-resource-types`).
+#[test]
+fn elastic_load_balancing_v2_resource_types() {
+    let fits = |action: &str, arn: &str| {
+        act(action)
+            .resource_types()
+            .any(|(rt, _)| rt.matches_arn(arn))
+    };
+    let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+    let alb =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef";
+    let clb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/web";
+    for action in [
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+    ] {
+        assert!(
+            fits(action, tg) && fits(action, alb) && fits(action, clb),
+            "{action}"
+        );
+    }
+    for action in [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    ] {
+        assert!(
+            fits(action, alb) && fits(action, clb) && !fits(action, tg),
+            "{action}"
+        );
+    }
 }
 
 // ---- patterns ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ use crate::statement::PrincipalClause;
 use crate::text::{LateBound, ObjectKind, RefAttribute, Text};
 use crate::validate::{validate, ValidationContext, DEFAULT_TRUST_POLICY_QUOTA};
 
+use super::resolve::{Index, LookupError};
 use super::{object_finding, Acknowledgement, Deployment};
 
 /// Account quotas and switches for deployment validation.
@@ -131,7 +132,9 @@ pub(super) fn validate_deployment(
     for role in &d.roles {
         let id = ObjectId::Role(role.key.clone());
         c.ack = &role.acknowledged;
-        let account_id = d.account(&role.account).and_then(|a| a.id.clone());
+        let account_id = d
+            .account(&role.account)
+            .and_then(|a| a.id.as_ref().map(|id| id.to_string()));
         if let Some(prev) = role_names.insert(
             (role.account.clone(), role.name.to_ascii_lowercase()),
             &role.key,
@@ -202,7 +205,10 @@ pub(super) fn validate_deployment(
             }
             inline_total += doc.size();
         }
-        if inline_total > Attachment::InlineRole.size_quota() {
+        if Attachment::InlineRole
+            .size_quota()
+            .is_some_and(|quota| inline_total > quota)
+        {
             c.push(id.clone(), object_finding(Code::POLICY_SIZE_EXCEEDED, format!("the inline policies of role `{}` total {inline_total} characters, over the quota of 10,240", role.name), "move statements into customer managed policies and attach them"));
         }
         if role.managed_policy_arns.len() > opts.attachments_per_role {
@@ -248,7 +254,9 @@ pub(super) fn validate_deployment(
         let ctx = ValidationContext {
             kind: PolicyKind::Identity(Attachment::Managed),
             trust_policy_quota: opts.trust_policy_quota,
-            account_id: d.account(&p.account).and_then(|a| a.id.clone()),
+            account_id: d
+                .account(&p.account)
+                .and_then(|a| a.id.as_ref().map(|id| id.to_string())),
             use_catalog: opts.use_catalog,
         };
         for f in validate(&p.document, &ctx) {
@@ -448,30 +456,19 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
                 ),
             );
         }
-        if let Some(id) = &a.id {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-                c.push(
-                    ObjectId::Deployment,
-                    object_finding(
-                        Code::INVALID_NAME,
-                        format!("account id `{id}` of `{}` is not 12 digits", a.key),
-                        "account ids are exactly 12 digits",
-                    ),
-                );
-            }
-        }
     }
-    let check_text = |c: &mut Collector<'_>, id: &ObjectId, t: &Text| {
+    // Every output resolves through the same lookups, so what passes here resolves there.
+    let index = Index::new(d);
+    let check_text = |c: &mut Collector<'_>, id: &ObjectId, account: &str, t: &Text| {
         for l in t.late_bound() {
-            if let Some(msg) = unresolved(d, l) {
-                c.push(
+            match index.lookup(l, account) {
+                Ok(_) => {}
+                // The object's own undeclared account is reported once, by `check_account_key`.
+                Err(LookupError::UnknownAccount { key, .. }) if key == account => {}
+                Err(e) => c.push(
                     id.clone(),
-                    object_finding(
-                        Code::UNRESOLVED_REFERENCE,
-                        msg,
-                        "declare the object or value in the deployment, or fix the key",
-                    ),
-                );
+                    object_finding(Code::UNRESOLVED_REFERENCE, e.to_string(), &e.help()),
+                ),
             }
         }
     };
@@ -497,14 +494,14 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
         texts.extend(r.managed_policy_arns.iter());
         texts.extend(r.permissions_boundary.iter());
         for t in texts {
-            check_text(c, &id, t);
+            check_text(c, &id, &r.account, t);
         }
     }
     for p in &d.policies {
         let id = ObjectId::Policy(p.key.clone());
         check_account_key(c, &id, &p.account);
         for t in texts_of(&p.document) {
-            check_text(c, &id, t);
+            check_text(c, &id, &p.account, t);
         }
     }
     for o in &d.oidc_providers {
@@ -518,41 +515,19 @@ fn check_accounts_and_refs(d: &Deployment, c: &mut Collector<'_>) {
             _ => {}
         }
     }
+    // Outputs belong to no object: they are resolved in the primary account.
+    let primary = d.primary_account().map_or("", |a| a.key.as_str());
     for o in &d.outputs {
         let mut texts = Vec::new();
         walk(&o.value, &mut texts);
         for t in texts {
-            check_text(c, &ObjectId::Output(o.name.clone()), t);
+            check_text(c, &ObjectId::Output(o.name.clone()), primary, t);
         }
-    }
-}
-
-fn unresolved(d: &Deployment, l: &LateBound) -> Option<String> {
-    match l {
-        LateBound::AccountId(Some(k)) if d.account(k).is_none() => {
-            Some(format!("account `{k}` is not declared"))
-        }
-        LateBound::Ref(r) => {
-            let exists = match r.kind {
-                ObjectKind::Role => d.role(&r.key).is_some(),
-                ObjectKind::Policy => d.policy(&r.key).is_some(),
-                ObjectKind::OidcProvider => d.oidc_provider(&r.key).is_some(),
-            };
-            (!exists).then(|| format!("`{l}` refers to an object the deployment does not have"))
-        }
-        LateBound::Generated(n) if !d.generated.iter().any(|g| &g.name == n) => {
-            Some(format!("generated value `{n}` is not declared"))
-        }
-        LateBound::External(n) if !d.externals.iter().any(|g| &g.name == n) => {
-            Some(format!("external value `{n}` is not declared"))
-        }
-        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::condition::Condition;
     use crate::deployment::{OidcProvider, Role};

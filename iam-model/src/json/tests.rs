@@ -1,10 +1,4 @@
 //! Unit and property tests for the JSON parser.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 
 use std::time::{Duration, Instant};
 

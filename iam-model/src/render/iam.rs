@@ -16,15 +16,17 @@
 //! provider's `url` is its host and path without `https://` (what `GetOpenIDConnectProvider`
 //! returns), an empty description is `null`, and tags include the ownership tags.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::deployment::{Deployment, ObjectId, OutputValue};
+use crate::deployment::resolve::{Concrete, Index, Missing, MissingPart, Values};
+use crate::deployment::{
+    Account, Deployment, ExternalValue, GeneratedValue, ObjectId, OutputValue, Role,
+};
 use crate::policy::PolicyDocument;
 use crate::render::{check_ownership_tags, object_tags, RenderError};
-use crate::text::{LateBound, ObjectKind, RefAttribute, Resolver, Text, UnresolvedError};
+use crate::text::{LateBound, Segment, Text};
 use crate::write::JsonStyle;
 
 /// The values of a deployment's late-bound values, for the resolved rendering.
@@ -52,163 +54,89 @@ pub struct Resolution {
 impl Resolution {
     /// The id of the account keyed `key` in `d`.
     pub fn account_id<'a>(&'a self, d: &'a Deployment, key: &str) -> Option<&'a str> {
-        self.account_ids
-            .get(key)
-            .map(String::as_str)
-            .or_else(|| d.account(key).and_then(|a| a.id.as_deref()))
-            .or_else(|| {
-                // The default id stands for declared accounts only: a typo stays an error.
-                d.account(key)?;
-                self.default_account_id.as_deref()
-            })
+        d.account(key).and_then(|a| Values::account_id(self, a))
     }
 
     /// A resolver for the late-bound values of an object deployed to `account`:
     /// `LateBound::AccountId(None)` is that account's id.
-    pub fn for_account<'a>(&'a self, d: &'a Deployment, account: &'a str) -> AccountResolver<'a> {
-        AccountResolver {
-            resolution: self,
-            deployment: d,
-            account,
-        }
+    pub fn for_account<'a>(
+        &'a self,
+        index: &'a Index<'a>,
+        account: &'a str,
+    ) -> AccountResolver<'a> {
+        Concrete::new(index, self, account)
     }
 
-    /// Why `late` has no value, and which flag gives it.
-    fn missing_help(&self, d: &Deployment, account: &str, late: &LateBound) -> String {
-        let account_flag = |key: &str| {
-            if d.account(key).is_some() {
-                format!("pass `--account-id {key}=ID` (or `--account-id ID` for every account)")
-            } else {
-                format!("the deployment has no account `{key}`")
-            }
+    /// Which flag gives the value that is missing.
+    fn missing_help(missing: &Missing<'_>) -> String {
+        let Missing::Value(referent, part) = missing else {
+            return String::new();
         };
-        match late {
-            LateBound::AccountId(None) => account_flag(account),
-            LateBound::AccountId(Some(k)) => account_flag(k),
-            LateBound::Region => "pass `--region`".to_owned(),
-            LateBound::Partition => {
+        match part {
+            MissingPart::AccountId => {
+                let key = referent.account().unwrap_or_default();
+                format!("pass `--account-id {key}=ID` (or `--account-id ID` for every account)")
+            }
+            MissingPart::Partition => {
                 "pass `--partition` (`aws`, `aws-cn`, `aws-us-gov`, ...)".to_owned()
             }
-            LateBound::Generated(n) => {
-                if d.generated.iter().any(|g| &g.name == n) {
-                    format!(
-                        "pass `--generated {n}=VALUE`, the value the first deployment generated"
-                    )
-                } else {
-                    format!("the deployment declares no generated value `{n}`")
-                }
-            }
-            LateBound::External(n) => {
-                if d.externals.iter().any(|g| &g.name == n) {
-                    format!("pass `--external {n}=VALUE`")
-                } else {
-                    format!("the deployment declares no external value `{n}`")
-                }
-            }
-            LateBound::Ref(r) => {
-                if r.attribute == RefAttribute::UniqueId {
-                    return "IAM assigns unique ids when it creates the object; render for Terraform or apply instead"
-                        .to_owned();
-                }
-                let target = match r.kind {
-                    ObjectKind::Role => d.role(&r.key).map(|o| o.account.as_str()),
-                    ObjectKind::Policy => d.policy(&r.key).map(|o| o.account.as_str()),
-                    ObjectKind::OidcProvider => d.oidc_provider(&r.key).map(|o| o.account.as_str()),
-                };
-                match target {
-                    None => format!("the deployment has no object `{}`", r.key),
-                    Some(_)
-                        if r.attribute == RefAttribute::Name
-                            && r.kind == ObjectKind::OidcProvider =>
-                    {
-                        "an OIDC provider has only an ARN".to_owned()
-                    }
-                    Some(acct) if self.account_id(d, acct).is_none() => account_flag(acct),
-                    Some(_) => "pass `--partition`".to_owned(),
-                }
-            }
+            MissingPart::Region => "pass `--region`".to_owned(),
+            MissingPart::Generated => format!(
+                "pass `--generated {}=VALUE`, the value the first deployment generated",
+                referent.key()
+            ),
+            MissingPart::External => format!("pass `--external {}=VALUE`", referent.key()),
+            MissingPart::UniqueId => "IAM assigns unique ids when it creates the object; render for Terraform or apply instead".to_owned(),
         }
+    }
+}
+
+/// The flags are the values: ids by account key first, then the id the deployment gives the
+/// account, then the id given for every account.
+impl Values for Resolution {
+    fn account_id<'s>(&'s self, account: &'s Account) -> Option<&'s str> {
+        self.account_ids
+            .get(&account.key)
+            .map(String::as_str)
+            .or(account.id.as_deref())
+            .or(self.default_account_id.as_deref())
+    }
+
+    fn partition<'s>(&'s self, _: &'s Account) -> Option<&'s str> {
+        self.partition.as_deref()
+    }
+
+    fn region<'s>(&'s self, _: &'s Account) -> Option<&'s str> {
+        self.region.as_deref()
+    }
+
+    fn generated<'s>(&'s self, value: &'s GeneratedValue) -> Option<&'s str> {
+        self.generated.get(&value.name).map(String::as_str)
+    }
+
+    fn external<'s>(&'s self, value: &'s ExternalValue) -> Option<&'s str> {
+        self.externals.get(&value.name).map(String::as_str)
+    }
+
+    /// IAM assigns it when it creates the role: no flag gives it.
+    fn role_unique_id(&self, _: &Role, _: &str) -> Option<String> {
+        None
     }
 }
 
 /// Resolves late-bound values for objects deployed to one account (see
 /// [`Resolution::for_account`]).
-#[derive(Debug, Clone, Copy)]
-pub struct AccountResolver<'a> {
-    resolution: &'a Resolution,
-    deployment: &'a Deployment,
-    account: &'a str,
-}
-
-impl AccountResolver<'_> {
-    fn arn(&self, account: &str, resource: &str) -> Option<String> {
-        let partition = self.resolution.partition.as_deref()?;
-        let id = self.resolution.account_id(self.deployment, account)?;
-        Some(format!("arn:{partition}:iam::{id}:{resource}"))
-    }
-}
-
-impl Resolver for AccountResolver<'_> {
-    fn resolve(&self, late: &LateBound) -> Result<Cow<'_, str>, UnresolvedError> {
-        let r = self.resolution;
-        let d = self.deployment;
-        let value: Option<Cow<'_, str>> = match late {
-            LateBound::AccountId(None) => r.account_id(d, self.account).map(Cow::Borrowed),
-            LateBound::AccountId(Some(k)) => r.account_id(d, k).map(Cow::Borrowed),
-            LateBound::Region => r.region.as_deref().map(Cow::Borrowed),
-            LateBound::Partition => r.partition.as_deref().map(Cow::Borrowed),
-            LateBound::Ref(o) => match (o.kind, o.attribute) {
-                (_, RefAttribute::UniqueId) => None,
-                (ObjectKind::Role, attribute) => d.role(&o.key).and_then(|role| match attribute {
-                    RefAttribute::Name => Some(Cow::Borrowed(role.name.as_str())),
-                    _ => self
-                        .arn(&role.account, &format!("role{}{}", role.path, role.name))
-                        .map(Cow::Owned),
-                }),
-                (ObjectKind::Policy, attribute) => d.policy(&o.key).and_then(|p| match attribute {
-                    RefAttribute::Name => Some(Cow::Borrowed(p.name.as_str())),
-                    _ => self
-                        .arn(&p.account, &format!("policy{}{}", p.path, p.name))
-                        .map(Cow::Owned),
-                }),
-                (ObjectKind::OidcProvider, RefAttribute::Arn) => d
-                    .oidc_provider(&o.key)
-                    .and_then(|p| self.arn(&p.account, &format!("oidc-provider/{}", p.host_path())))
-                    .map(Cow::Owned),
-                (ObjectKind::OidcProvider, RefAttribute::Name) => None,
-            },
-            LateBound::Generated(n) => r
-                .generated
-                .get(n)
-                .map(|v| Cow::Borrowed(v.as_str()))
-                .or_else(|| {
-                    d.generated
-                        .iter()
-                        .find(|g| &g.name == n)
-                        .and_then(|g| g.fixed.as_deref())
-                        .map(Cow::Borrowed)
-                }),
-            LateBound::External(n) => r
-                .externals
-                .get(n)
-                .map(|v| Cow::Borrowed(v.as_str()))
-                .or_else(|| {
-                    d.externals
-                        .iter()
-                        .find(|e| &e.name == n)
-                        .and_then(|e| e.value.as_deref())
-                        .map(Cow::Borrowed)
-                }),
-        };
-        value.ok_or_else(|| UnresolvedError::new(late.clone()))
-    }
-}
+pub type AccountResolver<'a> = Concrete<'a, Resolution>;
 
 /// Renders `d` as one resolved IAM JSON document (pretty, two-space indented, ending with a
 /// newline), resolving every late-bound value from `resolution`.
 pub fn render(d: &Deployment, resolution: &Resolution) -> Result<String, RenderError> {
     check_ownership_tags(d)?;
-    let cx = Cx { d, resolution };
+    let index = Index::new(d);
+    let cx = Cx {
+        index: &index,
+        resolution,
+    };
     let mut roles = Vec::new();
     for role in &d.roles {
         let id = ObjectId::Role(role.key.clone());
@@ -373,16 +301,19 @@ impl Json {
 }
 
 struct Cx<'a> {
-    d: &'a Deployment,
+    index: &'a Index<'a>,
     resolution: &'a Resolution,
 }
 
 impl Cx<'_> {
-    fn unresolved(&self, account: &str, what: &ObjectId, e: &UnresolvedError) -> RenderError {
-        RenderError::Unresolved {
-            what: what.to_string(),
-            value: e.value().to_string(),
-            help: self.resolution.missing_help(self.d, account, e.value()),
+    fn error(&self, what: &ObjectId, late: &LateBound, missing: &Missing<'_>) -> RenderError {
+        match missing {
+            Missing::Lookup(e) => RenderError::reference(what, e),
+            Missing::Value(..) => RenderError::Unresolved {
+                what: what.to_string(),
+                value: late.to_string(),
+                help: Resolution::missing_help(missing),
+            },
         }
     }
 
@@ -391,8 +322,15 @@ impl Cx<'_> {
     }
 
     fn resolve(&self, t: &Text, account: &str, what: &ObjectId) -> Result<String, RenderError> {
-        t.resolve(&self.resolution.for_account(self.d, account))
-            .map_err(|e| self.unresolved(account, what, &e))
+        let r = self.resolution.for_account(self.index, account);
+        let mut out = String::new();
+        for late in t.segments() {
+            match late {
+                Segment::Literal(s) => out.push_str(s),
+                Segment::Late(l) => out.push_str(&r.value(l).map_err(|m| self.error(what, l, &m))?),
+            }
+        }
+        Ok(out)
     }
 
     fn text(&self, t: &Text, account: &str, what: &ObjectId) -> Result<Json, RenderError> {
@@ -406,12 +344,21 @@ impl Cx<'_> {
         account: &str,
         what: &ObjectId,
     ) -> Result<Json, RenderError> {
-        doc.render(
-            &self.resolution.for_account(self.d, account),
-            JsonStyle::Compact,
-        )
-        .map(Json::Raw)
-        .map_err(|e| self.unresolved(account, what, &e))
+        let r = self.resolution.for_account(self.index, account);
+        doc.render(&r, JsonStyle::Compact)
+            .map(Json::Raw)
+            .map_err(|e| {
+                let late = e.value();
+                match r.value(late) {
+                    Err(missing) => self.error(what, late, &missing),
+                    // The writer fails only where the resolver does.
+                    Ok(_) => RenderError::Unresolved {
+                        what: what.to_string(),
+                        value: late.to_string(),
+                        help: String::new(),
+                    },
+                }
+            })
     }
 
     fn output_value(
@@ -472,11 +419,11 @@ fn tags(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
     use crate::condition::BaseOperator;
     use crate::deployment::{Account, GeneratedValue, ManagedPolicy, OidcProvider, Output, Role};
+    use crate::text::{ObjectKind, RefAttribute, Resolver};
     use crate::{ArnTemplate, Condition, Principal, Statement};
 
     fn deployment() -> Deployment {
@@ -514,7 +461,10 @@ mod tests {
             .instance("i")
             .accounts(vec![
                 Account::new("default"),
-                Account::builder().key("prod").id("210987654321").build(),
+                Account::builder()
+                    .key("prod")
+                    .id("210987654321".parse().unwrap())
+                    .build(),
             ])
             .roles(vec![role, other])
             .policies(vec![ManagedPolicy::builder()
@@ -608,7 +558,8 @@ mod tests {
         assert_eq!(r.account_id(&d, "nope"), None);
         r.account_ids.insert("prod".into(), "999999999999".into());
         assert_eq!(r.account_id(&d, "prod"), Some("999999999999"));
-        let res = r.for_account(&d, "prod");
+        let index = Index::new(&d);
+        let res = r.for_account(&index, "prod");
         assert_eq!(
             res.resolve(&LateBound::current_account()).unwrap(),
             "999999999999"

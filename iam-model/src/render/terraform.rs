@@ -28,16 +28,17 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use crate::deployment::resolve::{role_arn, Index, Referent};
 use crate::deployment::{Deployment, InputType, ObjectId, OutputValue, Role};
 use crate::policy::PolicyDocument;
 use crate::render::{
     check_ownership_tags, is_terraform_name, object_tags, NameTable, RenderError, RenderedFile,
 };
-use crate::text::{LateBound, ObjectKind, RefAttribute, Segment, Text, UnresolvedError};
+use crate::text::{LateBound, ObjectKind, Segment, Text, UnresolvedError};
 use crate::write::{JsonStyle, TextWriter};
 
 /// `terraform.tf.json`: the `terraform` block.
@@ -236,7 +237,8 @@ struct Context<'d> {
     policies: NameTable,
     oidc: NameTable,
     generated: HashMap<&'d str, Generated<'d>>,
-    externals: HashMap<&'d str, ()>,
+    /// The one resolver's lookups by key.
+    index: Index<'d>,
     /// Data sources used so far: (account index, source).
     used: RefCell<BTreeSet<(usize, DataSource)>>,
 }
@@ -294,7 +296,7 @@ impl<'d> Context<'d> {
             };
             generated.insert(g.name.as_str(), value);
         }
-        let mut externals = HashMap::new();
+        let mut externals = HashSet::new();
         for e in &d.externals {
             if !is_variable_name(&e.name) {
                 return Err(RenderError::InvalidName {
@@ -302,7 +304,7 @@ impl<'d> Context<'d> {
                     name: e.name.clone(),
                 });
             }
-            if externals.insert(e.name.as_str(), ()).is_some() {
+            if !externals.insert(e.name.as_str()) {
                 return Err(RenderError::DuplicateKey {
                     kind: "external value".to_owned(),
                     key: e.name.clone(),
@@ -317,7 +319,7 @@ impl<'d> Context<'d> {
             policies,
             oidc,
             generated,
-            externals,
+            index: Index::new(d),
             used: RefCell::new(BTreeSet::new()),
         })
     }
@@ -367,51 +369,54 @@ impl<'d> Context<'d> {
         account: &str,
         what: &dyn std::fmt::Display,
     ) -> Result<Piece, RenderError> {
-        let unknown = || RenderError::UnknownReference {
-            what: what.to_string(),
-            value: late.to_string(),
+        let referent = self
+            .index
+            .lookup(late, account)
+            .map_err(|e| RenderError::reference(what, &e))?;
+        self.referent_piece(referent, what)
+    }
+
+    /// How what `referent` names is written: a data source, a resource attribute, a random
+    /// value, a variable, or a fixed value as literal text.
+    fn referent_piece(
+        &self,
+        referent: Referent<'_>,
+        what: &dyn std::fmt::Display,
+    ) -> Result<Piece, RenderError> {
+        let resource = |resource_type: &str, names: &NameTable, key: &str, attribute: &str| {
+            names
+                .get(key)
+                .map(|name| format!("${{{resource_type}.{name}.{attribute}}}"))
+                .ok_or_else(|| RenderError::UnknownReference {
+                    what: what.to_string(),
+                    value: key.to_owned(),
+                })
         };
-        let s = match late {
-            LateBound::AccountId(None) => self.data(account, DataSource::CallerIdentity, what)?,
-            LateBound::AccountId(Some(k)) => self.data(k, DataSource::CallerIdentity, what)?,
-            LateBound::Region => self.data(account, DataSource::Region, what)?,
-            LateBound::Partition => self.data(account, DataSource::Partition, what)?,
-            LateBound::Ref(r) => {
-                let (resource_type, name) = match r.kind {
-                    ObjectKind::Role => ("aws_iam_role", self.roles.get(&r.key)),
-                    ObjectKind::Policy => ("aws_iam_policy", self.policies.get(&r.key)),
-                    ObjectKind::OidcProvider => {
-                        ("aws_iam_openid_connect_provider", self.oidc.get(&r.key))
-                    }
-                };
-                let name = name.ok_or_else(unknown)?;
-                let attribute = match (r.kind, r.attribute) {
-                    (_, RefAttribute::Arn) => "arn",
-                    (ObjectKind::Role | ObjectKind::Policy, RefAttribute::Name) => "name",
-                    (ObjectKind::Role, RefAttribute::UniqueId) => "unique_id",
-                    (ObjectKind::Policy, RefAttribute::UniqueId) => "policy_id",
-                    (ObjectKind::OidcProvider, _) => {
-                        return Err(RenderError::UnsupportedReference {
-                            what: what.to_string(),
-                            value: late.to_string(),
-                            reason: "an OIDC provider has only an ARN".to_owned(),
-                            help: "refer to the provider's ARN (`LateBound::oidc_provider_arn`)"
-                                .to_owned(),
-                        })
-                    }
-                };
-                format!("${{{resource_type}.{name}.{attribute}}}")
+        let s = match referent {
+            Referent::AccountId(a) => self.data(&a.key, DataSource::CallerIdentity, what)?,
+            Referent::Region(a) => self.data(&a.key, DataSource::Region, what)?,
+            Referent::Partition(a) => self.data(&a.key, DataSource::Partition, what)?,
+            Referent::RoleArn(r) => resource("aws_iam_role", &self.roles, &r.key, "arn")?,
+            Referent::RoleName(r) => resource("aws_iam_role", &self.roles, &r.key, "name")?,
+            Referent::RoleUniqueId(r) => {
+                resource("aws_iam_role", &self.roles, &r.key, "unique_id")?
             }
-            LateBound::Generated(n) => match self.generated.get(n.as_str()).ok_or_else(unknown)? {
-                Generated::Fixed(v) => return Ok(Piece::Literal((*v).to_owned())),
-                Generated::Random(name) => format!("${{random_uuid.{name}.result}}"),
-            },
-            LateBound::External(n) => {
-                if !self.externals.contains_key(n.as_str()) {
-                    return Err(unknown());
+            Referent::PolicyArn(p) => resource("aws_iam_policy", &self.policies, &p.key, "arn")?,
+            Referent::PolicyName(p) => resource("aws_iam_policy", &self.policies, &p.key, "name")?,
+            Referent::OidcProviderArn(o) => {
+                resource("aws_iam_openid_connect_provider", &self.oidc, &o.key, "arn")?
+            }
+            Referent::Generated(g) => match self.generated.get(g.name.as_str()) {
+                Some(Generated::Fixed(v)) => return Ok(Piece::Literal((*v).to_owned())),
+                Some(Generated::Random(name)) => format!("${{random_uuid.{name}.result}}"),
+                None => {
+                    return Err(RenderError::UnknownReference {
+                        what: what.to_string(),
+                        value: g.name.clone(),
+                    })
                 }
-                format!("${{var.{n}}}")
-            }
+            },
+            Referent::External(e) => format!("${{var.{}}}", e.name),
         };
         Ok(Piece::Interpolation(s))
     }
@@ -959,12 +964,16 @@ struct PolicyWriter<'c, 'd> {
 }
 
 impl PolicyWriter<'_, '_> {
-    /// The role's own ARN (`arn:{partition}:iam::{account}:role{path}{name}`) or name, written
-    /// out; `None` for attributes only IAM knows (the unique id).
-    fn own_role_attribute(&self, role: &Role, attribute: RefAttribute) -> Option<String> {
-        let mut out = String::new();
-        match attribute {
-            RefAttribute::Arn => {
+    /// The role's own ARN or name, written out (Terraform cannot refer to a resource from
+    /// inside itself); `None` for what is not the role's own ARN or name.
+    fn own_role_attribute(&self, role: &Role, referent: Referent<'_>) -> Option<String> {
+        let escaped = |s: &str| {
+            let mut out = String::with_capacity(s.len());
+            escape_template(s, &mut out);
+            out
+        };
+        match referent {
+            Referent::RoleArn(r) if r.key == role.key => {
                 let partition = self
                     .cx
                     .data(&role.account, DataSource::Partition, self.what)
@@ -973,18 +982,16 @@ impl PolicyWriter<'_, '_> {
                     .cx
                     .data(&role.account, DataSource::CallerIdentity, self.what)
                     .ok()?;
-                out.push_str("arn:");
-                out.push_str(&partition);
-                out.push_str(":iam::");
-                out.push_str(&account);
-                out.push_str(":role");
-                escape_template(&role.path, &mut out);
-                escape_template(&role.name, &mut out);
+                Some(role_arn(
+                    &partition,
+                    &account,
+                    &escaped(&role.path),
+                    &escaped(&role.name),
+                ))
             }
-            RefAttribute::Name => escape_template(&role.name, &mut out),
-            RefAttribute::UniqueId => return None,
+            Referent::RoleName(r) if r.key == role.key => Some(escaped(&role.name)),
+            _ => None,
         }
-        Some(out)
     }
 }
 
@@ -996,14 +1003,19 @@ impl TextWriter for PolicyWriter<'_, '_> {
     }
 
     fn late(&self, late: &LateBound) -> Result<Cow<'_, str>, UnresolvedError> {
-        if let (Some(role), LateBound::Ref(r)) = (self.own_role, late) {
-            if r.kind == ObjectKind::Role && r.key == role.key {
-                if let Some(s) = self.own_role_attribute(role, r.attribute) {
-                    return Ok(Cow::Owned(s));
-                }
+        let referent = match self.cx.index.lookup(late, self.account) {
+            Ok(referent) => referent,
+            Err(e) => {
+                *self.error.borrow_mut() = Some(RenderError::reference(self.what, &e));
+                return Err(UnresolvedError::new(late.clone()));
+            }
+        };
+        if let Some(role) = self.own_role {
+            if let Some(s) = self.own_role_attribute(role, referent) {
+                return Ok(Cow::Owned(s));
             }
         }
-        match self.cx.piece(late, self.account, self.what) {
+        match self.cx.referent_piece(referent, self.what) {
             Ok(Piece::Interpolation(s)) => Ok(Cow::Owned(s)),
             Ok(Piece::Literal(s)) => {
                 let mut out = String::with_capacity(s.len());
@@ -1221,7 +1233,6 @@ fn literal_value(v: &OutputValue, what: &str) -> Result<Value, RenderError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use std::collections::BTreeMap;
 
@@ -1445,7 +1456,7 @@ mod tests {
         d.accounts.push(
             Account::builder()
                 .key("prod")
-                .id("210987654321")
+                .id("210987654321".parse().unwrap())
                 .assume_role_arn("arn:aws:iam::210987654321:role/Deploy")
                 .build(),
         );
@@ -1588,7 +1599,7 @@ mod tests {
         let err = render(&deployment(vec![r]), &TerraformOptions::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "role `a` refers to `policy.missing.arn`, which the deployment does not have"
+            "role `a`: `policy.missing.arn` refers to an object the deployment does not have"
         );
 
         let mut d = deployment(vec![role("a")]);

@@ -297,12 +297,6 @@ pub(crate) fn is_date(s: &str) -> bool {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 mod tests {
     use super::*;
 

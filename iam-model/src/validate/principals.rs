@@ -31,6 +31,7 @@ pub(crate) const IDP_DOMAINS: &[&str] = &[
 pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec<Finding>) {
     let statements = Loc::Root;
     let statements = statements.key("Statement");
+    let assumable = (ctx.kind == PolicyKind::Trust).then(|| Assumable::of(doc));
     for (i, st) in doc.statements.iter().enumerate() {
         let sp = statements.index(i);
         match (&st.principal, ctx.kind) {
@@ -59,8 +60,8 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
         if let Some(p) = &st.principal {
             check_values(p, &sp.key(p.element()), out);
         }
-        if ctx.kind == PolicyKind::Trust {
-            check_trust_actions(st, &sp, out);
+        if let Some(assumable) = &assumable {
+            check_trust_actions(st, &sp, assumable, out);
         }
     }
 }
@@ -141,8 +142,9 @@ fn check_value(kind: PrincipalKind, value: &Text, path: &Loc<'_>, out: &mut Vec<
 }
 
 fn aws_principal_problem(s: &str) -> Option<String> {
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        return (s.len() != 12).then(|| "an account id is exactly 12 digits".to_owned());
+    if crate::AccountId::looks_like(s) {
+        return (!crate::AccountId::is_valid(s))
+            .then(|| "an account id is exactly 12 digits".to_owned());
     }
     if s.starts_with("AROA") || s.starts_with("AIDA") {
         return None; // a unique id left behind by a deleted principal: valid, if unusual
@@ -153,12 +155,8 @@ fn aws_principal_problem(s: &str) -> Option<String> {
                 .into(),
         );
     };
-    if !crate::arn::PARTITIONS.contains(&arn.partition()) {
-        return Some(format!("`{}` is not a partition", arn.partition()));
-    }
-    let account_ok = arn.account().len() == 12 && arn.account().bytes().all(|b| b.is_ascii_digit());
-    if !account_ok {
-        return Some("the account field of a principal ARN is 12 digits".into());
+    if let Some(problem) = principal_arn_fields_problem(&arn) {
+        return Some(problem);
     }
     let res = arn.resource();
     match arn.service() {
@@ -179,6 +177,21 @@ fn aws_principal_problem(s: &str) -> Option<String> {
                 .into(),
         ),
     }
+}
+
+/// The partition and account of a principal ARN (AWS or federated): a real partition and 12
+/// digits, which IAM requires of a principal.
+fn principal_arn_fields_problem(arn: &crate::arn::Arn) -> Option<String> {
+    if !crate::arn::PARTITIONS.contains(&arn.partition()) {
+        return Some(format!("`{}` is not a partition", arn.partition()));
+    }
+    if !crate::AccountId::is_valid(arn.account()) {
+        return Some(format!(
+            "the account field of a principal ARN is 12 digits, not `{}`",
+            arn.account()
+        ));
+    }
+    None
 }
 
 fn service_principal_problem(s: &str) -> Option<String> {
@@ -209,7 +222,8 @@ fn federated_principal_problem(s: &str) -> Option<String> {
             && (arn.resource().starts_with("saml-provider/")
                 || arn.resource().starts_with("oidc-provider/"))
         {
-            return None;
+            // A provider ARN copied with its placeholders (`ACCOUNT-ID`) names no provider.
+            return principal_arn_fields_problem(&arn);
         }
     }
     Some("a federated principal is a `saml-provider/` or `oidc-provider/` ARN, or an IdP such as `accounts.google.com`".into())
@@ -217,13 +231,20 @@ fn federated_principal_problem(s: &str) -> Option<String> {
 
 /// The federated values of a statement that name SAML and OIDC providers.
 pub(crate) fn federated_kinds(st: &Statement) -> (bool, Vec<String>) {
-    let mut saml = false;
+    let (saml, oidc_hosts) = federated_providers(st);
+    (!saml.is_empty(), oidc_hosts)
+}
+
+/// The SAML provider ARNs and the OIDC provider hosts a statement's `Federated` principal
+/// names.
+fn federated_providers(st: &Statement) -> (Vec<String>, Vec<String>) {
+    let mut saml = Vec::new();
     let mut oidc_hosts = Vec::new();
     if let Some(PrincipalClause::Principal(p)) = &st.principal {
         for v in p.values(PrincipalKind::Federated) {
             let s = v.with_placeholders();
             if s.contains(":saml-provider/") {
-                saml = true;
+                saml.push(s.into_owned());
             } else if let Some((_, host)) = s.split_once(":oidc-provider/") {
                 oidc_hosts.push(host.to_owned());
             } else if IDP_DOMAINS.contains(&s.as_ref()) {
@@ -234,7 +255,43 @@ pub(crate) fn federated_kinds(st: &Statement) -> (bool, Vec<String>) {
     (saml, oidc_hosts)
 }
 
-fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
+/// The providers some statement of the document lets assume the role with their own
+/// action: SAML providers with `sts:AssumeRoleWithSAML`, OIDC hosts with
+/// `sts:AssumeRoleWithWebIdentity`. A trust policy may allow the assume action in one
+/// statement and the session actions (`sts:SetSourceIdentity`, `sts:TagSession`) to the same
+/// provider in another, as AWS's own SAML examples do: the match is judged per document.
+#[derive(Default)]
+struct Assumable {
+    saml: Vec<String>,
+    oidc: Vec<String>,
+}
+
+impl Assumable {
+    fn of(doc: &PolicyDocument) -> Self {
+        let mut out = Assumable::default();
+        for st in &doc.statements {
+            if st.effect != Effect::Allow || st.action.is_not() {
+                continue;
+            }
+            let allows = |action: &str| st.action.actions().iter().any(|a| a.matches(action));
+            let (saml, oidc) = federated_providers(st);
+            if allows("sts:AssumeRoleWithSAML") {
+                out.saml.extend(saml);
+            }
+            if allows("sts:AssumeRoleWithWebIdentity") {
+                out.oidc.extend(oidc);
+            }
+        }
+        out
+    }
+}
+
+fn check_trust_actions(
+    st: &Statement,
+    sp: &Loc<'_>,
+    assumable: &Assumable,
+    out: &mut Vec<Finding>,
+) {
     let element = st.action.element();
     for (j, a) in st.action.actions().iter().enumerate() {
         let s = a.as_str();
@@ -258,26 +315,25 @@ fn check_trust_actions(st: &Statement, sp: &Loc<'_>, out: &mut Vec<Finding>) {
     if st.effect != Effect::Allow || st.action.is_not() {
         return;
     }
-    let (saml, oidc) = federated_kinds(st);
-    let allows = |action: &str| st.action.actions().iter().any(|a| a.matches(action));
-    if saml && !allows("sts:AssumeRoleWithSAML") {
+    let (saml, oidc) = federated_providers(st);
+    if saml.iter().any(|p| !assumable.saml.contains(p)) {
         out.push(
             Finding::new(
                 Code::MISMATCHED_ACTION_FOR_PRINCIPAL,
                 sp.key(element).path(),
                 "a SAML provider principal needs `sts:AssumeRoleWithSAML`",
             )
-            .with_help("add `sts:AssumeRoleWithSAML` to the statement's actions"),
+            .with_help("add `sts:AssumeRoleWithSAML` to the statement's actions, or allow it to the same provider in another statement"),
         );
     }
-    if !oidc.is_empty() && !allows("sts:AssumeRoleWithWebIdentity") {
+    if oidc.iter().any(|h| !assumable.oidc.contains(h)) {
         out.push(
             Finding::new(
                 Code::MISMATCHED_ACTION_FOR_PRINCIPAL,
                 sp.key(element).path(),
                 "an OIDC provider principal needs `sts:AssumeRoleWithWebIdentity`",
             )
-            .with_help("add `sts:AssumeRoleWithWebIdentity` to the statement's actions"),
+            .with_help("add `sts:AssumeRoleWithWebIdentity` to the statement's actions, or allow it to the same provider in another statement"),
         );
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn check_arn(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Find
         || account == "aws"
         || crate::scan::has_wildcard(account)
         || crate::scan::has_variable(account)
-        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+        || crate::AccountId::is_valid(account);
     if !account_ok {
         out.push(
             Finding::new(

@@ -165,7 +165,8 @@ fn check_trust(st: &Statement, sp: &Loc<'_>, ctx: &ValidationContext, out: &mut 
             if !st.condition.has_key(&sub_key) {
                 out.push(
                     Finding::new(Code::GITHUB_OIDC_NO_SUB, pp(), "GitHub OIDC trust without a `sub` condition lets any GitHub repository assume the role")
-                        .with_help(format!("add `StringLike` on `{sub_key}` with `repo:ORG/REPO:*`")),
+                        // The suggestion must itself pass: a pattern would trip GITHUB_OIDC_WILDCARD_SUB.
+                        .with_help(format!("add `StringEquals` on `{sub_key}` with the repository and branch or environment allowed, e.g. `repo:ORG/REPO:ref:refs/heads/main` or `repo:ORG/REPO:environment:production`")),
                 );
             } else {
                 let wildcard = st

@@ -176,18 +176,21 @@ impl<'a> SeenSids<'a> {
 /// Reports a size over the quota that applies to `ctx.kind`.
 pub(super) fn check_size(size: usize, ctx: &ValidationContext, out: &mut Vec<Finding>) {
     match ctx.kind {
-        PolicyKind::Identity(att) if size > att.size_quota() => out.push(
-            Finding::new(
-                Code::POLICY_SIZE_EXCEEDED,
-                JsonPath::root(),
-                format!(
-                    "the policy is {size} characters without whitespace, over the {} quota of {}",
-                    att.describe(),
-                    att.size_quota()
-                ),
-            )
-            .with_help("split it into several policies, or merge statements and use wildcards; the quota cannot be raised"),
-        ),
+        PolicyKind::Identity(att) => {
+            if let Some(quota) = att.size_quota().filter(|&q| size > q) {
+                out.push(
+                    Finding::new(
+                        Code::POLICY_SIZE_EXCEEDED,
+                        JsonPath::root(),
+                        format!(
+                            "the policy is {size} characters without whitespace, over the {} quota of {quota}",
+                            att.describe(),
+                        ),
+                    )
+                    .with_help("split it into several policies, or merge statements and use wildcards; the quota cannot be raised"),
+                );
+            }
+        }
         PolicyKind::Trust if size > ctx.trust_policy_quota => out.push(
             Finding::new(
                 Code::TRUST_POLICY_SIZE_EXCEEDED,

@@ -1,5 +1,4 @@
 //! Every finding code with an input that triggers it and a close input that does not.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
 use crate::policy::Attachment;
@@ -751,6 +750,42 @@ fn operator_types_follow_the_keys() {
         codes(r#"{"ArnLike":{"aws:username":"arn:aws:iam::*:user/x"}}"#),
         [Code::CONDITION_OPERATOR_MISMATCH]
     );
+    // String keys that hold ARNs take ARN operators, as AWS's own policies use them.
+    for key in [
+        "kms:EncryptionContext:aws:s3:arn",
+        "aws:RequestTag/owner",
+        "kms:EncryptionContext:SecretARN",
+    ] {
+        let c = codes(&format!(r#"{{"ArnLike":{{"{key}":"arn:aws:s3:::b/*"}}}}"#));
+        assert!(
+            !c.contains(&Code::CONDITION_OPERATOR_MISMATCH),
+            "{key}: {c:?}"
+        );
+    }
+}
+
+/// Keys about the credentials a request is made with (the instance, function or Glue role
+/// that holds them) are in the context of every request, whatever the action.
+#[test]
+fn credential_context_keys_fit_every_action() {
+    let ctx = ValidationContext::default();
+    for key in [
+        "ec2:SourceInstanceARN",
+        "lambda:SourceFunctionArn",
+        "glue:RoleAssumedBy",
+    ] {
+        let s = format!(
+            r#"{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{{"StringLike":{{"{key}":"x*"}}}}}}"#
+        );
+        let c = validate_json(policy(&s).as_bytes(), &ctx).codes();
+        assert!(
+            !c.contains(&Code::CONDITION_KEY_NOT_FOR_ACTION),
+            "{key}: {c:?}"
+        );
+    }
+    let s = r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringEquals":{"ec2:InstanceType":"t3.micro"}}}"#;
+    let c = validate_json(policy(s).as_bytes(), &ctx).codes();
+    assert!(c.contains(&Code::CONDITION_KEY_NOT_FOR_ACTION), "{c:?}");
 }
 
 #[test]
@@ -894,4 +929,132 @@ fn budget_exceeded_is_reported_once() {
         "{:?}",
         report.codes()
     );
+}
+/// The help of GITHUB_OIDC_NO_SUB suggests `sub` values that pass every GitHub check
+/// themselves (a pattern would trip GITHUB_OIDC_WILDCARD_SUB).
+#[test]
+fn github_oidc_no_sub_help_suggests_values_that_pass() {
+    let gh = r#"{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}"#;
+    let trust = |condition: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":{gh},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}"#
+        ))
+    };
+    let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+    let report = validate_json(
+        trust(&format!("{{\"StringEquals\":{{{aud}}}}}")).as_bytes(),
+        &ValidationContext::new(PolicyKind::Trust),
+    );
+    let help = finding(&report, Code::GITHUB_OIDC_NO_SUB)
+        .help
+        .clone()
+        .unwrap_or_default();
+    let operator = help.split('`').nth(1).unwrap_or_default().to_owned();
+    let values: Vec<&str> = help.split('`').filter(|s| s.starts_with("repo:")).collect();
+    assert!(!values.is_empty(), "{help}");
+    for value in values {
+        let fixed = trust(&format!(
+            r#"{{"{operator}":{{{aud},"token.actions.githubusercontent.com:sub":"{value}"}}}}"#
+        ));
+        let codes = codes_of(&fixed, PolicyKind::Trust, None);
+        assert!(codes.is_empty(), "{value} with {operator}: {codes:?}");
+    }
+}
+
+/// A SAML trust may allow `sts:AssumeRoleWithSAML` in one statement and the session actions
+/// to the same provider in another (as AWS's examples do): judged per document. A provider no
+/// statement lets assume the role is still reported.
+#[test]
+fn saml_action_match_is_judged_per_document() {
+    let saml = |provider: &str, action: &str| {
+        format!(
+            r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:saml-provider/{provider}"}},"Action":"{action}","Condition":{{"StringEquals":{{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}}}}"#
+        )
+    };
+    let split = policy(&format!(
+        "{},{}",
+        saml("Okta", "sts:AssumeRoleWithSAML"),
+        saml("Okta", "sts:SetSourceIdentity")
+    ));
+    let codes = codes_of(&split, PolicyKind::Trust, None);
+    assert!(
+        !codes.contains(&Code::MISMATCHED_ACTION_FOR_PRINCIPAL),
+        "{codes:?}"
+    );
+    let other = policy(&format!(
+        "{},{}",
+        saml("Okta", "sts:AssumeRoleWithSAML"),
+        saml("Other", "sts:SetSourceIdentity")
+    ));
+    let codes = codes_of(&other, PolicyKind::Trust, None);
+    assert!(
+        codes.contains(&Code::MISMATCHED_ACTION_FOR_PRINCIPAL),
+        "{codes:?}"
+    );
+}
+
+/// Consequential findings are not piled on their cause.
+#[test]
+fn the_cause_is_reported_once() {
+    let codes = |input: &str, kind: PolicyKind| codes_of(input, kind, None);
+    // A wrong Version is not also a missing one.
+    let c = codes(
+        r#"{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ID,
+    );
+    assert_eq!(c, [Code::INVALID_VERSION]);
+    let c = codes(
+        r#"{"Version":2012,"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ID,
+    );
+    assert_eq!(c, [Code::DATA_TYPE_MISMATCH]);
+    // An Action of the wrong type is not also empty.
+    let c = codes(
+        &policy(r#"{"Effect":"Allow","Action":{"a":1},"Resource":"*"}"#),
+        ID,
+    );
+    assert_eq!(c, [Code::DATA_TYPE_MISMATCH]);
+    // A principal of the wrong form is not also missing; a missing one still is.
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Principal":"arn:aws:iam::123456789012:root","Action":"sts:AssumeRole"}"#,
+        ),
+        TRUST,
+    );
+    assert!(
+        !c.contains(&Code::MISSING_PRINCIPAL) && !c.is_empty(),
+        "{c:?}"
+    );
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Condition":{"Bool":{"aws:SecureTransport":"yes please"}}}"#,
+        ),
+        TRUST,
+    );
+    assert!(c.contains(&Code::MISSING_PRINCIPAL), "{c:?}");
+    // A resource that is not an ARN is not also a resource-type mismatch.
+    let c = codes(
+        &policy(
+            r#"{"Effect":"Allow","Action":"organizations:DescribeAccount","Resource":"arn:aws:organizations::*:"}"#,
+        ),
+        ID,
+    );
+    assert_eq!(c, [Code::INVALID_ARN]);
+}
+
+/// A structure finding names the service that owns the ARN's service segment, not another
+/// service that lists the same resource type (EC2 lists IAM's `role`).
+#[test]
+fn arn_structure_findings_name_the_owning_service() {
+    let input = policy(
+        r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam:us-east-1:123456789012:role/x"}"#,
+    );
+    let report = validate_json(input.as_bytes(), &ValidationContext::default());
+    let f = finding(&report, Code::ARN_REGION_NOT_ALLOWED);
+    assert!(
+        f.message.contains("AWS Identity and Access Management"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("EC2"), "{}", f.message);
 }

@@ -215,12 +215,6 @@ pub(super) fn check(doc: &PolicyDocument, out: &mut Vec<Finding>) {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests fail by panicking"
-)]
 mod tests {
     use super::*;
 

@@ -14,9 +14,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use blueprint_kit::ConfigSource;
-use clap::{Parser, Subcommand, ValueEnum};
-use iam_model::deployment::{Deployment, DeploymentOptions};
+use blueprint_kit::{prepare, ConfigSource, Overrides, PrepareError};
+use clap::{Parser, Subcommand};
+use iam_model::deployment::Deployment;
 use serde_json::Value;
 
 use crate::aws::client::Settings;
@@ -48,67 +48,7 @@ pub enum Cmd {
     Destroy(Args),
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Like `terraform plan`.
-    Human,
-    /// `{"changes": [...], "api_calls": {"read": N, "write": N}, ...}` on stdout.
-    Json,
-}
-
-/// Flags shared by the three commands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Args {
-    /// The blueprint (see `cargo xtask render --help` for the list).
-    #[arg(value_name = "BLUEPRINT")]
-    pub blueprint: String,
-    /// The config file (YAML or JSON); default: `examples/<blueprint>.yaml` (or `.yml`, `.json`).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// The instance name (ownership tags); default: the one the blueprint gives.
-    #[arg(long, value_name = "NAME")]
-    pub instance: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Take over objects with the deployment's names that rolewright did not create (they are
-    /// then tagged, updated and, on destroy, deleted as this deployment's).
-    #[arg(long)]
-    pub adopt: bool,
-    /// Do not ask before changing anything.
-    #[arg(long)]
-    pub auto_approve: bool,
-    /// Send IAM and STS calls here instead of AWS (a local endpoint such as moto).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// The region (signs requests; the value of region references). Default: the AWS config.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// The AWS shared-config profile. Default: `AWS_PROFILE`, else `default`.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// The role to assume for one account of the deployment, by account key or id (repeat per
-    /// account). Default: the config's `assume_role_arn`, else the caller's own credentials.
-    #[arg(long = "account-role", value_name = "KEY_OR_ID=ROLE_ARN")]
-    pub account_roles: Vec<String>,
-    /// An external value, e.g. the role ARN a partner handed out.
-    #[arg(long = "external", value_name = "NAME=VALUE")]
-    pub externals: Vec<String>,
-    /// Fix a generated value (e.g. an external id created elsewhere) instead of generating or
-    /// reading it back.
-    #[arg(long = "generated", value_name = "NAME=VALUE")]
-    pub generated: Vec<String>,
-    /// Seconds to wait for IAM's eventual consistency ("Invalid principal", conflicts).
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub propagation_timeout: u64,
-    /// Seconds before one attempt of one call is abandoned and retried.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
-    pub attempt_timeout: u64,
-    /// Attempts per call for throttling, 5xx and network errors (standard retry mode).
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub max_attempts: u32,
-}
+pub use crate::args::{Args, Format};
 
 /// A usage problem (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -137,8 +77,8 @@ fn pairs(flag: &str, items: &[String]) -> Result<Vec<(String, String)>, UsageErr
         .collect()
 }
 
-/// Builds the deployment of `args.blueprint` from its config, applies `--instance`,
-/// `--generated` and `--external`, and validates it: errors stop here, before any AWS call.
+/// Builds the deployment of `args.blueprint` from its config through `blueprint_kit::prepare`
+/// (the shared flags applied, the deployment validated): errors stop here, before any AWS call.
 pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
     let Some(bp) = blueprints::find(&args.blueprint) else {
         let names: Vec<String> = blueprints::all()
@@ -164,54 +104,37 @@ pub fn load_deployment(args: &Args) -> Result<Deployment, UsageError> {
             ))
         })?,
     };
-    let text = std::fs::read_to_string(&path)
+    // Read with the loader's size cap, so a huge file is refused before it is read whole.
+    let text = ConfigSource::read(&path)
+        .map(|source| source.text)
         .map_err(|e| UsageError(format!("cannot read config `{}`: {e}", path.display())))?;
-    let mut d = bp
-        .build(&ConfigSource::new(path.display().to_string(), text))
-        .map_err(|e| UsageError(e.report(&path.display().to_string())))?;
-    if let Some(i) = &args.instance {
-        d.instance.clone_from(i);
+    let overrides = Overrides::parse(&args.overrides).map_err(|e| usage(&e))?;
+    let config = path.display().to_string();
+    match prepare(bp, &ConfigSource::new(config.clone(), text), &overrides) {
+        Ok(prepared) => Ok(prepared.deployment),
+        Err(PrepareError::Blueprint(e)) => Err(UsageError(e.report(&config))),
+        Err(PrepareError::Invalid { findings, .. }) => {
+            let errors: Vec<String> = findings
+                .iter()
+                .filter(|f| f.is_error())
+                .map(|f| format!("  {f}"))
+                .collect();
+            Err(UsageError(format!(
+                "the deployment of `{}` is invalid; nothing was sent to AWS:\n{}",
+                args.blueprint,
+                errors.join("\n")
+            )))
+        }
+        Err(e) => Err(usage(&e)),
     }
-    for (name, value) in pairs("--generated", &args.generated)? {
-        let g = d
-            .generated
-            .iter_mut()
-            .find(|g| g.name == name)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "`--generated {name}=...`: blueprint `{}` has no generated value `{name}`",
-                    args.blueprint
-                ))
-            })?;
-        g.fixed = Some(value);
+}
+
+/// A flag problem as one line with its help.
+fn usage(e: &PrepareError) -> UsageError {
+    match miette::Diagnostic::help(e) {
+        Some(help) => UsageError(format!("{e}\n  help: {help}")),
+        None => UsageError(e.to_string()),
     }
-    for (name, value) in pairs("--external", &args.externals)? {
-        let e = d
-            .externals
-            .iter_mut()
-            .find(|e| e.name == name)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "`--external {name}=...`: blueprint `{}` has no external value `{name}`",
-                    args.blueprint
-                ))
-            })?;
-        e.value = Some(value);
-    }
-    let errors: Vec<String> = d
-        .validate(&DeploymentOptions::default())
-        .into_iter()
-        .filter(|f| f.is_error())
-        .map(|f| format!("  {f}"))
-        .collect();
-    if !errors.is_empty() {
-        return Err(UsageError(format!(
-            "the deployment of `{}` is invalid; nothing was sent to AWS:\n{}",
-            args.blueprint,
-            errors.join("\n")
-        )));
-    }
-    Ok(d)
 }
 
 /// The engine options the flags describe.

@@ -8,12 +8,12 @@
 //! externals come from flags or the config. A role's unique id exists only once the role does:
 //! an object that needs one of a role still to be created is *deferred* to a second round.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use iam_model::deployment::Deployment;
+use iam_model::deployment::resolve::{self, Concrete, Index, Referent, Values};
+use iam_model::deployment::{Account, Deployment, ExternalValue, GeneratedValue, Role};
 use iam_model::statement::ResourceClause;
-use iam_model::text::{ObjectKind, RefAttribute, Segment, UnresolvedError};
+use iam_model::text::{ObjectKind, Segment, UnresolvedError};
 use iam_model::{JsonStyle, LateBound, PolicyDocument, Resolver, Text};
 use serde::Serialize;
 
@@ -26,6 +26,18 @@ pub struct Target {
     pub account_id: String,
     /// The partition, from the caller identity's ARN.
     pub partition: String,
+}
+
+impl Target {
+    /// The ARN IAM gives the customer managed policy `path` + `name` in this account.
+    pub fn policy_arn(&self, path: &str, name: &str) -> String {
+        resolve::policy_arn(&self.partition, &self.account_id, path, name)
+    }
+
+    /// The ARN IAM gives the OIDC provider for `host_path` in this account.
+    pub fn oidc_provider_arn(&self, host_path: &str) -> String {
+        resolve::oidc_provider_arn(&self.partition, &self.account_id, host_path)
+    }
 }
 
 /// What resolution needs besides the deployment.
@@ -319,7 +331,8 @@ pub fn resolve(
     if !messages.is_empty() {
         return Err(ResolveError { messages });
     }
-    let generated = generated_values(deployment, ctx, fresh);
+    let index = Index::new(deployment);
+    let generated = generated_values(deployment, &index, ctx, fresh);
     let gen_map: BTreeMap<String, String> = generated
         .iter()
         .map(|g| (g.name.clone(), g.value.clone()))
@@ -335,34 +348,35 @@ pub fn resolve(
         generated,
     };
 
-    let mut failed =
-        |kind: Kind, account_id: &str, name: &str, e: Fail, desired: &mut Desired| match e {
-            Fail::Unresolved(e) => match e.value() {
-                LateBound::Ref(r)
-                    if r.kind == ObjectKind::Role && r.attribute == RefAttribute::UniqueId =>
-                {
-                    desired.deferred.push(Deferred {
-                        kind,
-                        account_id: account_id.to_owned(),
-                        name: name.to_owned(),
-                        waiting_for: e.value().to_string(),
-                    });
-                }
-                other => messages.push(unresolved_message(kind, name, other)),
-            },
-            Fail::Invalid(why) => messages.push(format!("{} `{name}`: {why}", kind.as_str())),
-        };
+    let live = Live {
+        ctx,
+        generated: Some(&gen_map),
+    };
+    let mut failed = |kind: Kind,
+                      account: &str,
+                      account_id: &str,
+                      name: &str,
+                      e: Fail,
+                      desired: &mut Desired| match e {
+        Fail::Unresolved(e) => match index.lookup(e.value(), account) {
+            // A role's unique id exists once the role does: wait for the first round.
+            Ok(Referent::RoleUniqueId(_)) => desired.deferred.push(Deferred {
+                kind,
+                account_id: account_id.to_owned(),
+                name: name.to_owned(),
+                waiting_for: e.value().to_string(),
+            }),
+            Ok(_) => messages.push(unresolved_message(kind, name, e.value())),
+            Err(lookup) => messages.push(format!("{} `{name}`: {lookup}", kind.as_str())),
+        },
+        Fail::Invalid(why) => messages.push(format!("{} `{name}`: {why}", kind.as_str())),
+    };
 
     for role in &deployment.roles {
         let Some(target) = ctx.targets.get(&role.account) else {
             continue;
         };
-        let r = ObjectResolver {
-            deployment,
-            ctx,
-            account: &role.account,
-            generated: Some(&gen_map),
-        };
+        let r = Concrete::new(&index, &live, &role.account);
         let built = (|| -> Result<DesiredRole, Fail> {
             let mut tags = role.tags.clone();
             tags.extend(ownership.clone());
@@ -395,19 +409,21 @@ pub fn resolve(
         })();
         match built {
             Ok(d) => desired.roles.push(d),
-            Err(e) => failed(Kind::Role, &target.account_id, &role.name, e, &mut desired),
+            Err(e) => failed(
+                Kind::Role,
+                &role.account,
+                &target.account_id,
+                &role.name,
+                e,
+                &mut desired,
+            ),
         }
     }
     for p in &deployment.policies {
         let Some(target) = ctx.targets.get(&p.account) else {
             continue;
         };
-        let r = ObjectResolver {
-            deployment,
-            ctx,
-            account: &p.account,
-            generated: Some(&gen_map),
-        };
+        let r = Concrete::new(&index, &live, &p.account);
         match resolve_document(&p.document, &r) {
             Ok(document) => {
                 let mut tags = p.tags.clone();
@@ -417,13 +433,20 @@ pub fn resolve(
                     account_id: target.account_id.clone(),
                     name: p.name.clone(),
                     path: p.path.clone(),
-                    arn: policy_arn(target, &p.path, &p.name),
+                    arn: target.policy_arn(&p.path, &p.name),
                     description: p.description.clone(),
                     document,
                     tags,
                 })
             }
-            Err(e) => failed(Kind::Policy, &target.account_id, &p.name, e, &mut desired),
+            Err(e) => failed(
+                Kind::Policy,
+                &p.account,
+                &target.account_id,
+                &p.name,
+                e,
+                &mut desired,
+            ),
         }
     }
     for o in &deployment.oidc_providers {
@@ -437,7 +460,7 @@ pub fn resolve(
             account_id: target.account_id.clone(),
             url: o.url.clone(),
             host_path: o.host_path().to_owned(),
-            arn: oidc_arn(target, o.host_path()),
+            arn: target.oidc_provider_arn(o.host_path()),
             client_ids: o.client_ids.clone(),
             thumbprints: o.thumbprints.clone(),
             tags,
@@ -462,30 +485,6 @@ fn unresolved_message(kind: Kind, name: &str, value: &LateBound) -> String {
         ),
         other => format!("{} `{name}` refers to `{other}`, which has no value", kind.as_str()),
     }
-}
-
-/// `arn:{partition}:iam::{account}:role{path}{name}`.
-pub fn role_arn(target: &Target, path: &str, name: &str) -> String {
-    format!(
-        "arn:{}:iam::{}:role{path}{name}",
-        target.partition, target.account_id
-    )
-}
-
-/// `arn:{partition}:iam::{account}:policy{path}{name}`.
-pub fn policy_arn(target: &Target, path: &str, name: &str) -> String {
-    format!(
-        "arn:{}:iam::{}:policy{path}{name}",
-        target.partition, target.account_id
-    )
-}
-
-/// `arn:{partition}:iam::{account}:oidc-provider/{host and path}`.
-pub fn oidc_arn(target: &Target, host_path: &str) -> String {
-    format!(
-        "arn:{}:iam::{}:oidc-provider/{host_path}",
-        target.partition, target.account_id
-    )
 }
 
 /// Why one object's desired state could not be resolved.
@@ -523,110 +522,48 @@ fn role_refs(doc: &PolicyDocument) -> Vec<String> {
     keys.into_iter().collect()
 }
 
-/// Resolves the late-bound values of one object's documents.
-struct ObjectResolver<'a> {
-    deployment: &'a Deployment,
+/// The live accounts as the one resolver's values ([`Concrete`]): ids and partitions from STS,
+/// the configured region, externals from the flags, unique ids of roles that exist.
+struct Live<'a> {
     ctx: &'a Context<'a>,
-    /// The key of the account the object lives in (`AccountId(None)`, `Partition`).
-    account: &'a str,
     /// Generated values; `None` while they are being determined.
     generated: Option<&'a BTreeMap<String, String>>,
 }
 
-impl ObjectResolver<'_> {
-    fn target(&self, key: &str, late: &LateBound) -> Result<&Target, UnresolvedError> {
+impl Values for Live<'_> {
+    fn account_id<'s>(&'s self, account: &'s Account) -> Option<&'s str> {
         self.ctx
             .targets
-            .get(key)
-            .ok_or_else(|| UnresolvedError::new(late.clone()))
+            .get(&account.key)
+            .map(|t| t.account_id.as_str())
     }
-}
 
-impl Resolver for ObjectResolver<'_> {
-    fn resolve(&self, late: &LateBound) -> Result<Cow<'_, str>, UnresolvedError> {
-        let missing = || UnresolvedError::new(late.clone());
-        match late {
-            LateBound::AccountId(None) => Ok(Cow::Borrowed(
-                self.target(self.account, late)?.account_id.as_str(),
-            )),
-            LateBound::AccountId(Some(k)) => {
-                Ok(Cow::Borrowed(self.target(k, late)?.account_id.as_str()))
-            }
-            LateBound::Region => self.ctx.region.map(Cow::Borrowed).ok_or_else(missing),
-            LateBound::Partition => Ok(Cow::Borrowed(
-                self.target(self.account, late)?.partition.as_str(),
-            )),
-            LateBound::Generated(n) => self
-                .generated
-                .and_then(|g| g.get(n))
-                .map(|v| Cow::Borrowed(v.as_str()))
-                .ok_or_else(missing),
-            LateBound::External(n) => self
-                .ctx
-                .externals
-                .get(n)
-                .map(|v| Cow::Borrowed(v.as_str()))
-                .or_else(|| {
-                    self.deployment
-                        .externals
-                        .iter()
-                        .find(|e| &e.name == n)
-                        .and_then(|e| e.value.as_deref())
-                        .map(Cow::Borrowed)
-                })
-                .ok_or_else(missing),
-            LateBound::Ref(r) => match (r.kind, r.attribute) {
-                (ObjectKind::Role, attr) => {
-                    let role = self.deployment.role(&r.key).ok_or_else(missing)?;
-                    let target = self.target(&role.account, late)?;
-                    match attr {
-                        RefAttribute::Arn => {
-                            Ok(Cow::Owned(role_arn(target, &role.path, &role.name)))
-                        }
-                        RefAttribute::Name => Ok(Cow::Owned(role.name.clone())),
-                        RefAttribute::UniqueId => self
-                            .ctx
-                            .observed
-                            .get(&target.account_id)
-                            .and_then(|o| find_role(o, &role.name))
-                            .filter(|o| !o.role_id.is_empty())
-                            .map(|o| Cow::Owned(o.role_id.clone()))
-                            .ok_or_else(missing),
-                    }
-                }
-                (ObjectKind::Policy, RefAttribute::Arn) => {
-                    let p = self.deployment.policy(&r.key).ok_or_else(missing)?;
-                    Ok(Cow::Owned(policy_arn(
-                        self.target(&p.account, late)?,
-                        &p.path,
-                        &p.name,
-                    )))
-                }
-                (ObjectKind::Policy, RefAttribute::Name) => Ok(Cow::Owned(
-                    self.deployment
-                        .policy(&r.key)
-                        .ok_or_else(missing)?
-                        .name
-                        .clone(),
-                )),
-                (ObjectKind::OidcProvider, RefAttribute::Arn) => {
-                    let o = self.deployment.oidc_provider(&r.key).ok_or_else(missing)?;
-                    Ok(Cow::Owned(oidc_arn(
-                        self.target(&o.account, late)?,
-                        o.host_path(),
-                    )))
-                }
-                (ObjectKind::OidcProvider, RefAttribute::Name) => Ok(Cow::Owned(
-                    self.deployment
-                        .oidc_provider(&r.key)
-                        .ok_or_else(missing)?
-                        .host_path()
-                        .to_owned(),
-                )),
-                (_, RefAttribute::UniqueId) => Err(missing()),
-            },
-            _ => Err(missing()),
-        }
+    fn partition<'s>(&'s self, account: &'s Account) -> Option<&'s str> {
+        self.ctx
+            .targets
+            .get(&account.key)
+            .map(|t| t.partition.as_str())
+    }
+
+    fn region<'s>(&'s self, _: &'s Account) -> Option<&'s str> {
+        self.ctx.region
+    }
+
+    fn generated<'s>(&'s self, value: &'s GeneratedValue) -> Option<&'s str> {
+        self.generated?.get(&value.name).map(String::as_str)
+    }
+
+    fn external<'s>(&'s self, value: &'s ExternalValue) -> Option<&'s str> {
+        self.ctx.externals.get(&value.name).map(String::as_str)
+    }
+
+    fn role_unique_id(&self, role: &Role, account_id: &str) -> Option<String> {
+        self.ctx
+            .observed
+            .get(account_id)
+            .and_then(|o| find_role(o, &role.name))
+            .filter(|o| !o.role_id.is_empty())
+            .map(|o| o.role_id.clone())
     }
 }
 
@@ -646,12 +583,12 @@ pub fn resolve_outputs(
         .primary_account()
         .map(|a| a.key.as_str())
         .unwrap_or(iam_model::deployment::DEFAULT_ACCOUNT);
-    let r = ObjectResolver {
-        deployment,
+    let index = Index::new(deployment);
+    let live = Live {
         ctx,
-        account,
         generated: Some(&gen_map),
     };
+    let r = Concrete::new(&index, &live, account);
     fn value(v: &OutputValue, r: &dyn Resolver) -> serde_json::Value {
         match v {
             OutputValue::Text(t) => t
@@ -725,6 +662,7 @@ fn places(doc: &PolicyDocument) -> Vec<(Place, &Text)> {
 
 fn generated_values(
     deployment: &Deployment,
+    index: &Index<'_>,
     ctx: &Context<'_>,
     fresh: &mut dyn FnMut() -> String,
 ) -> Vec<GeneratedStatus> {
@@ -762,12 +700,11 @@ fn generated_values(
             let Ok(live_doc) = decode_document(&live.trust_policy) else {
                 continue;
             };
-            let r = ObjectResolver {
-                deployment,
+            let values = Live {
                 ctx,
-                account: &role.account,
                 generated: None,
             };
+            let r = Concrete::new(index, &values, &role.account);
             if let Some(v) = read_back(&role.trust, &live_doc, &g.name, &r) {
                 found.push((live.name.clone(), v));
             }
@@ -848,7 +785,6 @@ fn read_back(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use iam_model::deployment::{Account, GeneratedValue, Role};
     use iam_model::{Condition, Principal, Statement};
@@ -1010,7 +946,7 @@ mod tests {
                     iam_model::text::ObjectRef {
                         kind: ObjectKind::Role,
                         key: "r".into(),
-                        attribute: RefAttribute::UniqueId,
+                        attribute: iam_model::text::RefAttribute::UniqueId,
                     },
                 )]))]))
             .build();

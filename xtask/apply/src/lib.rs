@@ -7,6 +7,7 @@
 //! kept out of the workspace's default members so `cargo build` and `cargo xtask render`
 //! never compile it.
 
+pub mod args;
 pub mod aws;
 pub mod cli;
 pub mod desired;

@@ -206,7 +206,6 @@ pub fn decode_document(raw: &str) -> Result<PolicyDocument, String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

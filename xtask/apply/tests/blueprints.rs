@@ -91,7 +91,6 @@ fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
     let args = Args {
         blueprint: blueprint.to_owned(),
         config: Some(config.to_path_buf()),
-        instance: None,
         format: Format::Json,
         adopt: false,
         auto_approve: true,
@@ -99,8 +98,7 @@ fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
         region: None,
         profile: None,
         account_roles: vec![],
-        externals: vec![],
-        generated: vec![],
+        overrides: Default::default(),
         propagation_timeout: 20,
         attempt_timeout: 5,
         max_attempts: 4,
@@ -108,7 +106,10 @@ fn accounts(blueprint: &str, config: &Path) -> BTreeMap<String, String> {
     let d = load_deployment(&args).unwrap_or_else(|e| panic!("{blueprint}: {e}"));
     d.accounts
         .iter()
-        .map(|a| (a.key.clone(), a.id.clone().unwrap_or_else(account_id)))
+        .map(|a| {
+            let id = a.id.as_ref().map(ToString::to_string);
+            (a.key.clone(), id.unwrap_or_else(account_id))
+        })
         .collect()
 }
 

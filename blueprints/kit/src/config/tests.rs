@@ -1,7 +1,7 @@
 //! The config loader: YAML features, atmos stacks, format selection and located errors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::{atmos, yaml, ConfigNode, ConfigSource, ConfigValue, Format};
+use super::{atmos, yaml, ConfigNode, ConfigSource, ConfigValue, Format, MAX_CONFIG_BYTES};
+use yaml::MAX_DEPTH;
 
 /// The tree as compact JSON-like text with each value's `line:column`, for exact comparisons.
 fn show(node: &ConfigNode) -> String {
@@ -90,7 +90,7 @@ list: *base
 fn the_seed_stack_file_reads_as_the_original_does() {
     let text = include_str!("tests/aws-teams-stack.yaml");
     let source = ConfigSource::new("gbl-identity.yaml", text);
-    assert_eq!(source.format(), Format::Yaml);
+    assert_eq!(source.format().unwrap(), Format::Yaml);
     let vars = source.component_vars("aws-teams").unwrap();
     let teams = vars.get("teams_config").unwrap();
     let admin = teams.get("admin").unwrap();
@@ -168,7 +168,7 @@ fn syntax_errors_duplicates_and_limits() {
     );
     assert_eq!(
         errors("a: [1, 2\n"),
-        "f.yaml:2:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"
+        "f.yaml:1:4: unclosed `[` (help: close it with `]`; the parser stopped at line 2, column 1: while parsing a flow sequence, expected ',' or ']')"
     );
     assert_eq!(
         errors("a: *nope\n"),
@@ -195,8 +195,10 @@ fn syntax_errors_duplicates_and_limits() {
     match yaml::parse(&bomb) {
         Ok(_) => panic!("the alias bomb was expanded"),
         Err(e) => assert!(
-            e[0].message
-                .contains("the document expands to more than 1000000 values"),
+            e[0].message.starts_with("the alias `*l")
+                && e[0]
+                    .message
+                    .contains("copies the document's aliased values past"),
             "{e:?}"
         ),
     }
@@ -204,7 +206,7 @@ fn syntax_errors_duplicates_and_limits() {
 
 #[test]
 fn json_or_yaml_by_name_then_content() {
-    let f = |name: &str, text: &str| ConfigSource::new(name, text).format();
+    let f = |name: &str, text: &str| ConfigSource::new(name, text).format().unwrap();
     assert_eq!(f("a.json", "x: 1"), Format::Json);
     assert_eq!(f("a.YML", "{}"), Format::Yaml);
     assert_eq!(f("stdin", "  {\"a\": 1}"), Format::Json);
@@ -250,4 +252,206 @@ fn input_paths_locate_their_values() {
     assert_eq!(at("a.missing"), (2, 3));
     assert_eq!(at("nothing.here"), (1, 1));
     assert_eq!(at(""), (1, 1));
+}
+
+/// The first error of a document that must not load, as `line:column: message (help: ...)`.
+fn first_error(text: &str) -> String {
+    match yaml::parse(text) {
+        Ok(_) => panic!("the document loaded"),
+        Err(e) => {
+            let e = &e[0];
+            format!(
+                "{}:{}: {} (help: {})",
+                e.location.line,
+                e.location.column,
+                e.message,
+                e.help.clone().unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// Fuzz finding: 16 KB of `- - - …` nested a block sequence 8,000 deep and overflowed the
+/// stack. Depth is bounded before anything is built, for block and flow collections alike.
+#[test]
+fn nesting_is_bounded() {
+    let deep = "- ".repeat(8_000) + "x\n";
+    let e = first_error(&deep);
+    assert!(
+        e.starts_with("1:257: the document nests deeper than 128 levels (help: "),
+        "{e}"
+    );
+    let e = first_error(&("[".repeat(50_000)));
+    assert!(e.contains("nests deeper than 128 levels"), "{e}");
+    let e = first_error(&("{a: ".repeat(50_000)));
+    assert!(e.contains("nests deeper than 128 levels"), "{e}");
+    // 128 levels load.
+    let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+    assert!(yaml::parse(&ok).is_ok());
+    // An alias counts its anchored value's depth where it is used.
+    let nested = "[".repeat(100) + &"]".repeat(100);
+    let text = format!(
+        "a: &a {nested}\nb: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[*a]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
+    );
+    assert!(first_error(&text).starts_with("2:34: the document nests deeper than 128 levels"));
+    // The same document as JSON has the same bound.
+    let json = ConfigSource::new("deep.json", "[".repeat(200) + &"]".repeat(200));
+    assert!(json
+        .parse()
+        .unwrap_err()
+        .to_string()
+        .starts_with("deep.json:1:129:"));
+}
+
+/// Fuzz finding: aws-teams YAML with N teams each trusting an anchored list of all N copies
+/// N² values (22 KB of YAML became 1 GB of memory). What aliases copy is bounded by the
+/// file's size, and the error names the alias.
+#[test]
+fn alias_copies_are_bounded_by_the_file_size() {
+    let n = 600;
+    let mut text = String::from("all: &all\n");
+    for i in 0..n {
+        text.push_str(&format!("  - team{i}\n"));
+    }
+    text.push_str("teams:\n");
+    for i in 0..n {
+        text.push_str(&format!("  team{i}: {{trusted_teams: *all}}\n"));
+    }
+    let e = first_error(&text);
+    assert!(
+        e.contains(": the alias `*all` copies the document's aliased values past"),
+        "{e}"
+    );
+    assert!(
+        e.contains("each alias copies its anchored value (601 values here)"),
+        "{e}"
+    );
+    // A template merged into every team, as atmos stacks do, loads at any size.
+    let mut text = String::from("template: &t {a: 1, b: [x, y], c: {d: 2}}\nteams:\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("  team{i}: {{<<: *t, e: {i}}}\n"));
+    }
+    let n = yaml::parse(&text).unwrap();
+    let ConfigValue::Map(teams) = &n.get("teams").unwrap().value else {
+        panic!()
+    };
+    assert_eq!(teams.len(), 5_000);
+}
+
+/// Fuzz finding: `<<: [*a, *a, …]` over a 4,000-key map checked each merged key against every
+/// key so far. Merging is linear now, and merging the same map again changes nothing.
+#[test]
+fn merge_keys_are_linear_and_idempotent() {
+    let mut text = String::from("a: &a\n");
+    for i in 0..4_000 {
+        text.push_str(&format!("  k{i}: {i}\n"));
+    }
+    text.push_str("m:\n  k1: own\n  <<: [");
+    text.push_str(&["*a"; 10].join(", "));
+    text.push_str("]\n");
+    let n = yaml::parse(&text).unwrap();
+    let m = n.get("m").unwrap();
+    let ConfigValue::Map(members) = &m.value else {
+        panic!()
+    };
+    assert_eq!(members.len(), 4_000);
+    assert_eq!(show(m.get("k1").unwrap()), r#""own"@4003:7"#);
+    assert_eq!(show(m.get("k0").unwrap()), "0@2:7");
+    // `1` and `"1"` are different keys; two `1`s are not.
+    assert_eq!(
+        first_error("1: a\n'1': b\n1: c\n"),
+        "3:1: duplicate key `1` (help: first written at line 1, column 1; YAML allows a key once per map, remove one)"
+    );
+}
+
+/// Many keys and many duplicates are reported without quadratic work (the bench measures
+/// the time): every duplicate, each pointing at the first.
+#[test]
+fn every_duplicate_key_is_reported() {
+    let mut text = String::new();
+    for i in 0..5_000 {
+        text.push_str(&format!("k{i}: 1\n"));
+    }
+    for i in 0..5_000 {
+        text.push_str(&format!("k{i}: 2\n"));
+    }
+    let e = yaml::parse(&text).unwrap_err();
+    assert_eq!(e.len(), 5_000);
+    assert_eq!(e[4_999].location.line, 10_000);
+    assert_eq!(
+        e[4_999].help.as_deref(),
+        Some("first written at line 5000, column 1; YAML allows a key once per map, remove one")
+    );
+}
+
+/// A file without aliases that is too big is told its size, not about aliases; values past
+/// the cap without aliases are told to split the file.
+#[test]
+fn size_limits_say_what_is_too_big() {
+    let big = ConfigSource::new("big.yaml", "a: 1\n".repeat(MAX_CONFIG_BYTES / 5 + 1));
+    assert_eq!(
+        big.parse().unwrap_err().to_string(),
+        format!(
+            "big.yaml:1:1: the config is {} bytes; config files are limited to 16777216 bytes (16 MiB) (help: split the inputs over several config files)",
+            (MAX_CONFIG_BYTES / 5 + 1) * 5
+        )
+    );
+    // The same check as at `yaml::MAX_NODES`, with a cap a test reaches quickly.
+    let many = "- 1\n".repeat(1_001);
+    let e = &yaml::parse_with_max_nodes(&many, 1_000).unwrap_err()[0];
+    assert_eq!(
+        (e.location.line, e.message.as_str(), e.help.as_deref()),
+        (
+            1_000,
+            "the document holds more than 1000 values",
+            Some("split the inputs over several config files")
+        )
+    );
+    let aliased = "a: &a [1, 2, 3]\nb: [*a, *a, *a]\n";
+    let e = &yaml::parse_with_max_nodes(aliased, 12).unwrap_err()[0];
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("aliases are copied where they are used"),
+        "{e:?}"
+    );
+    // Reading checks the size before reading the file whole.
+    let dir = std::env::temp_dir().join(format!("rolewright-kit-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.yaml");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(MAX_CONFIG_BYTES as u64 + 1).unwrap();
+    let e = ConfigSource::read(&path).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the config is 16777217 bytes; config files are limited to 16777216 bytes (16 MiB)"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A file that is neither YAML nor JSON by its name is not read as YAML.
+#[test]
+fn unknown_extensions_are_rejected() {
+    let e = ConfigSource::new("notes.txt", "a: 1").parse().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "notes.txt:1:1: unknown config file extension `.txt` (help: config files are YAML (`.yaml`, `.yml`) or JSON (`.json`); rename the file)"
+    );
+    assert!(ConfigSource::new("dir.v2/stdin", "a: 1").parse().is_ok());
+}
+
+/// An unclosed bracket is reported where it opens, also in nested flow collections and maps.
+#[test]
+fn unclosed_brackets_are_reported_where_they_open() {
+    let e = first_error("a:\n  b: {c: [1, 2]\nd: 3\n");
+    assert!(e.starts_with("2:6: unclosed `{`"), "{e}");
+    let e = first_error("a: &x [1, 2\nb: 3\n");
+    assert!(e.starts_with("1:4: unclosed `[`"), "{e}");
+    // Brackets in quotes and comments do not close it.
+    let e = first_error("a: [\"]\", ']', # ]\n  x\nb: 3\n");
+    assert!(e.starts_with("1:4: unclosed `[`"), "{e}");
+    // A collection that is closed later keeps the parser's own message.
+    let e = first_error("a: [1,\n  *nope]\n");
+    assert!(e.contains("invalid YAML"), "{e}");
 }

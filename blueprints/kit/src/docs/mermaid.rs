@@ -69,7 +69,7 @@ struct Marker<'d> {
 impl Marker<'_> {
     fn account(&self, key: &str) -> String {
         match self.d.account(key).and_then(|a| a.id.clone()) {
-            Some(id) => id,
+            Some(id) => id.into(),
             None => format!("{{{key}}}"),
         }
     }

@@ -1,5 +1,4 @@
 //! The generated README sections, on a small two-account deployment.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
@@ -75,7 +74,7 @@ fn deployment() -> Deployment {
         .accounts(vec![
             Account::builder()
                 .key("identity")
-                .id("111111111111")
+                .id("111111111111".parse().unwrap())
                 .build(),
             Account::new("member"),
         ])

@@ -1,5 +1,4 @@
 //! The derives and the value readers, through structs shaped like the blueprints' inputs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 

@@ -156,7 +156,7 @@ fn indent(text: &str) -> String {
 pub fn assert_clean(d: &Deployment) {
     let mut known = d.clone();
     for a in &mut known.accounts {
-        a.id = Some(ACCOUNT.to_owned());
+        a.id = Some(ACCOUNT.parse().expect("an account id"));
     }
     let mut findings = d.validate(&DeploymentOptions::default());
     findings.extend(known.validate(&DeploymentOptions::default()));

@@ -925,7 +925,7 @@ pub(crate) static SERVICES: [&Service; 457] = [
 ];
 
 /// The global `aws:` condition keys, sorted by lowercase name.
-pub(crate) static GLOBAL_CONDITION_KEYS: [G; 53] = [
+pub(crate) static GLOBAL_CONDITION_KEYS: [G; 54] = [
     G { name: "aws:AssumedRoot", key_type: Ty::Bool, multivalued: false },
     G { name: "aws:CalledVia", key_type: Ty::ArrayOfString, multivalued: true },
     G { name: "aws:CalledViaAWSMCP", key_type: Ty::String, multivalued: false },
@@ -944,6 +944,7 @@ pub(crate) static GLOBAL_CONDITION_KEYS: [G; 53] = [
     G { name: "aws:PrincipalArn", key_type: Ty::Arn, multivalued: false },
     G { name: "aws:PrincipalIsAWSService", key_type: Ty::Bool, multivalued: false },
     G { name: "aws:PrincipalOrgID", key_type: Ty::String, multivalued: false },
+    G { name: "aws:PrincipalOrgMasterAccountId", key_type: Ty::String, multivalued: false },
     G { name: "aws:PrincipalOrgPaths", key_type: Ty::ArrayOfString, multivalued: true },
     G { name: "aws:PrincipalServiceName", key_type: Ty::String, multivalued: false },
     G { name: "aws:PrincipalServiceNamesList", key_type: Ty::ArrayOfString, multivalued: true },
@@ -1143,7 +1144,7 @@ pub(crate) static METADATA: CatalogMetadata = CatalogMetadata {
     services: 457,
     actions: 22321,
     resource_types: 2348,
-    condition_keys: 2597,
-    global_condition_keys: 53,
+    condition_keys: 2595,
+    global_condition_keys: 54,
     idp_condition_keys: 117,
 };

@@ -35,7 +35,7 @@ static CONDITION_KEYS: [K; 4] = [
 static RESOURCE_TYPES: [T; 3] = [
     /* 0 */ T("index", &["arn:${Partition}:resource-explorer-2:${Region}:${Account}:index/${IndexUuid}"], 0, 1, S),
     /* 1 */ T("managed-view", &["arn:${Partition}:resource-explorer-2:${Region}:${Account}:managed-view/${ManagedViewName}/${ManagedViewUuid}"], 1, 0, S),
-    /* 2 */ T("view", &["arn:${Partition}:resource-explorer-2:${Region}:${Account}:view/${ViewName}/${ViewUuid}"], 1, 1, S),
+    /* 2 */ T("view", &["arn:${Partition}:resource-explorer-2:${Region}:${Account}:view/${ViewName}/${ViewUuid}", "arn:${Partition}:resource-explorer-2:${Region}::view/${ViewName}/${ViewUuid}"], 1, 1, S),
 ];
 
 static ACTIONS: [A; 37] = [

@@ -25,7 +25,7 @@ pub(crate) static SERVICE: Service = Service {
     key_refs: &KEY_REFS,
 };
 
-static CONDITION_KEYS: [K; 25] = [
+static CONDITION_KEYS: [K; 24] = [
     /* 0 */ K("aws:RequestTag/${TagKey}", Ty::String),
     /* 1 */ K("aws:ResourceTag/${TagKey}", Ty::String),
     /* 2 */ K("aws:TagKeys", Ty::ArrayOfString),
@@ -43,14 +43,13 @@ static CONDITION_KEYS: [K; 25] = [
     /* 14 */ K("secretsmanager:resource/AllowRotationLambdaArn", Ty::Arn),
     /* 15 */ K("secretsmanager:resource/Type", Ty::String),
     /* 16 */ K("secretsmanager:ResourceTag/${TagKey}", Ty::String),
-    /* 17 */ K("secretsmanager:ResourceTag/tag-key", Ty::String),
-    /* 18 */ K("secretsmanager:RotateImmediately", Ty::Bool),
-    /* 19 */ K("secretsmanager:RotationLambdaARN", Ty::Arn),
-    /* 20 */ K("secretsmanager:SecretId", Ty::Arn),
-    /* 21 */ K("secretsmanager:SecretPrimaryRegion", Ty::String),
-    /* 22 */ K("secretsmanager:Type", Ty::String),
-    /* 23 */ K("secretsmanager:VersionId", Ty::String),
-    /* 24 */ K("secretsmanager:VersionStage", Ty::String),
+    /* 17 */ K("secretsmanager:RotateImmediately", Ty::Bool),
+    /* 18 */ K("secretsmanager:RotationLambdaARN", Ty::Arn),
+    /* 19 */ K("secretsmanager:SecretId", Ty::Arn),
+    /* 20 */ K("secretsmanager:SecretPrimaryRegion", Ty::String),
+    /* 21 */ K("secretsmanager:Type", Ty::String),
+    /* 22 */ K("secretsmanager:VersionId", Ty::String),
+    /* 23 */ K("secretsmanager:VersionStage", Ty::String),
 ];
 
 static RESOURCE_TYPES: [T; 1] = [
@@ -90,11 +89,11 @@ static ROWS: [R; 20] = [
 ];
 
 static KEY_REFS: [u16; 150] = [
-    0, 1, 2, 14, 15, 17, 1, 14, 15, 17, 20, 21, 0, 1, 2, 3, 5, 8, 9, 10, 12, 17, 22, 1,
-    14, 15, 17, 20, 21, 1, 7, 13, 14, 15, 17, 20, 21, 1, 14, 15, 17, 20, 21, 1, 14, 15, 17, 20,
-    21, 1, 14, 15, 17, 20, 21, 23, 24, 1, 14, 15, 17, 20, 21, 1, 4, 14, 15, 17, 20, 21, 1, 14,
-    15, 17, 20, 21, 1, 14, 15, 17, 20, 21, 1, 3, 8, 14, 15, 17, 20, 21, 1, 14, 15, 17, 20, 21,
-    1, 6, 11, 14, 15, 17, 18, 19, 20, 21, 1, 14, 15, 17, 20, 21, 0, 1, 2, 14, 15, 17, 20, 21,
-    1, 2, 14, 15, 17, 20, 21, 1, 5, 9, 10, 14, 15, 17, 20, 21, 22, 1, 14, 15, 17, 20, 21, 24,
-    1, 14, 15, 17, 20, 21,
+    0, 1, 2, 14, 15, 16, 1, 14, 15, 16, 19, 20, 0, 1, 2, 3, 5, 8, 9, 10, 12, 16, 21, 1,
+    14, 15, 16, 19, 20, 1, 7, 13, 14, 15, 16, 19, 20, 1, 14, 15, 16, 19, 20, 1, 14, 15, 16, 19,
+    20, 1, 14, 15, 16, 19, 20, 22, 23, 1, 14, 15, 16, 19, 20, 1, 4, 14, 15, 16, 19, 20, 1, 14,
+    15, 16, 19, 20, 1, 14, 15, 16, 19, 20, 1, 3, 8, 14, 15, 16, 19, 20, 1, 14, 15, 16, 19, 20,
+    1, 6, 11, 14, 15, 16, 17, 18, 19, 20, 1, 14, 15, 16, 19, 20, 0, 1, 2, 14, 15, 16, 19, 20,
+    1, 2, 14, 15, 16, 19, 20, 1, 5, 9, 10, 14, 15, 16, 19, 20, 21, 1, 14, 15, 16, 19, 20, 23,
+    1, 14, 15, 16, 19, 20,
 ];

@@ -25,7 +25,7 @@ pub(crate) static SERVICE: Service = Service {
     key_refs: &KEY_REFS,
 };
 
-static CONDITION_KEYS: [K; 22] = [
+static CONDITION_KEYS: [K; 21] = [
     /* 0 */ K("aws:RequestTag/${TagKey}", Ty::String),
     /* 1 */ K("aws:ResourceTag/${TagKey}", Ty::String),
     /* 2 */ K("aws:TagKeys", Ty::ArrayOfString),
@@ -44,19 +44,18 @@ static CONDITION_KEYS: [K; 22] = [
     /* 15 */ K("ssm:resourceTag/${TagKey}", Ty::String),
     /* 16 */ K("ssm:resourceTag/aws:ssmmessages:session-id", Ty::String),
     /* 17 */ K("ssm:resourceTag/aws:ssmmessages:target-id", Ty::String),
-    /* 18 */ K("ssm:resourceTag/tag-key", Ty::String),
-    /* 19 */ K("ssm:SessionDocumentAccessCheck", Ty::Bool),
-    /* 20 */ K("ssm:SourceInstanceARN", Ty::Arn),
-    /* 21 */ K("ssm:SyncType", Ty::String),
+    /* 18 */ K("ssm:SessionDocumentAccessCheck", Ty::Bool),
+    /* 19 */ K("ssm:SourceInstanceARN", Ty::Arn),
+    /* 20 */ K("ssm:SyncType", Ty::String),
 ];
 
 static RESOURCE_TYPES: [T; 22] = [
     /* 0 */ T("association", &["arn:${Partition}:ssm:${Region}:${Account}:association/${AssociationId}"], 0, 1, S),
-    /* 1 */ T("automation-definition", &["arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}"], 1, 1, S),
+    /* 1 */ T("automation-definition", &["arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}", "arn:${Partition}:ssm:${Region}::automation-definition/${AutomationDefinitionName}:${VersionId}"], 1, 1, S),
     /* 2 */ T("automation-execution", &["arn:${Partition}:ssm:${Region}:${Account}:automation-execution/${AutomationExecutionId}"], 2, 2, S),
     /* 3 */ T("bucket", &["arn:${Partition}:s3:::${BucketName}"], 4, 0, S),
     /* 4 */ T("cloud-connector", &["arn:${Partition}:ssm:${Region}:${Account}:cloud-connector/${CloudConnectorId}"], 4, 1, S),
-    /* 5 */ T("document", &["arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}"], 5, 4, S),
+    /* 5 */ T("document", &["arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}", "arn:${Partition}:ssm:${Region}::document/${DocumentName}"], 5, 4, S),
     /* 6 */ T("iam-role", &["arn:${Partition}:iam::${Account}:role/${RoleName}"], 9, 0, S),
     /* 7 */ T("instance", &["arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}"], 9, 2, S),
     /* 8 */ T("maintenancewindow", &["arn:${Partition}:ssm:${Region}:${Account}:maintenancewindow/${ResourceId}"], 11, 2, S),
@@ -65,7 +64,7 @@ static RESOURCE_TYPES: [T; 22] = [
     /* 11 */ T("opsitem", &["arn:${Partition}:ssm:${Region}:${Account}:opsitem/${ResourceId}"], 15, 1, S),
     /* 12 */ T("opsitemgroup", &["arn:${Partition}:ssm:${Region}:${Account}:opsitemgroup/default"], 16, 0, S),
     /* 13 */ T("opsmetadata", &["arn:${Partition}:ssm:${Region}:${Account}:opsmetadata/${ResourceId}"], 16, 2, S),
-    /* 14 */ T("parameter", &["arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}"], 18, 2, S),
+    /* 14 */ T("parameter", &["arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}", "arn:${Partition}:ssm:${Region}::parameter/${ParameterNameWithoutLeadingSlash}"], 18, 2, S),
     /* 15 */ T("patchbaseline", &["arn:${Partition}:ssm:${Region}:${Account}:patchbaseline/${PatchBaselineIdResourceId}"], 20, 2, S),
     /* 16 */ T("resourcedatasync", &["arn:${Partition}:ssm:${Region}:${Account}:resource-data-sync/${SyncName}"], 22, 0, S),
     /* 17 */ T("servicesetting", &["arn:${Partition}:ssm:${Region}:${Account}:servicesetting/${ResourceId}"], 22, 0, S),
@@ -270,11 +269,11 @@ static ROWS: [R; 185] = [
 ];
 
 static KEY_REFS: [u16; 148] = [
-    1, 7, 1, 18, 1, 1, 6, 7, 15, 1, 15, 1, 18, 1, 18, 1, 1, 15, 1, 18, 1, 18, 16, 17,
-    1, 1, 18, 1, 18, 0, 1, 2, 0, 2, 0, 1, 2, 0, 1, 2, 0, 2, 0, 2, 7, 0, 2, 0,
-    2, 0, 2, 0, 2, 21, 1, 1, 7, 1, 1, 21, 18, 1, 1, 1, 7, 7, 1, 1, 1, 15, 1, 15,
-    1, 1, 1, 15, 6, 7, 1, 1, 1, 14, 1, 1, 7, 7, 1, 21, 1, 7, 3, 20, 9, 0, 2, 12,
+    1, 7, 1, 15, 1, 1, 6, 7, 15, 1, 15, 1, 15, 1, 15, 1, 1, 15, 1, 15, 1, 15, 16, 17,
+    1, 1, 15, 1, 15, 0, 1, 2, 0, 2, 0, 1, 2, 0, 1, 2, 0, 2, 0, 2, 7, 0, 2, 0,
+    2, 0, 2, 0, 2, 20, 1, 1, 7, 1, 1, 20, 15, 1, 1, 1, 7, 7, 1, 1, 1, 15, 1, 15,
+    1, 1, 1, 15, 6, 7, 1, 1, 1, 14, 1, 1, 7, 7, 1, 20, 1, 7, 3, 19, 9, 0, 2, 12,
     13, 0, 2, 10, 11, 1, 2, 10, 11, 16, 17, 1, 1, 15, 0, 2, 1, 0, 1, 2, 8, 0, 1, 2,
-    5, 8, 1, 4, 15, 19, 1, 16, 17, 1, 1, 1, 3, 20, 1, 7, 7, 7, 1, 3, 20, 3, 20, 10,
-    11, 18, 21, 1,
+    5, 8, 1, 4, 15, 18, 1, 16, 17, 1, 1, 1, 3, 19, 1, 7, 7, 7, 1, 3, 19, 3, 19, 10,
+    11, 15, 20, 1,
 ];

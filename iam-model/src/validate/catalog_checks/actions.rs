@@ -370,7 +370,6 @@ fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
 
     use super::*;
 

@@ -162,6 +162,13 @@ fn formats_by_service() -> &'static Index {
                 }
             }
         }
+        // Services also list other services' resource types (EC2 lists IAM's `role`): the
+        // formats of the service that owns the segment come first, so that messages name it.
+        for (segment, entry) in &mut index.by_service {
+            entry
+                .formats
+                .sort_by_key(|f| f.resource_type.service().prefix() != *segment);
+        }
         index
     })
 }

@@ -271,6 +271,19 @@ fn fits(family: OperatorFamily, t: ConditionKeyType) -> bool {
     }
 }
 
+/// Whether `key` is a String key whose values can be ARNs, compared with an ARN operator: a
+/// key the policy author names (a tag, a KMS encryption context entry) or one whose name says
+/// it holds an ARN (`kms:EncryptionContext:aws:s3:arn`, `…:SecretARN`). AWS's own policies
+/// compare such keys with `ArnLike`.
+fn arn_text(family: OperatorFamily, t: ConditionKeyType, key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    family == OperatorFamily::Arn
+        && t == ConditionKeyType::String
+        && (lower.ends_with("arn")
+            || lower.contains("tag/")
+            || lower.starts_with("kms:encryptioncontext:"))
+}
+
 /// An operator of the family that fits `t`, for the help line.
 fn operator_for(t: ConditionKeyType) -> &'static str {
     use ConditionKeyType as T;
@@ -296,7 +309,11 @@ fn check_operator(
     let scalar = info.key_type.scalar();
     // `aws:EpochTime` is a date in seconds: AWS documents Numeric operators on it too.
     let epoch = family == OperatorFamily::Numeric && k.key.eq_ignore_ascii_case("aws:EpochTime");
-    if scalar != ConditionKeyType::Binary && !fits(family, scalar) && !epoch {
+    if scalar != ConditionKeyType::Binary
+        && !fits(family, scalar)
+        && !epoch
+        && !arn_text(family, scalar, &k.key)
+    {
         out.push(
             Finding::new(
                 Code::CONDITION_OPERATOR_MISMATCH,
@@ -318,10 +335,10 @@ fn check_operator(
             Finding::new(
                 Code::MISSING_QUALIFIER,
                 kp(),
-                format!("`{}` can hold several values, so `{op}` needs `ForAllValues:` or `ForAnyValue:`", k.key),
+                format!("`{}` can hold several values, so `{op}` should say whether some or every value must match", k.key),
             )
             .with_help(format!(
-                "write `ForAnyValue:{op}` (some value matches) or `ForAllValues:{op}` (every value matches; also true when the key is absent)"
+                "write `ForAnyValue:{op}` (some value matches) or `ForAllValues:{op}` (every value matches; also true when the key is absent); IAM accepts the plain operator, which AWS's own policies use on keys that carry one value in practice (`events:detail-type`)"
             )),
         ),
         (Some(SetQualifier::ForAllValues), false) => {
@@ -339,6 +356,17 @@ fn check_operator(
     }
 }
 
+/// Service keys that describe the credentials a request is made with, not the action: the
+/// service puts them in the context of every request made with credentials it issued, to
+/// any service (the EC2 instance a role session runs on, the Lambda function, the Glue job's
+/// role), so they are available for every action, as global keys are.
+const CREDENTIAL_KEYS: &[&str] = &[
+    "ec2:SourceInstanceARN",
+    "glue:RoleAssumedBy",
+    "glue:CredentialIssuingService",
+    "lambda:SourceFunctionArn",
+];
+
 /// CONDITION_KEY_NOT_FOR_ACTION: none of the statement's actions lists the service key, so
 /// the condition never holds for them. Not judged for `NotAction`, `*`, or unknown actions.
 fn check_actions_support(
@@ -351,6 +379,7 @@ fn check_actions_support(
     // Past the work budget the expansions are not walked again (CHECK_BUDGET_EXCEEDED).
     if st.action.is_not()
         || crate::budget::exhausted()
+        || CREDENTIAL_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key))
         || entries.is_empty()
         || entries
             .iter()

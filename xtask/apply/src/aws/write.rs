@@ -21,7 +21,7 @@ use iam_model::{equivalent, PolicyDocument};
 use super::client::AccountClient;
 use super::error::ApiError;
 use super::read::tag_map;
-use crate::desired::{oidc_arn, policy_arn, DesiredOidc, DesiredPolicy, DesiredRole};
+use crate::desired::{DesiredOidc, DesiredPolicy, DesiredRole};
 use crate::plan::{diff, ops, Change, Op};
 use crate::state::{
     decode_document, ObservedOidcProvider, ObservedPolicy, ObservedPolicyVersion, ObservedRole,
@@ -190,8 +190,7 @@ impl<'a> Executor<'a> {
                 self.created.insert((acct, name.to_ascii_lowercase()));
             }
             Op::CreatePolicy { name, path, .. } => {
-                self.created
-                    .insert((acct, policy_arn(&c.target, path, name)));
+                self.created.insert((acct, c.target.policy_arn(path, name)));
             }
             _ => {}
         }
@@ -677,7 +676,7 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
             document,
             tags,
         } => {
-            let arn = policy_arn(&c.target, path, name);
+            let arn = c.target.policy_arn(path, name);
             c.calls.read();
             let got = c
                 .iam
@@ -744,7 +743,7 @@ async fn converge(c: &AccountClient, op: &Op) -> Result<Vec<Op>, OpError> {
                 .unwrap_or(url)
                 .trim_end_matches('/')
                 .to_owned();
-            let arn = oidc_arn(&c.target, &host_path);
+            let arn = c.target.oidc_provider_arn(&host_path);
             c.calls.read();
             let got = c
                 .iam

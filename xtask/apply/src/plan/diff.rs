@@ -701,7 +701,6 @@ pub fn trust_widening(before: &PolicyDocument, after: &PolicyDocument) -> Vec<St
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn doc(s: &str) -> PolicyDocument {
