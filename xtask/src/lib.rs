@@ -37,7 +37,7 @@ pub use util::find_project_root;
 
 /// Render blueprints to Terraform or IAM JSON (render), lint policies (validate), review who
 /// can reach what (who-can, explain, graph), change AWS accounts to match a deployment (plan,
-/// apply, destroy), and maintain the project (codegen, catalog-refresh, test).
+/// apply, destroy), and maintain the project (codegen, catalog-refresh, test, fuzz).
 #[derive(Debug, Parser)]
 #[command(name = "rolewright", version)]
 struct Cli {
@@ -170,7 +170,7 @@ mod tests {
         let cmd = Cli::command();
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(names.len(), 11, "{names:?}");
+        assert_eq!(names.len(), 12, "{names:?}");
         for name in &names {
             assert!(
                 about.contains(&format!("{name},"))
