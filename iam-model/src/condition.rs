@@ -210,32 +210,49 @@ impl ConditionOperator {
     }
 }
 
-fn suggest_operator(name: &str) -> Vec<String> {
-    let lower = name.to_ascii_lowercase();
-    let mut candidates: Vec<String> = Vec::new();
-    for q in ["", "ForAllValues:", "ForAnyValue:"] {
-        for b in BaseOperator::ALL {
-            for suffix in ["", "IfExists"] {
-                if *b == BaseOperator::Null && !suffix.is_empty() {
-                    continue;
+/// Every operator name, with its lowercase form, built once.
+fn operator_names() -> &'static [(String, String)] {
+    static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        for q in ["", "ForAllValues:", "ForAnyValue:"] {
+            for b in BaseOperator::ALL {
+                for suffix in ["", "IfExists"] {
+                    if *b == BaseOperator::Null && !suffix.is_empty() {
+                        continue;
+                    }
+                    let name = format!("{q}{}{suffix}", b.name());
+                    names.push((name.to_ascii_lowercase(), name));
                 }
-                candidates.push(format!("{q}{}{suffix}", b.name()));
             }
         }
-    }
+        names
+    })
+}
+
+fn suggest_operator(name: &str) -> Vec<String> {
+    let lower = name.to_ascii_lowercase();
+    let candidates = operator_names();
     // Case-only mistakes are the most common: prefer an exact case-insensitive match.
-    if let Some(exact) = candidates.iter().find(|c| c.to_ascii_lowercase() == lower) {
+    if let Some((_, exact)) = candidates.iter().find(|(l, _)| *l == lower) {
         return vec![exact.clone()];
     }
+    // The edit distances cost; a document of thousands of unknown operators stops searching
+    // at the work budget.
+    if !crate::budget::suggest(candidates.len()) {
+        return Vec::new();
+    }
     let mut scored: Vec<(usize, String)> = candidates
-        .into_iter()
-        .map(|c| {
-            (
-                crate::suggest::edit_distance(&lower, &c.to_ascii_lowercase()),
-                c,
-            )
+        .iter()
+        .filter_map(|(l, c)| {
+            let allowed = (c.len() / 3).max(2);
+            // The distance is at least the difference in length.
+            if l.len().abs_diff(lower.len()) > allowed {
+                return None;
+            }
+            let d = crate::suggest::edit_distance(&lower, l);
+            (d <= allowed).then(|| (d, c.clone()))
         })
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()

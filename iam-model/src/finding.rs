@@ -162,6 +162,7 @@ codes! {
     OIDC_NO_CONDITION = Security, "OIDC trust without a condition on the provider's claims.";
     PUBLIC_RESOURCE_ACCESS = Security, "A resource policy grants access to everyone.";
     SERVICE_PRINCIPAL_NO_SOURCE = Security, "A resource policy grants a service principal access without a source condition.";
+    CHECK_BUDGET_EXCEEDED = Warning, "The document used up the validator's work budget: the costliest checks stopped early.";
 }
 
 impl fmt::Display for Code {

@@ -48,7 +48,7 @@ mod path;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use borrowed::{key_span, locate, Value};
+pub(crate) use borrowed::{locate, Locator, Value};
 pub use err::{JsonError, JsonErrorKind};
 pub(crate) use parser::Parsed;
 pub(crate) use path::Loc;

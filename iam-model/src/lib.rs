@@ -3,6 +3,7 @@
 pub mod account_id;
 pub mod action;
 pub mod arn;
+pub mod budget;
 pub mod condition;
 pub mod deployment;
 pub mod equivalence;

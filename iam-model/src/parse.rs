@@ -254,10 +254,17 @@ impl Reader {
                 "Statement" => match value.value {
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
+                            // Where the work budget runs out, if it does here.
+                            crate::budget::at_statement(Some(i));
                             doc.statements.push(self.statement(item, &p.index(i)));
                         }
+                        crate::budget::at_statement(None);
                     }
-                    Value::Object(_) => doc.statements.push(self.statement(value, &p.index(0))),
+                    Value::Object(_) => {
+                        crate::budget::at_statement(Some(0));
+                        doc.statements.push(self.statement(value, &p.index(0)));
+                        crate::budget::at_statement(None);
+                    }
                     _ => self.type_mismatch(&p, "an object or an array of objects", value),
                 },
                 _ => self.unknown_element(path, key, DOCUMENT_ELEMENTS),
@@ -527,12 +534,30 @@ impl Reader {
                 continue;
             };
             let mut block_keys: Vec<KeyCondition> = Vec::new();
+            // A wide block (thousands of keys in a hostile document) finds repeats through
+            // an index of its lowercase keys instead of a scan per key.
+            const WIDE: usize = 16;
+            let mut index: Option<std::collections::HashMap<String, usize>> = None;
             for (key, value) in keys {
                 let key_path = op_path.key(key.value);
-                if let Some(prev) = block_keys
-                    .iter()
-                    .find(|k| k.key.eq_ignore_ascii_case(key.value))
-                {
+                let prev = if block_keys.len() < WIDE {
+                    block_keys
+                        .iter()
+                        .position(|k| k.key.eq_ignore_ascii_case(key.value))
+                } else {
+                    let index = index.get_or_insert_with(|| {
+                        let mut index = std::collections::HashMap::new();
+                        for (i, k) in block_keys.iter().enumerate() {
+                            index.entry(k.key.to_ascii_lowercase()).or_insert(i);
+                        }
+                        index
+                    });
+                    let lower = key.value.to_ascii_lowercase();
+                    let prev = index.get(&lower).copied();
+                    index.entry(lower).or_insert(block_keys.len());
+                    prev
+                };
+                if let Some(prev) = prev.and_then(|i| block_keys.get(i)) {
                     let mut f = Finding::new(
                         Code::DUPLICATE_CONDITION_KEY,
                         key_path.path(),

@@ -84,6 +84,8 @@ pub struct Report {
     pub document: Option<PolicyDocument>,
     /// Every finding, in document order.
     pub findings: Vec<Finding>,
+    /// The work the costly checks spent, against [`crate::budget::WORK_BUDGET`].
+    pub spent: crate::budget::Spent,
 }
 
 impl Report {
@@ -105,7 +107,32 @@ impl Report {
 
 /// Every finding about a document.
 pub fn validate(doc: &PolicyDocument, ctx: &ValidationContext) -> Vec<Finding> {
-    validate_measured(doc, ctx, None, false)
+    crate::budget::run(crate::budget::WORK_BUDGET, || {
+        let mut out = validate_measured(doc, ctx, None, false);
+        out.extend(budget_finding());
+        out
+    })
+    .0
+}
+
+/// CHECK_BUDGET_EXCEEDED, when the running validation spent its budget.
+fn budget_finding() -> Option<Finding> {
+    let at = crate::budget::spent().exceeded_at?;
+    let path = match at {
+        Some(i) => JsonPath::root().key("Statement").index(i),
+        None => JsonPath::root(),
+    };
+    Some(
+        Finding::new(
+            Code::CHECK_BUDGET_EXCEEDED,
+            path,
+            format!(
+                "the document used up the validator's work budget ({} units) here: from this point wildcard actions were not expanded, suggestions not searched and resources not matched against ARN formats",
+                crate::budget::WORK_BUDGET
+            ),
+        )
+        .with_help("findings before this point are complete; split the policy, or name actions instead of matching them across services"),
+    )
 }
 
 /// [`validate`], with the size already measured on the source text when there is one, and
@@ -143,7 +170,11 @@ pub fn validate_json_with(
     ctx: &ValidationContext,
     limits: &crate::json::Limits,
 ) -> Report {
-    json::with_arena(|arena| validate_in(input, ctx, limits, arena))
+    let (mut report, spent) = crate::budget::run(crate::budget::WORK_BUDGET, || {
+        json::with_arena(|arena| validate_in(input, ctx, limits, arena))
+    });
+    report.spent = spent;
+    report
 }
 
 /// [`validate_json_with`], with the JSON tree in `arena`.
@@ -163,21 +194,29 @@ fn validate_in(
     if let (Some(doc), Some(tree)) = (&document, &tree) {
         // The document as written, not its canonical form, is what IAM measures.
         let mut more = validate_measured(doc, ctx, Some(compact_size), plain);
+        let mut locator = json::Locator::default();
         for f in &mut more {
             if f.span.is_none() {
                 // A finding about a condition key shows the key, not its value.
                 let key = KEY_CODES
                     .contains(&f.code)
-                    .then(|| json::key_span(tree, &f.path))
+                    .then(|| locator.key_span(tree, &f.path))
                     .flatten();
-                f.span = Some(key.unwrap_or_else(|| json::locate(tree, &f.path)));
+                f.span = Some(key.unwrap_or_else(|| locator.locate(tree, &f.path)));
             }
         }
         findings.extend(more);
     }
+    if let Some(mut f) = budget_finding() {
+        if let Some(tree) = &tree {
+            f.span = Some(json::locate(tree, &f.path));
+        }
+        findings.push(f);
+    }
     Report {
         document,
         findings: tidy(findings),
+        spent: crate::budget::Spent::default(),
     }
 }
 

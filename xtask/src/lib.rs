@@ -20,6 +20,7 @@ mod catalog_refresh;
 mod codegen;
 mod diff;
 mod explain;
+mod fuzz;
 mod graph;
 mod minimize;
 mod render;
@@ -36,9 +37,10 @@ use clap::{Parser, Subcommand};
 pub use blueprints::{DuplicateBlueprint, Registry};
 pub use util::find_project_root;
 
-/// Render blueprints to Terraform or IAM JSON (render), lint policies (validate), review who
-/// can reach what (who-can, explain, graph), change AWS accounts to match a deployment (plan,
-/// apply, destroy), and maintain the project (codegen, catalog-refresh, test).
+/// Render blueprints to Terraform or IAM JSON (render), lint policies (validate), prove what a
+/// change grants and shrink policies (diff, minimize), review who can reach what (who-can,
+/// explain, graph), change AWS accounts to match a deployment (plan, apply, destroy), and
+/// maintain the project (codegen, catalog-refresh, test, fuzz).
 #[derive(Debug, Parser)]
 #[command(name = "rolewright", version)]
 struct Cli {
@@ -62,6 +64,8 @@ enum Command {
     Diff(diff::Args),
     /// Print an equivalent, smaller policy (proven equivalent by containment both ways).
     Minimize(minimize::Args),
+    /// Run the libFuzzer targets of `fuzz/` with cargo-fuzz (stable toolchain, RUSTC_BOOTSTRAP).
+    Fuzz(fuzz::Args),
     /// Show what `apply` would change in the AWS accounts (builds the apply engine on first use).
     Plan(apply::Args),
     /// Create, update and delete IAM objects so the accounts match a blueprint's deployment.
@@ -111,6 +115,7 @@ fn dispatch(cli: Cli, registry: &Registry) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Minimize(args) => minimize::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
         Command::Plan(args) => apply::run(apply::Verb::Plan, &args),
         Command::Apply(args) => apply::run(apply::Verb::Apply, &args),
         Command::Destroy(args) => apply::run(apply::Verb::Destroy, &args),
@@ -175,7 +180,7 @@ mod tests {
         let cmd = Cli::command();
         let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
         let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(names.len(), 11, "{names:?}");
+        assert_eq!(names.len(), 14, "{names:?}");
         for name in &names {
             assert!(
                 about.contains(&format!("{name},"))

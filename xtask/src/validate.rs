@@ -15,6 +15,10 @@
 //!   "severity", "path", "message", "help", "line", "column", "acknowledged"}]}`.
 //! * `sarif`: SARIF 2.1.0 for code-scanning UIs ([`sarif`]).
 //!
+//! Reading stops once an input is certainly over the size cap (131,072 characters: after
+//! 131,073 bytes, or 524,289 when the text is multi-byte), so `/dev/zero` or an endless pipe
+//! is reported INPUT_TOO_LARGE rather than read until memory runs out.
+//!
 //! A policy is valid when it has no error. Exit status: 0 when no finding fails the run, 1
 //! when one does (`--fail-on`: errors by default; acknowledged and ignored findings never
 //! do), 2 for a usage or I/O problem (a file that cannot be read, no file at all, a bad
@@ -182,15 +186,24 @@ fn validate(args: &Args) -> Result<i32, UsageError> {
     // Canonical paths of the files read, for the acknowledgements that matched nothing.
     let mut validated = Vec::new();
     for input in inputs {
-        let bytes = match read(&input) {
-            Ok(bytes) => bytes,
+        let cap = settings.limits.max_bytes;
+        let (bytes, cut) = match read(&input, cap) {
+            Ok(read) => read,
             Err(message) => {
                 eprintln!("error: {message}");
                 io_problem = true;
                 continue;
             }
         };
-        let report = validate_json_with(&bytes, &settings.ctx, &settings.limits);
+        let report = if cut {
+            iam_model::Report {
+                document: None,
+                findings: vec![oversized(bytes.len(), cap)],
+                spent: Default::default(),
+            }
+        } else {
+            validate_json_with(&bytes, &settings.ctx, &settings.limits)
+        };
         let path = match &input {
             Input::File(path) => Some(path.as_path()),
             Input::Stdin => None,
@@ -267,23 +280,80 @@ impl Input {
     }
 }
 
-fn read(input: &Input) -> Result<Vec<u8>, UsageError> {
-    match input {
+/// Reads one input, stopping as soon as it is certainly longer than `cap` characters (see
+/// [`read_capped`]); the bytes read and whether reading stopped before the end.
+fn read(input: &Input, cap: usize) -> Result<(Vec<u8>, bool), UsageError> {
+    let mut bytes = Vec::new();
+    let cut = match input {
         Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|source| UsageError::Read {
+            read_capped(&mut std::io::stdin().lock(), &mut bytes, cap).map_err(|source| {
+                UsageError::Read {
                     what: "stdin".to_owned(),
                     source,
-                })?;
-            Ok(bytes)
+                }
+            })?
         }
-        Input::File(path) => std::fs::read(path).map_err(|source| UsageError::Read {
-            what: format!("`{}`", path.display()),
-            source,
-        }),
+        Input::File(path) => std::fs::File::open(path)
+            .and_then(|mut file| read_capped(&mut file, &mut bytes, cap))
+            .map_err(|source| UsageError::Read {
+                what: format!("`{}`", path.display()),
+                source,
+            })?,
+    };
+    Ok((bytes, cut))
+}
+
+/// Reads `reader` into `bytes`, stopping as soon as the input is certainly longer than `cap`
+/// characters, so that `/dev/zero` or an endless pipe costs `cap` + 1 bytes: first `cap + 1`
+/// bytes; when those are fewer than `cap + 1` characters (multi-byte UTF-8), on to
+/// `4 × cap + 1` bytes, past which no text fits in the cap. True when reading stopped before
+/// the end.
+fn read_capped(
+    reader: &mut impl std::io::Read,
+    bytes: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<bool> {
+    bytes.clear();
+    reader
+        .by_ref()
+        .take(cap.saturating_add(1) as u64)
+        .read_to_end(bytes)?;
+    if bytes.len() <= cap {
+        return Ok(false);
     }
+    if chars(bytes) > cap {
+        return Ok(true);
+    }
+    let limit = cap.saturating_mul(4).saturating_add(1);
+    reader
+        .take(limit.saturating_sub(bytes.len()) as u64)
+        .read_to_end(bytes)?;
+    Ok(bytes.len() > cap.saturating_mul(4))
+}
+
+/// The characters in UTF-8 `bytes`: the bytes that do not continue a character.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+}
+
+/// INPUT_TOO_LARGE for an input read only in part: its length is not known, only that it is
+/// over the cap.
+fn oversized(read: usize, cap: usize) -> Finding {
+    let mut f = Finding::new(
+        iam_model::Code::INPUT_TOO_LARGE,
+        iam_model::json::JsonPath::root(),
+        format!(
+            "document is longer than the limit of {cap} characters (reading stopped after {read} bytes)"
+        ),
+    )
+    .with_help("IAM accepts policy documents of at most 131,072 characters");
+    f.span = Some(iam_model::json::Span {
+        start: 0,
+        end: read,
+        line: 1,
+        column: 1,
+    });
+    f
 }
 
 /// The inputs in order: files as given, directories expanded to their `*.json` files

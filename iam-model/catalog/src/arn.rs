@@ -84,6 +84,18 @@ fn placeholder_at(s: &str, i: usize) -> Option<(&str, usize)> {
     Some((rest.get(..end)?, i + 2 + end + 1))
 }
 
+/// [`placeholder_at`] for a left-to-right scan: `unclosed` remembers that no `}` follows
+/// (a `${` without its `}` is literal text), so that a field of many unclosed `${` is scanned
+/// once, not once per `${` (which was quadratic in the field's length).
+fn placeholder_scan<'s>(s: &'s str, i: usize, unclosed: &mut bool) -> Option<(&'s str, usize)> {
+    if *unclosed || s.as_bytes().get(i..i + 2) != Some(b"${") {
+        return None;
+    }
+    let found = placeholder_at(s, i);
+    *unclosed = found.is_none();
+    found
+}
+
 /// Tokens of one field of an ARN format. `resource` selects the resource-part rules:
 /// a placeholder does not match the `/` or `:` that follows it in the format, and a
 /// placeholder that is the whole resource part (`${BucketName}`, `${TopicName}`) matches
@@ -94,8 +106,9 @@ fn format_tokens(field: &str, resource: bool) -> Vec<Token> {
     let whole = resource && placeholder_at(field, 0).is_some_and(|(_, end)| end == field.len());
     let mut tokens = Vec::with_capacity(field.len());
     let mut i = 0usize;
+    let mut unclosed = false;
     while let Some(c) = field.get(i..).and_then(|rest| rest.chars().next()) {
-        if let Some((_, end)) = placeholder_at(field, i) {
+        if let Some((_, end)) = placeholder_scan(field, i, &mut unclosed) {
             let class = if whole {
                 Class::NotEither('/', ':')
             } else if resource {
@@ -127,8 +140,9 @@ fn format_tokens(field: &str, resource: bool) -> Vec<Token> {
 fn arn_tokens(field: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(field.len());
     let mut i = 0usize;
+    let mut unclosed = false;
     while let Some(c) = field.get(i..).and_then(|rest| rest.chars().next()) {
-        if let Some((name, end)) = placeholder_at(field, i) {
+        if let Some((name, end)) = placeholder_scan(field, i, &mut unclosed) {
             tokens.push(match name {
                 "*" => Token::Lit('*'),
                 "?" => Token::Lit('?'),

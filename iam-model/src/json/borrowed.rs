@@ -88,7 +88,14 @@ pub(crate) trait Tree: Sized {
     fn is_container(&self) -> bool;
     /// The key's span and the value of member `key`: `None` when this is not an object or
     /// has no such member.
-    fn member(&self, key: &str) -> Option<(Span, &Self)>;
+    fn member(&self, key: &str) -> Option<(Span, &Self)> {
+        self.member_from(key, 0)
+            .map(|(_, span, value)| (span, value))
+    }
+    /// [`Tree::member`], searching from member `from` on (and around), with the member's
+    /// index: findings come in document order, so a search where the last one ended finds
+    /// the next key at once instead of scanning a wide object from its start each time.
+    fn member_from(&self, key: &str, from: usize) -> Option<(usize, Span, &Self)>;
     /// Element `i`: the outer `None` when this is not an array, the inner one when it has no
     /// such element.
     fn element(&self, i: usize) -> Option<Option<&Self>>;
@@ -106,12 +113,19 @@ macro_rules! impl_tree {
                 matches!(self.value, $value::Array(_) | $value::Object(_))
             }
 
-            fn member(&self, key: &str) -> Option<(Span, &Self)> {
+            fn member_from(&self, key: &str, from: usize) -> Option<(usize, Span, &Self)> {
                 let $value::Object(members) = &self.value else {
                     return None;
                 };
-                let (k, v) = members.iter().find(|(k, _)| k.value == key)?;
-                Some((k.span, v))
+                let from = from.min(members.len());
+                let (after, before) = members.split_at(from);
+                let (i, (k, v)) = before
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (i + from, m))
+                    .chain(after.iter().enumerate())
+                    .find(|(_, (k, _))| k.value == key)?;
+                Some((i, k.span, v))
             }
 
             fn element(&self, i: usize) -> Option<Option<&Self>> {
@@ -137,14 +151,53 @@ impl Spanned<Value<'_>> {
     }
 }
 
+/// Locates many paths in one tree: remembers, per object, where the last key was found (see
+/// [`Tree::member_from`]), so that locating every one of thousands of findings in a wide
+/// object is linear, not quadratic.
+#[derive(Default)]
+pub(crate) struct Locator {
+    next: std::collections::HashMap<usize, usize>,
+}
+
+impl Locator {
+    fn member<'t, T: Tree>(&mut self, node: &'t T, key: &str) -> Option<(Span, &'t T)> {
+        let addr = std::ptr::from_ref(node) as usize;
+        let from = self.next.get(&addr).copied().unwrap_or(0);
+        let (i, span, value) = node.member_from(key, from)?;
+        self.next.insert(addr, i + 1);
+        Some((span, value))
+    }
+
+    /// [`locate`], remembering where keys were found.
+    pub(crate) fn locate<T: Tree>(&mut self, root: &T, path: &JsonPath) -> Span {
+        locate_with(root, path, &mut |node, key| self.member(node, key))
+    }
+
+    /// [`key_span`], remembering where keys were found.
+    pub(crate) fn key_span<T: Tree>(&mut self, root: &T, path: &JsonPath) -> Option<Span> {
+        key_span_with(root, path, &mut |node, key| self.member(node, key))
+    }
+}
+
+/// How a walk finds an object's member.
+type FindMember<'f, 't, T> = dyn FnMut(&'t T, &str) -> Option<(Span, &'t T)> + 'f;
+
 /// The span of the node at `path`, as close as possible: see [`Spanned::locate`].
 pub(crate) fn locate<T: Tree>(root: &T, path: &JsonPath) -> Span {
+    locate_with(root, path, &mut |node, key| node.member(key))
+}
+
+fn locate_with<'t, T: Tree>(
+    root: &'t T,
+    path: &JsonPath,
+    member: &mut FindMember<'_, 't, T>,
+) -> Span {
     let mut node = root;
     let mut segments = path.segments().iter().peekable();
     while let Some(segment) = segments.next() {
         match segment {
             PathSegment::Key(key) => {
-                let Some((key_span, value)) = node.member(key) else {
+                let Some((key_span, value)) = member(node, key) else {
                     break;
                 };
                 if segments.peek().is_none() {
@@ -171,14 +224,18 @@ pub(crate) fn locate<T: Tree>(root: &T, path: &JsonPath) -> Span {
 }
 
 /// The span of the object key `path` ends with, when the path leads to an object member.
-pub(crate) fn key_span<T: Tree>(root: &T, path: &JsonPath) -> Option<Span> {
+fn key_span_with<'t, T: Tree>(
+    root: &'t T,
+    path: &JsonPath,
+    member: &mut FindMember<'_, 't, T>,
+) -> Option<Span> {
     let (PathSegment::Key(last), parent) = path.segments().split_last()? else {
         return None;
     };
     let mut node = root;
     for segment in parent {
         node = match segment {
-            PathSegment::Key(k) => node.member(k)?.1,
+            PathSegment::Key(k) => member(node, k)?.1,
             PathSegment::Index(i) => match node.element(*i) {
                 Some(item) => item?,
                 // One statement or value may stand for a list of one.
@@ -187,5 +244,5 @@ pub(crate) fn key_span<T: Tree>(root: &T, path: &JsonPath) -> Option<Span> {
             },
         };
     }
-    Some(node.member(last)?.0)
+    Some(member(node, last)?.0)
 }

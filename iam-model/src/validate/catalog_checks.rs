@@ -49,12 +49,14 @@ pub(super) fn check(doc: &PolicyDocument, ctx: &ValidationContext, out: &mut Vec
     let mut entries = Vec::new();
     let mut scratch = arns::Scratch::default();
     for (i, st) in doc.statements.iter().enumerate() {
+        crate::budget::at_statement(Some(i));
         let sp = statements.index(i);
         actions::resolve(st, &sp, &mut entries, out);
         arns::check(st, &sp, ctx, &entries, &mut scratch, out);
         keys::check(st, &sp, &entries, out);
         grants::check(st, &sp, ctx, &entries, out);
     }
+    crate::budget::at_statement(None);
 }
 
 /// A multiplicative hash over 8-byte words (the FxHash scheme), for the checks' indexes:

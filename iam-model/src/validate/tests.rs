@@ -299,6 +299,10 @@ fn size_measured_while_parsing_matches_the_tree() {
 /// it: the account context, or a whole deployment.
 const OWN_TESTS: &[(Code, &str)] = &[
     (
+        Code::CHECK_BUDGET_EXCEEDED,
+        "budget_exceeded_is_reported_once",
+    ),
+    (
         Code::CROSS_ACCOUNT_TRUST_NO_EXTERNAL_ID,
         "cross_account_trust_needs_account_context",
     ),
@@ -888,6 +892,44 @@ fn duplicate_sids_among_many_statements() {
     );
 }
 
+#[test]
+fn budget_exceeded_is_reported_once() {
+    // 600 patterns over every service: each a walk of the whole catalog.
+    let actions: Vec<String> = (0..600)
+        .map(|i| {
+            format!(
+                "\"*:*{}{}*\"",
+                char::from(b'a' + (i % 26) as u8),
+                char::from(b'a' + (i / 26) as u8)
+            )
+        })
+        .collect();
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}},{{"Effect":"Allow","Action":[{}],"Resource":"*"}}]}}"#,
+        actions.join(",")
+    );
+    let report = validate_json(doc.as_bytes(), &ValidationContext::default());
+    let budget: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CHECK_BUDGET_EXCEEDED)
+        .collect();
+    assert_eq!(budget.len(), 1, "{:?}", report.codes());
+    assert_eq!(budget[0].path.to_string(), "/Statement/1");
+    assert_eq!(budget[0].severity, Severity::Warning);
+    assert!(budget[0].span.is_some());
+    // A few patterns stay within it.
+    let few = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"*"}}]}}"#,
+        actions[..3].join(",")
+    );
+    let report = validate_json(few.as_bytes(), &ValidationContext::default());
+    assert!(
+        !report.codes().contains(&Code::CHECK_BUDGET_EXCEEDED),
+        "{:?}",
+        report.codes()
+    );
+}
 /// The help of GITHUB_OIDC_NO_SUB suggests `sub` values that pass every GitHub check
 /// themselves (a pattern would trip GITHUB_OIDC_WILDCARD_SUB).
 #[test]

@@ -145,6 +145,8 @@ pub(super) fn resolve<'a>(
             service
         }
     };
+    // The nearest prefixes to the last unknown one: a retired service's actions come in runs.
+    let mut nearest_services: Option<(&str, Vec<&'static str>)> = None;
     for (j, action) in st.action.actions().iter().enumerate() {
         let text = action.as_str();
         let parts = action.parts();
@@ -161,6 +163,12 @@ pub(super) fn resolve<'a>(
             // Malformed: INVALID_ACTION_FORMAT says so.
             None => Entry::Unknown,
             Some((prefix, name)) if is_stars(prefix) && is_stars(name) => Entry::Any,
+            // Past the work budget, patterns are left unexpanded (CHECK_BUDGET_EXCEEDED).
+            Some((prefix, name))
+                if (has_wildcard(prefix) || has_wildcard(name)) && crate::budget::exhausted() =>
+            {
+                Entry::Unknown
+            }
             Some((prefix, name)) if has_wildcard(prefix) => {
                 if expand(prefix, name, &mut |_| ControlFlow::Break(())).is_break() {
                     Entry::Pattern(prefix, name)
@@ -178,16 +186,27 @@ pub(super) fn resolve<'a>(
             }
             Some((prefix, name)) => match service_of(prefix) {
                 None => {
-                    let mut suggestions = if has_wildcard(name) {
-                        Vec::new()
-                    } else {
-                        catalog::suggest_actions(text, 3)
-                    };
+                    // Charged as searched: the nearest prefixes, their actions and every
+                    // service for the name (about the prefixes and 500 names); the prefixes
+                    // alone for a pattern, found once for a run of one unknown prefix.
+                    let services = catalog::metadata().services;
+                    let mut suggestions =
+                        if has_wildcard(name) || !crate::budget::suggest(services + 500) {
+                            Vec::new()
+                        } else {
+                            catalog::suggest_actions(text, 3)
+                        };
                     if suggestions.is_empty() {
-                        suggestions = catalog::suggest_services(prefix, 3)
-                            .into_iter()
-                            .map(|p| format!("{p}:{name}"))
-                            .collect();
+                        let near = match &nearest_services {
+                            Some((p, near)) if *p == prefix => near.clone(),
+                            _ if crate::budget::suggest(services) => {
+                                let near = catalog::suggest_services(prefix, 3);
+                                nearest_services = Some((prefix, near.clone()));
+                                near
+                            }
+                            _ => Vec::new(),
+                        };
+                        suggestions = near.into_iter().map(|p| format!("{p}:{name}")).collect();
                     }
                     out.push(
                         Finding::new(
@@ -231,7 +250,13 @@ pub(super) fn resolve<'a>(
                                 entry_path(st, sp, j),
                                 format!("`{text}` is not an action of {} (`{}`)", service.name(), service.prefix()),
                             )
-                            .with_suggestions(&catalog::suggest_actions(text, 3))
+                            .with_suggestions(&if crate::budget::suggest(
+                                service.actions().len() + catalog::metadata().services,
+                            ) {
+                                catalog::suggest_actions(text, 3)
+                            } else {
+                                Vec::new()
+                            })
                             .or_help(format!(
                                 "the actions of `{}` are listed in the Service Authorization Reference",
                                 service.prefix()
@@ -284,6 +309,9 @@ fn expand(
             None => ControlFlow::Continue(()),
         };
     }
+    // Charged as it goes: a walk is never cut short (its answer stays right), but callers
+    // stop walking once the budget is spent.
+    crate::budget::spend(catalog::metadata().services as u64 * crate::budget::GLOB);
     for service in catalog::services() {
         if glob_match_ci(prefix, service.prefix()) {
             expand_in(service, name, f)?;
@@ -321,7 +349,11 @@ fn expand_in(
             .get(..head.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(head.as_bytes()))
     });
-    for action in block.get(..len).unwrap_or_default() {
+    let block = block.get(..len).unwrap_or_default();
+    if !trailing_star_only {
+        crate::budget::spend(block.len() as u64 * crate::budget::GLOB);
+    }
+    for action in block {
         if trailing_star_only || glob_match_ci(name, action.name()) {
             f(action)?;
         }

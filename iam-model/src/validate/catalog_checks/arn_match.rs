@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use crate::catalog;
 
-/// Longest field (in tokens) handled here; longer ones go to the catalog.
+/// Tokens held on the stack; a longer field moves them to the heap.
 const MAX: usize = 126;
 
 /// A set of characters: what a placeholder or wildcard may stand for.
@@ -42,11 +42,14 @@ enum Tok {
     Many(Class),
 }
 
-/// A token list on the stack.
+/// A token list on the stack, moved to the heap when it outgrows [`MAX`] (a hostile resource
+/// of 130,000 characters is matched here too, not handed to the catalog's quadratic table).
 #[derive(Clone)]
 struct Toks {
     buf: [Tok; MAX],
     len: usize,
+    /// All the tokens, once there are more than [`MAX`]; kept (cleared) for reuse.
+    heap: Vec<Tok>,
 }
 
 impl Toks {
@@ -54,17 +57,35 @@ impl Toks {
         Toks {
             buf: [Tok::Lit(0); MAX],
             len: 0,
+            heap: Vec::new(),
         }
     }
 
+    fn clear(&mut self) {
+        self.len = 0;
+        self.heap.clear();
+    }
+
     fn push(&mut self, t: Tok) -> Option<()> {
-        *self.buf.get_mut(self.len)? = t;
+        if self.len < MAX {
+            *self.buf.get_mut(self.len)? = t;
+        } else {
+            if self.len == MAX {
+                self.heap.clear();
+                self.heap.extend_from_slice(&self.buf);
+            }
+            self.heap.push(t);
+        }
         self.len += 1;
         Some(())
     }
 
     fn as_slice(&self) -> &[Tok] {
-        self.buf.get(..self.len).unwrap_or_default()
+        if self.len > MAX {
+            &self.heap
+        } else {
+            self.buf.get(..self.len).unwrap_or_default()
+        }
     }
 }
 
@@ -106,11 +127,24 @@ fn placeholder_at(s: &[u8], i: usize) -> Option<(&[u8], usize)> {
     Some((rest.get(..end)?, i + 2 + end + 1))
 }
 
+/// [`placeholder_at`] for a left-to-right scan: `unclosed` remembers that no `}` follows
+/// (a `${` without its `}` is literal text), so that a field of many unclosed `${` is scanned
+/// once, not once per `${`.
+fn placeholder_scan<'s>(s: &'s [u8], i: usize, unclosed: &mut bool) -> Option<(&'s [u8], usize)> {
+    if *unclosed || s.get(i..i + 2) != Some(b"${") {
+        return None;
+    }
+    let found = placeholder_at(s, i);
+    *unclosed = found.is_none();
+    found
+}
+
 fn format_tokens(field: &[u8], resource: bool, out: &mut Toks) -> Option<()> {
     let whole = resource && placeholder_at(field, 0).is_some_and(|(_, end)| end == field.len());
     let mut i = 0usize;
+    let mut unclosed = false;
     while let Some(&c) = field.get(i) {
-        if let Some((_, end)) = placeholder_at(field, i) {
+        if let Some((_, end)) = placeholder_scan(field, i, &mut unclosed) {
             let class = if whole {
                 Class::NotEither(b'/', b':')
             } else if resource {
@@ -138,8 +172,9 @@ fn format_tokens(field: &[u8], resource: bool, out: &mut Toks) -> Option<()> {
 
 fn arn_tokens(field: &[u8], out: &mut Toks) -> Option<()> {
     let mut i = 0usize;
+    let mut unclosed = false;
     while let Some(&c) = field.get(i) {
-        if let Some((name, end)) = (c == b'$').then(|| placeholder_at(field, i)).flatten() {
+        if let Some((name, end)) = placeholder_scan(field, i, &mut unclosed) {
             out.push(match name {
                 b"*" => Tok::Lit(b'*'),
                 b"?" => Tok::Lit(b'?'),
@@ -214,11 +249,18 @@ fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
         & !bit(n);
     let mut states = closure(1);
     let mut i = 0;
+    // The states stepped, charged to the work budget on the way out: a long hostile resource
+    // against a hundred formats is bounded by the budget, a real one costs next to nothing.
+    let mut work = 0u64;
+    let charge = |work: u64| crate::budget::spend(2 + work / 8);
     while let Some(t) = b.get(i) {
+        work += u64::from(states.count_ones());
         if states == 0 {
+            charge(work);
             return Some(false);
         }
         if states & universal != 0 {
+            charge(work);
             return Some(true);
         }
         // The common shape `${Name}/…`: the states are a `Many(class)` token and the literal
@@ -253,15 +295,16 @@ fn intersects(a: &[Tok], b: &[Tok]) -> Option<bool> {
             Tok::One(_) | Tok::Many(_) => return None,
         };
     }
+    charge(work);
     Some(states & bit(n) != 0)
 }
 
 /// The literal text at the start of a format field (before any `${` or `*`).
 fn format_head(field: &[u8]) -> &[u8] {
-    let end = (0..field.len())
-        .find(|&i| {
-            field.get(i) == Some(&b'*') || field.get(i..).is_some_and(|r| r.starts_with(b"${"))
-        })
+    let end = field
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| b == b'*' || (b == b'$' && field.get(i + 1) == Some(&b'{')))
         .unwrap_or(field.len());
     field.get(..end).unwrap_or_default()
 }
@@ -328,7 +371,7 @@ impl<'a> SplitArn<'a> {
     pub(super) fn reset(&mut self, text: &'a str) {
         self.text = text;
         self.fields = if text.is_ascii() { fields(text) } else { None };
-        self.tokens.len = 0;
+        self.tokens.clear();
         self.tokenized = false;
         if let Some([.., r]) = self.fields {
             self.tokenized = arn_tokens(r.as_bytes(), &mut self.tokens).is_some();
@@ -394,17 +437,29 @@ fn compiled(format: &'static str) -> Option<&'static Compiled> {
 
 /// [`catalog::arn_format_matches`]: whether the policy resource `arn` can name a resource of
 /// the ARN format `format`.
+#[cfg(test)]
 pub(super) fn format_matches(format: &'static str, arn: &str) -> bool {
     split_format_matches(format, &SplitArn::new(arn))
 }
 
 /// [`format_matches`] for a resource split already.
+///
+/// Past the work budget every resource is taken to match (no finding is made from an answer
+/// not computed); [`intersects`] charges the steps it takes.
 pub(super) fn split_format_matches(format: &'static str, arn: &SplitArn<'_>) -> bool {
+    if crate::budget::exhausted() {
+        return true;
+    }
     let answer = match compiled(format) {
         Some(c) => compiled_match(c, arn),
         None => fast(format, arn),
     };
-    answer.unwrap_or_else(|| catalog::arn_format_matches(format, arn.text))
+    answer.unwrap_or_else(|| {
+        // The catalog fills a table of format × resource characters.
+        crate::budget::charge((format.len() * arn.text.len()) as u64 / 4)
+            && catalog::arn_format_matches(format, arn.text)
+            || crate::budget::exhausted()
+    })
 }
 
 /// [`fast`] for a compiled format: only the policy side is looked at again.

@@ -25,7 +25,7 @@ use crate::statement::{ResourceClause, Statement};
 use crate::text::{LateBound, Segment, Text};
 
 use super::actions::{entry_path, Entry};
-use super::arn_match::{format_matches, split_format_matches, SplitArn};
+use super::arn_match::{split_format_matches, SplitArn};
 use super::{ValidationContext, WordHashBuild};
 
 /// Buffers [`check`] reuses from statement to statement of one policy.
@@ -229,13 +229,12 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
         })
     };
     // Matching ignores the region and account: which formats fit the resource part.
-    let mut probe: Option<String> = None;
-    let mut matches = |f: &Format| {
-        let probe = probe.get_or_insert_with(|| format!("arn:*:{service}:*:*:{resource}"));
-        format_matches(f.format, probe)
-    };
+    // Split once: a resource may be long, and there may be a hundred formats.
+    let probe = format!("arn:*:{service}:*:*:{resource}");
+    let probe = SplitArn::new(&probe);
+    let matches = |f: &Format| split_format_matches(f.format, &probe);
     // Among the formats that fit: is there one, and does any (or every) one have the field?
-    let mut survey = |has: fn(&Format) -> bool| -> Option<(&Format, bool, bool)> {
+    let survey = |has: fn(&Format) -> bool| -> Option<(&Format, bool, bool)> {
         let (mut first, mut any, mut all) = (None, false, true);
         for f in narrowed() {
             if matches(f) {
@@ -259,6 +258,10 @@ fn check_structure(s: &str, path: &dyn Fn() -> JsonPath, out: &mut Vec<Finding>)
         true => survey(|f| f.has_account).and_then(|(f, any, _)| (!any).then_some(f)),
         false => None,
     };
+    // Past the work budget the formats were taken to match: the answers are not known.
+    if crate::budget::exhausted() {
+        return;
+    }
     // The ARN with every problem found fixed, for the help lines.
     let fixed = || {
         format!(
@@ -334,6 +337,10 @@ fn fitting_types(resources: &[SplitArn<'_>], fits: &mut Vec<&'static ResourceTyp
     let mut open = false;
     let index = formats_by_service();
     for r in resources {
+        // Past the work budget, a resource could be of any type.
+        if crate::budget::exhausted() {
+            return true;
+        }
         let Some([_, _, service, _, _, resource]) = r.fields() else {
             open = true;
             continue;
@@ -355,6 +362,8 @@ fn fitting_types(resources: &[SplitArn<'_>], fits: &mut Vec<&'static ResourceTyp
             })
             .chain(index.any_service.iter());
         for f in candidates {
+            // The membership scan below, per candidate format.
+            crate::budget::spend(1 + fits.len() as u64 / 8);
             if !fits.iter().any(|t| std::ptr::eq(*t, f.resource_type))
                 && split_format_matches(f.format, r)
             {
@@ -467,14 +476,32 @@ fn check_types<'a>(
     // `…:table/*` for `dynamodb:ListTables`, `arn:aws:s3:::*` in AWS's own S3 examples), so a
     // wildcard ARN of the action's service counts as `*`; a specific ARN, or one of another
     // service, is the mistake reported.
-    let service_wildcard = |a: &ActionDef| {
-        resources.iter().any(|r| {
-            // Split already when ASCII (placeholders kept whole); split now otherwise.
-            let fields = r.fields().or_else(|| split_fields(r.text()));
-            fields.is_some_and(|[_, _, service, _, _, resource]| {
-                crate::scan::has_wildcard(resource) && glob_match(service, a.service().prefix())
-            })
-        })
+    // The service fields of the resources with a wildcard resource part, found once, and the
+    // answer for the last service asked (a pattern's actions come service by service): a
+    // long resource is not scanned again for each of a pattern's hundreds of actions.
+    let mut wild_services: Option<Vec<&str>> = None;
+    let mut last: Option<(&'static str, bool)> = None;
+    let mut service_wildcard = |a: &'static ActionDef| {
+        let prefix = a.service().prefix();
+        if let Some((p, answer)) = last {
+            if std::ptr::eq(p, prefix) {
+                return answer;
+            }
+        }
+        let wild = wild_services.get_or_insert_with(|| {
+            resources
+                .iter()
+                .filter_map(|r| {
+                    // Split already when ASCII (placeholders kept whole); split now otherwise.
+                    let [_, _, service, _, _, resource] =
+                        r.fields().or_else(|| split_fields(r.text()))?;
+                    crate::scan::has_wildcard(resource).then_some(service)
+                })
+                .collect()
+        });
+        let answer = wild.iter().any(|service| glob_match(service, prefix));
+        last = Some((prefix, answer));
+        answer
     };
     let mut action_fits = |a: &'static ActionDef| -> bool {
         if a.supports_only_wildcard_resource() {
@@ -496,6 +523,8 @@ fn check_types<'a>(
                     ));
                 }
             }
+            // Past the work budget a pattern's expansion is not walked again.
+            Entry::Pattern(..) if crate::budget::exhausted() => {}
             Entry::Pattern(..) => {
                 if !entry.any(&mut action_fits) {
                     out.push(

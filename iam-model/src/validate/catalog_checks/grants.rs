@@ -123,6 +123,10 @@ fn permissions_management(
     {
         return;
     }
+    // Past the work budget the expansions are not walked again (CHECK_BUDGET_EXCEEDED).
+    if crate::budget::exhausted() {
+        return;
+    }
     let Some(first) = entries
         .iter()
         .position(|e| e.any(is_permissions_management))

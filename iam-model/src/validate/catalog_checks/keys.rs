@@ -121,7 +121,11 @@ fn global_key(
     }
     out.push(
         Finding::new(Code::UNKNOWN_GLOBAL_CONDITION_KEY, kp(), format!("`{key}` is not a global condition key"))
-            .with_suggestions(&suggest_global(key))
+            .with_suggestions(&if crate::budget::suggest(catalog::global_condition_keys().len()) {
+                suggest_global(key)
+            } else {
+                Vec::new()
+            })
             .or_help("global keys are listed in the IAM User Guide (`aws:SourceIp`, `aws:PrincipalOrgID`, `aws:ResourceTag/tag-key`, …); service keys start with the service prefix"),
     );
     None
@@ -229,7 +233,11 @@ fn service_or_claim_key(
                 kp(),
                 format!("`{key}` is not a condition key of {} (`{}`)", service.name(), service.prefix()),
             )
-            .with_suggestions(&catalog::suggest::nearest(key, names, 2))
+            .with_suggestions(&if crate::budget::suggest(service.condition_keys().len()) {
+                catalog::suggest::nearest(key, names, 2)
+            } else {
+                Vec::new()
+            })
             .or_help(format!(
                 "the condition keys of `{}` are listed in the Service Authorization Reference",
                 service.prefix()
@@ -250,7 +258,7 @@ fn service_or_claim_key(
             format!("`{key}`: no AWS service has the prefix `{prefix}`"),
         )
         .with_suggestions(
-            &catalog::suggest_services(prefix, 2)
+            &catalog::suggest_services(prefix, if crate::budget::suggest(catalog::metadata().services) { 2 } else { 0 })
                 .into_iter()
                 .map(|p| format!("{p}:{name}"))
                 .collect::<Vec<_>>(),
@@ -382,7 +390,9 @@ fn check_actions_support(
     kp: &dyn Fn() -> JsonPath,
     out: &mut Vec<Finding>,
 ) {
+    // Past the work budget the expansions are not walked again (CHECK_BUDGET_EXCEEDED).
     if st.action.is_not()
+        || crate::budget::exhausted()
         || CREDENTIAL_KEYS.iter().any(|c| c.eq_ignore_ascii_case(key))
         || entries.is_empty()
         || entries
