@@ -32,6 +32,9 @@ fn landing_zone() -> Result<Deployment, Box<dyn std::error::Error>> {
             external_id: Some("123Prod456".into()),
             account_ids: vec!["210987654321".into()],
             state_prefixes: vec!["production".into()],
+            read_state_prefixes: None,
+            trust_sid: None,
+            organizations: false,
         },
     )]);
     Ok(build(&inputs)?)
