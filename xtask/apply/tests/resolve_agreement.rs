@@ -147,17 +147,22 @@ fn terraform_table(
             }
         }
     }
-    for a in &d.accounts {
-        let n = terraform_name(&a.key);
-        let id = &i.account_ids[&a.key];
+    // Data sources are read from data.tf.json: their names (`current` for the primary
+    // account) are the renderer's choice, their provider says which account they read.
+    for (n, body) in section(files, terraform::DATA_FILE, &["data", "aws_caller_identity"]) {
         t.insert(
             format!("data.aws_caller_identity.{n}.account_id"),
-            id.clone(),
+            account_of(body),
         );
+    }
+    for (n, _) in section(files, terraform::DATA_FILE, &["data", "aws_partition"]) {
         t.insert(
             format!("data.aws_partition.{n}.partition"),
             PARTITION.to_owned(),
         );
+    }
+    for (n, _) in section(files, terraform::DATA_FILE, &["data", "aws_region"]) {
+        t.insert(format!("data.aws_region.{n}.id"), REGION.to_owned());
         t.insert(format!("data.aws_region.{n}.name"), REGION.to_owned());
     }
     for (n, body) in section(files, terraform::ROLES_FILE, &["resource", "aws_iam_role"]) {
