@@ -149,7 +149,11 @@ fn terraform_table(
     }
     // Data sources are read from data.tf.json: their names (`current` for the primary
     // account) are the renderer's choice, their provider says which account they read.
-    for (n, body) in section(files, terraform::DATA_FILE, &["data", "aws_caller_identity"]) {
+    for (n, body) in section(
+        files,
+        terraform::DATA_FILE,
+        &["data", "aws_caller_identity"],
+    ) {
         t.insert(
             format!("data.aws_caller_identity.{n}.account_id"),
             account_of(body),
