@@ -337,10 +337,10 @@ fn no_new_access_is_never_wrong() {
                 evaluate(&[&new], &r).is_allowed(),
             );
             if added_proven_empty {
-                assert!(!(a_new && !a_old), "NEW allows {r:?} which OLD denies, yet the diff proved no new access\nOLD {o:?}\nNEW {n:?}");
+                assert!(!a_new || a_old, "NEW allows {r:?} which OLD denies, yet the diff proved no new access\nOLD {o:?}\nNEW {n:?}");
             }
             if removed_proven_empty {
-                assert!(!(a_old && !a_new), "OLD allows {r:?} which NEW denies, yet the diff proved nothing removed\nOLD {o:?}\nNEW {n:?}");
+                assert!(!a_old || a_new, "OLD allows {r:?} which NEW denies, yet the diff proved nothing removed\nOLD {o:?}\nNEW {n:?}");
             }
             checked += 1;
         }

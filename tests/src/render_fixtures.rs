@@ -22,10 +22,6 @@ pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// Two accounts (the unaliased `default` and an aliased `security` reached through an assumed
 /// role), three roles, two managed policies, a GitHub OIDC provider, a generated external id,
 /// an external value, inputs and outputs.
-#[expect(
-    clippy::expect_used,
-    reason = "the security account id is a 12-digit literal"
-)]
 pub fn multi_account() -> Deployment {
     let runtime = Role::builder()
         .key("runtime")
