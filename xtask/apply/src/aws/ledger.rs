@@ -17,7 +17,7 @@ use aws_sdk_iam::types::Tag;
 
 use super::client::AccountClient;
 use super::error::ApiError;
-use super::read::tag_map;
+use super::read::policy_tags;
 use super::write::sdk_tags;
 use crate::state::Ledger;
 
@@ -88,26 +88,7 @@ fn decode(tags: &std::collections::BTreeMap<String, String>) -> Ledger {
 
 /// Reads the ledger of `arn` (the ledger policy, found in the account's policy listing).
 pub async fn read(c: &AccountClient, arn: &str) -> Result<Ledger, ApiError> {
-    let mut tags = std::collections::BTreeMap::new();
-    let mut marker: Option<String> = None;
-    loop {
-        c.calls.read();
-        let page = c
-            .iam
-            .list_policy_tags()
-            .policy_arn(arn)
-            .max_items(1000)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk("ListPolicyTags", e))?;
-        tags.extend(tag_map(page.tags()));
-        match page.marker() {
-            Some(m) if page.is_truncated() => marker = Some(m.to_owned()),
-            _ => break,
-        }
-    }
-    Ok(decode(&tags))
+    Ok(decode(&policy_tags(c, arn).await?))
 }
 
 /// Writes `new` as the ledger of the deployment in `c`'s account over `old`; `exists` says

@@ -38,6 +38,33 @@ pub(crate) fn tag_map(list: &[Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Every tag of one managed policy, through all of `ListPolicyTags`' pages.
+pub(crate) async fn policy_tags(
+    c: &AccountClient,
+    arn: &str,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let mut tags = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        c.calls.read();
+        let page = c
+            .iam
+            .list_policy_tags()
+            .policy_arn(arn)
+            .max_items(1000)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListPolicyTags", e))?;
+        tags.extend(tag_map(page.tags()));
+        match page.marker() {
+            Some(m) if page.is_truncated() => marker = Some(m.to_owned()),
+            _ => break,
+        }
+    }
+    Ok(tags)
+}
+
 /// Reads the account.
 pub async fn observe(c: &AccountClient, interest: &Interest) -> Result<ObservedAccount, ApiError> {
     let mut acct = ObservedAccount {
@@ -274,25 +301,7 @@ async fn read_policy_tags(
         }
     }
     for (i, arn, others) in wanted {
-        let mut t = BTreeMap::new();
-        let mut marker: Option<String> = None;
-        loop {
-            c.calls.read();
-            let page = c
-                .iam
-                .list_policy_tags()
-                .policy_arn(&arn)
-                .max_items(1000)
-                .set_marker(marker.take())
-                .send()
-                .await
-                .map_err(|e| ApiError::from_sdk("ListPolicyTags", e))?;
-            t.extend(tag_map(page.tags()));
-            match page.marker() {
-                Some(m) if page.is_truncated() => marker = Some(m.to_owned()),
-                _ => break,
-            }
-        }
+        let t = policy_tags(c, &arn).await?;
         let (mut users, mut groups) = (Vec::new(), Vec::new());
         if others {
             let mut marker: Option<String> = None;
